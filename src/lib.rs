@@ -1,0 +1,8 @@
+//! Failover Lab: a deterministic discrete-event simulator of redundancy and failover.
+//!
+//! `sim` is the pure-Rust core (no web-sys, no wall clock, no global RNG); `ui` is the Yew
+//! front end, compiled only for wasm32. See ARCHITECTURE.md for the code map.
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

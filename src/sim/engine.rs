@@ -1,0 +1,1171 @@
+//! The discrete-event engine: owns every component, the event queue, the trace hash and the
+//! metrics, and moves requests between components.
+//!
+//! Determinism rules kept here: integer time; events ordered by (time, sequence); one
+//! seeded stream per component; commands (faults, clicks, parameter changes) are applied
+//! *after* every event due at or before their time, both live and on replay, so a run is a
+//! pure function of (scenario, seed, commands).
+use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
+use super::event_queue::EventQueue;
+use super::health_check::{Checker, HealthState, Transition};
+use super::instance::{Admission, Instance, InstanceState, Job};
+use super::limits::{LOG_KEPT, MAX_FAULTS, TRANSFERS_KEPT};
+use super::load_balancer::{Balancer, BalancerState};
+use super::metrics::{FailureReason, FailureRecord, Metrics};
+use super::params;
+use super::request::{ReqRef, Request, RequestSlab};
+use super::rng::{stream, SimRng};
+use super::scenario::{Fault, FaultAction, RetryOn, Scenario};
+use super::snapshot::{LogEntry, LogKind, Transfer, TransferKind};
+use super::time::{fmt_duration, ms_to_us, whole_ms_to_us, TimeUs};
+use super::trace_hash::TraceHash;
+use super::traffic::TrafficSource;
+use super::validate::{self, NameKind, ValidationErrors};
+use std::collections::VecDeque;
+
+/// Node ids: 0 is the client population, then balancers, then instances.
+pub const CLIENTS_ID: u32 = 0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Balancer(u32),
+    Instance(u32),
+}
+
+/// Result of `run_until`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub events: u64,
+    /// False when the event budget ran out before the target time (the UI shows "slower
+    /// than requested").
+    pub reached: bool,
+}
+
+pub struct Simulation {
+    pub(crate) scenario: Scenario,
+    pub(crate) seed: u64,
+    pub(crate) now: TimeUs,
+    queue: EventQueue,
+    hash: TraceHash,
+    pub(crate) events: u64,
+    pub(crate) traffic: TrafficSource,
+    pub(crate) balancers: Vec<Balancer>,
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) checkers: Vec<Checker>,
+    pub(crate) requests: RequestSlab,
+    pub(crate) metrics: Metrics,
+    entry: Entry,
+    hop_us: TimeUs,
+    /// Every command of the run (scenario faults, then user commands), sorted by time,
+    /// stable; `next_command` is the first not yet applied.
+    commands: Vec<Fault>,
+    next_command: usize,
+    /// Commands added after the build (clicks, CLI `--fault`), in the order given.
+    user_log: Vec<Fault>,
+    pub(crate) log: VecDeque<LogEntry>,
+    check_phase: SimRng,
+    record_transfers: bool,
+    transfers: Vec<Transfer>,
+    transfer_stride: u64,
+    transfer_seen: u64,
+    pub(crate) peak_pending_events: usize,
+}
+
+impl Simulation {
+    /// Build a run of `scenario` with its own seed.
+    pub fn new(scenario: &Scenario) -> Result<Simulation, ValidationErrors> {
+        Self::with_seed(scenario, scenario.seed)
+    }
+
+    pub fn with_seed(scenario: &Scenario, seed: u64) -> Result<Simulation, ValidationErrors> {
+        validate::validate(scenario)?;
+        let inst_index = |name: &str| {
+            scenario
+                .instances
+                .iter()
+                .position(|i| i.name == name)
+                .unwrap_or(0) as u32
+        };
+        let instances: Vec<Instance> = scenario
+            .instances
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| Instance::new(i, spec, seed))
+            .collect();
+        let mut balancers: Vec<Balancer> = scenario
+            .balancers
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| Balancer::new(i, spec, inst_index, seed))
+            .collect();
+        let mut checkers = Vec::new();
+        for (bi, b) in balancers.iter_mut().enumerate() {
+            let cfg = b.check.unwrap_or_else(|| super::scenario::CheckPreset::Haproxy.params());
+            for (slot, t) in b.targets.iter_mut().enumerate() {
+                t.checker = Some(checkers.len() as u32);
+                checkers.push(Checker::new(bi as u32, slot as u32, t.instance, &cfg));
+            }
+        }
+        let entry = match validate::lookup(scenario, &scenario.entry) {
+            Some(NameKind::Balancer(i)) => Entry::Balancer(i as u32),
+            Some(NameKind::Instance(i)) => Entry::Instance(i as u32),
+            // Validation guarantees the entry names a balancer or an instance.
+            _ => Entry::Instance(0),
+        };
+        let mut commands = scenario.faults.clone();
+        commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
+        let mut sim = Simulation {
+            scenario: scenario.clone(),
+            seed,
+            now: 0,
+            queue: EventQueue::default(),
+            hash: TraceHash::default(),
+            events: 0,
+            traffic: TrafficSource::new(&scenario.traffic, seed),
+            balancers,
+            instances,
+            checkers,
+            requests: RequestSlab::default(),
+            metrics: Metrics::default(),
+            entry,
+            hop_us: ms_to_us(scenario.network.latency_ms),
+            user_log: Vec::new(),
+            commands,
+            next_command: 0,
+            log: VecDeque::new(),
+            check_phase: SimRng::new(seed, stream::CHECK_PHASE),
+            record_transfers: false,
+            transfers: Vec::new(),
+            transfer_stride: 1,
+            transfer_seen: 0,
+            peak_pending_events: 0,
+        };
+        sim.schedule_next_arrival();
+        if let Some(at) = sim.traffic.next_step_at_us() {
+            sim.queue.push(at, Event::RateStep);
+        }
+        for b in 0..sim.balancers.len() {
+            sim.start_checks(b as u32);
+        }
+        Ok(sim)
+    }
+
+    // ----- public API -------------------------------------------------------------------
+
+    pub fn now_us(&self) -> TimeUs {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.hash.value()
+    }
+
+    pub fn trace_hash_hex(&self) -> String {
+        self.hash.hex()
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    pub fn live_requests(&self) -> usize {
+        self.requests.live()
+    }
+
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The commands the user added after the scenario was built, in order: with the
+    /// scenario and the seed, they reproduce this run exactly.
+    pub fn user_commands(&self) -> &[Fault] {
+        &self.user_log
+    }
+
+    /// Schedule a command. Commands in the past are moved to the next whole millisecond
+    /// (the unit of `at_ms`), so a click lands at a time the replay can name exactly.
+    pub fn schedule(&mut self, mut fault: Fault) -> Result<Fault, String> {
+        if self.commands.len() >= MAX_FAULTS {
+            return Err(format!("at most {MAX_FAULTS} commands per run"));
+        }
+        let earliest_ms = self.now.div_ceil(1_000);
+        fault.at_ms = fault.at_ms.max(earliest_ms);
+        let mut p = validate::Problems::default();
+        validate::validate_fault(&self.scenario, &fault, "command", &mut p);
+        p.into_result().map_err(|e| e.to_string())?;
+        let pos = self.commands[self.next_command..].partition_point(|f| f.at_ms <= fault.at_ms)
+            + self.next_command;
+        self.commands.insert(pos, fault.clone());
+        self.user_log.push(fault.clone());
+        Ok(fault)
+    }
+
+    /// Process one event (or one due command). False when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let next_event = self.queue.peek_time();
+        if let Some(cmd_at) = self.commands.get(self.next_command).map(|f| whole_ms_to_us(f.at_ms)) {
+            // A command runs after every event due at or before its time.
+            if next_event.is_none_or(|t| t > cmd_at) {
+                let fault = self.commands[self.next_command].clone();
+                self.next_command += 1;
+                self.now = self.now.max(cmd_at);
+                self.apply_command(&fault);
+                return true;
+            }
+        }
+        let Some(s) = self.queue.pop() else { return false };
+        self.now = s.at_us;
+        self.events += 1;
+        let (kind, subject) = s.event.trace_key();
+        self.hash.record(s.at_us, kind, subject);
+        self.handle(s.event);
+        true
+    }
+
+    /// Advance to `t_us`, processing at most `max_events` events. Time never goes back.
+    pub fn run_until(&mut self, t_us: TimeUs, max_events: u64) -> StepOutcome {
+        let mut n = 0;
+        while n < max_events {
+            let next_event = self.queue.peek_time().unwrap_or(TimeUs::MAX);
+            let next_cmd = self
+                .commands
+                .get(self.next_command)
+                .map(|f| whole_ms_to_us(f.at_ms))
+                .unwrap_or(TimeUs::MAX);
+            if next_event.min(next_cmd) > t_us {
+                self.now = self.now.max(t_us);
+                self.metrics.tick(self.now);
+                return StepOutcome { events: n, reached: true };
+            }
+            self.step();
+            n += 1;
+        }
+        StepOutcome { events: n, reached: false }
+    }
+
+    /// Run the scenario for its `duration_s` (or `duration_us`), without a budget.
+    pub fn run_for(&mut self, duration_us: TimeUs) {
+        let end = self.now.saturating_add(duration_us);
+        self.run_until(end, u64::MAX);
+    }
+
+    pub fn set_transfer_recording(&mut self, on: bool) {
+        self.record_transfers = on;
+        if !on {
+            self.transfers.clear();
+        }
+    }
+
+    /// Hand the transfers recorded since the last call to the animation layer. Recording
+    /// samples deterministically (every k-th) when there are more than it keeps.
+    pub fn drain_transfers(&mut self, out: &mut Vec<Transfer>) {
+        if self.transfers.len() < TRANSFERS_KEPT / 4 && self.transfer_stride > 1 {
+            self.transfer_stride /= 2;
+        }
+        out.append(&mut self.transfers);
+    }
+
+    /// Fraction of transfers being recorded (1/stride), for the UI's "sampled" note.
+    pub fn transfer_sampling(&self) -> u64 {
+        self.transfer_stride
+    }
+
+    // ----- node ids ---------------------------------------------------------------------
+
+    pub fn balancer_node(&self, b: u32) -> u32 {
+        1 + b
+    }
+
+    pub fn instance_node(&self, i: u32) -> u32 {
+        1 + self.balancers.len() as u32 + i
+    }
+
+    pub fn node_count(&self) -> u32 {
+        1 + self.balancers.len() as u32 + self.instances.len() as u32
+    }
+
+    pub fn node_name(&self, node: u32) -> String {
+        let nb = self.balancers.len() as u32;
+        if node == CLIENTS_ID {
+            validate::CLIENTS_NODE.into()
+        } else if node <= nb {
+            self.balancers[(node - 1) as usize].name.clone()
+        } else {
+            self.instances
+                .get((node - 1 - nb) as usize)
+                .map(|i| i.name.clone())
+                .unwrap_or_default()
+        }
+    }
+
+    pub fn node_by_name(&self, name: &str) -> Option<u32> {
+        match validate::lookup(&self.scenario, name)? {
+            NameKind::Clients => Some(CLIENTS_ID),
+            NameKind::Balancer(b) => Some(self.balancer_node(b as u32)),
+            NameKind::Instance(i) => Some(self.instance_node(i as u32)),
+        }
+    }
+
+    // ----- scheduling helpers -----------------------------------------------------------
+
+    fn push(&mut self, at: TimeUs, event: Event) {
+        self.queue.push(at, event);
+        self.peak_pending_events = self.peak_pending_events.max(self.queue.len());
+    }
+
+    fn transfer(&mut self, from: u32, to: u32, arrive: TimeUs, kind: TransferKind) {
+        if !self.record_transfers {
+            return;
+        }
+        self.transfer_seen += 1;
+        if self.transfer_seen % self.transfer_stride != 0 {
+            return;
+        }
+        if self.transfers.len() >= TRANSFERS_KEPT {
+            self.transfer_stride *= 2;
+            return;
+        }
+        self.transfers.push(Transfer { from, to, depart_us: self.now, arrive_us: arrive, kind });
+    }
+
+    fn log(&mut self, node: Option<u32>, kind: LogKind, text: String) {
+        if self.log.len() == LOG_KEPT {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry { at_us: self.now, node, kind, text });
+    }
+
+    fn schedule_next_arrival(&mut self) {
+        if let Some(gap) = self.traffic.next_gap_us() {
+            let gen = self.traffic.arrival_gen;
+            self.push(self.now + gap, Event::Arrival { gen });
+        }
+    }
+
+    // ----- event dispatch ---------------------------------------------------------------
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival { gen } => self.on_arrival(gen),
+            Event::RateStep => self.on_rate_step(),
+            Event::ClientDeadline(r) => {
+                if self.requests.get(r).is_some() {
+                    self.finish(r, Status::Timeout);
+                }
+            }
+            Event::AtBalancer(r) => self.on_at_balancer(r),
+            Event::AtInstance { r, attempt } => self.on_at_instance(r, attempt),
+            Event::AttemptFailed { r, attempt, why } => {
+                if self.current_attempt_via_live_balancer(r, attempt) {
+                    self.on_attempt_failure(r, why.into());
+                }
+            }
+            Event::RetryNow { r, attempt } => {
+                if self.current_attempt_via_live_balancer(r, attempt) {
+                    self.on_retry_now(r);
+                }
+            }
+            Event::ServerTimeout { r, attempt } => {
+                if self.current_attempt_via_live_balancer(r, attempt) {
+                    self.on_attempt_failure(r, Failure::Attempt(AttemptFailure::ServerTimeout));
+                }
+            }
+            Event::ServiceDone { instance, worker, epoch } => self.on_service_done(instance, worker, epoch),
+            Event::ResponseAtBalancer { r, attempt, status } => {
+                if self.current_attempt_via_live_balancer(r, attempt) {
+                    match status {
+                        Status::Ok => {
+                            let b = self.requests.get(r).and_then(|q| q.via).unwrap_or(0);
+                            self.end_attempt(r);
+                            self.respond_client(r, self.balancer_node(b), Status::Ok);
+                        }
+                        other => self.on_attempt_failure(r, Failure::Status(other)),
+                    }
+                }
+            }
+            Event::ResponseAtClient { r, status } => {
+                if self.requests.get(r).is_some() {
+                    self.finish(r, status);
+                }
+            }
+            Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
+            Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
+            Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),
+            Event::AutoRestart { instance, epoch } => {
+                let inst = &self.instances[instance as usize];
+                if inst.epoch == epoch && inst.state == InstanceState::Crashed {
+                    let node = self.instance_node(instance);
+                    self.log(Some(node), LogKind::Info, format!("{} restarted by its supervisor", inst.name));
+                    self.start_instance(instance);
+                }
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, gen: u32) {
+        if gen != self.traffic.arrival_gen {
+            return;
+        }
+        let id = self.traffic.take_request_id();
+        let client = self.traffic.next_client();
+        let deadline = self.now + self.traffic.timeout_us();
+        let (via, target) = match self.entry {
+            Entry::Balancer(b) => (Some(b), 0),
+            Entry::Instance(i) => (None, i),
+        };
+        let r = self.requests.insert(Request {
+            id,
+            client,
+            start_us: self.now,
+            deadline_us: deadline,
+            via,
+            target,
+            attempt: 0,
+            tries: 0,
+            attempt_open: false,
+            blame: None,
+        });
+        self.metrics.on_sent(self.now);
+        self.push(deadline, Event::ClientDeadline(r));
+        let arrive = self.now + self.hop_us;
+        match self.entry {
+            Entry::Balancer(b) => {
+                self.transfer(CLIENTS_ID, self.balancer_node(b), arrive, TransferKind::Request);
+                self.push(arrive, Event::AtBalancer(r));
+            }
+            Entry::Instance(i) => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.attempt = 1;
+                    q.tries = 1;
+                }
+                self.transfer(CLIENTS_ID, self.instance_node(i), arrive, TransferKind::Request);
+                self.push(arrive, Event::AtInstance { r, attempt: 1 });
+            }
+        }
+        self.schedule_next_arrival();
+    }
+
+    fn on_rate_step(&mut self) {
+        let Some(step) = self.traffic.spec.profile.get(self.traffic.next_step).cloned() else { return };
+        self.traffic.next_step += 1;
+        self.set_rate(step.rate_rps);
+        if let Some(at) = self.traffic.next_step_at_us() {
+            self.push(at.max(self.now), Event::RateStep);
+        }
+    }
+
+    fn set_rate(&mut self, rate_rps: f64) {
+        self.traffic.rate_rps = rate_rps;
+        self.traffic.arrival_gen = self.traffic.arrival_gen.wrapping_add(1);
+        self.log(Some(CLIENTS_ID), LogKind::Info, format!("traffic now {rate_rps} requests/s"));
+        self.schedule_next_arrival();
+    }
+
+    fn on_at_balancer(&mut self, r: ReqRef) {
+        let Some(b) = self.requests.get(r).and_then(|q| q.via) else { return };
+        let node = self.balancer_node(b);
+        match self.balancers[b as usize].state {
+            BalancerState::Up => self.dispatch(r, None),
+            BalancerState::Failed => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+                self.respond_client(r, node, Status::Refused);
+            }
+            // Nothing answers: the client waits for its own timeout.
+            BalancerState::Unreachable => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+            }
+        }
+    }
+
+    /// Pick a target and send the request to it (a first try, a retry or a redispatch).
+    fn dispatch(&mut self, r: ReqRef, exclude: Option<u32>) {
+        let Some(q) = self.requests.get(r) else { return };
+        let (b, client, deadline) = (q.via.unwrap_or(0), q.client, q.deadline_us);
+        let now = self.now;
+        let lb_node = self.balancer_node(b);
+        let Some(slot) = self.balancers[b as usize].pick(client, exclude, now) else {
+            if let Some(q) = self.requests.get_mut(r) {
+                q.blame.get_or_insert(lb_node);
+            }
+            self.respond_client(r, lb_node, Status::NoHealthyTarget);
+            return;
+        };
+        self.send_attempt(r, b, slot, deadline);
+    }
+
+    fn send_attempt(&mut self, r: ReqRef, b: u32, slot: u32, deadline: TimeUs) {
+        let Some(q) = self.requests.get_mut(r) else { return };
+        q.attempt += 1;
+        q.tries += 1;
+        q.target = slot;
+        q.attempt_open = true;
+        let attempt = q.attempt;
+        let bal = &mut self.balancers[b as usize];
+        bal.targets[slot as usize].active += 1;
+        let inst = bal.targets[slot as usize].instance;
+        let timeout_server = bal.timeout_server_us();
+        self.instances[inst as usize].inbound_attempts += 1;
+        let arrive = self.now + self.hop_us;
+        self.transfer(self.balancer_node(b), self.instance_node(inst), arrive, TransferKind::Request);
+        self.push(arrive, Event::AtInstance { r, attempt });
+        // Only worth an event when the balancer would give up before the client does.
+        let server_deadline = arrive + timeout_server;
+        if server_deadline < deadline {
+            self.push(server_deadline, Event::ServerTimeout { r, attempt });
+        }
+    }
+
+    /// The instance an attempt of `q` goes to.
+    fn attempt_instance(&self, q: &Request) -> u32 {
+        match q.via {
+            Some(b) => self.balancers[b as usize].targets[q.target as usize].instance,
+            None => q.target,
+        }
+    }
+
+    fn on_at_instance(&mut self, r: ReqRef, attempt: u32) {
+        let Some(q) = self.requests.get(r) else { return };
+        if q.attempt != attempt {
+            return;
+        }
+        let via = q.via;
+        let i = self.attempt_instance(q);
+        let inst_node = self.instance_node(i);
+        match self.instances[i as usize].state {
+            InstanceState::Up => match self.instances[i as usize].admit(Job { r, attempt }) {
+                Admission::Started { worker, service_us } => {
+                    let epoch = self.instances[i as usize].epoch;
+                    self.push(self.now + service_us, Event::ServiceDone { instance: i, worker, epoch });
+                }
+                Admission::Queued => {}
+                Admission::Full => self.reply_from_instance(i, r, attempt, Status::QueueFull),
+            },
+            InstanceState::Starting | InstanceState::Crashed => {
+                // RST straight back.
+                let back = self.now + self.hop_us;
+                match via {
+                    Some(b) => {
+                        self.transfer(inst_node, self.balancer_node(b), back, TransferKind::Failure);
+                        self.push(back, Event::AttemptFailed { r, attempt, why: AttemptFailure::Refused });
+                    }
+                    None => {
+                        if let Some(q) = self.requests.get_mut(r) {
+                            q.blame = Some(inst_node);
+                        }
+                        self.transfer(inst_node, CLIENTS_ID, back, TransferKind::Failure);
+                        self.push(back, Event::ResponseAtClient { r, status: Status::Refused });
+                    }
+                }
+            }
+            InstanceState::Unreachable => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(inst_node);
+                }
+                if let Some(b) = via {
+                    // The balancer's connect timer started when it sent the SYN.
+                    let sent = self.now.saturating_sub(self.hop_us);
+                    let at = (sent + self.balancers[b as usize].timeout_connect_us()).max(self.now);
+                    self.push(at, Event::AttemptFailed { r, attempt, why: AttemptFailure::ConnectTimeout });
+                }
+                // Called directly, the client simply waits for its deadline.
+            }
+        }
+    }
+
+    fn reply_from_instance(&mut self, i: u32, r: ReqRef, attempt: u32, status: Status) {
+        let Some(q) = self.requests.get(r) else { return };
+        if q.attempt != attempt {
+            return; // the caller gave up on this attempt: the answer goes nowhere
+        }
+        let via = q.via;
+        let from = self.instance_node(i);
+        let back = self.now + self.hop_us;
+        let kind = if status == Status::Ok { TransferKind::Success } else { TransferKind::Failure };
+        match via {
+            Some(b) => {
+                self.transfer(from, self.balancer_node(b), back, kind);
+                self.push(back, Event::ResponseAtBalancer { r, attempt, status });
+            }
+            None => {
+                if status != Status::Ok {
+                    if let Some(q) = self.requests.get_mut(r) {
+                        q.blame = Some(from);
+                    }
+                }
+                self.transfer(from, CLIENTS_ID, back, kind);
+                self.push(back, Event::ResponseAtClient { r, status });
+            }
+        }
+    }
+
+    fn on_service_done(&mut self, i: u32, worker: u32, epoch: u32) {
+        let inst = &mut self.instances[i as usize];
+        if inst.epoch != epoch || inst.state != InstanceState::Up {
+            return;
+        }
+        let Some((job, error, next)) = inst.finish(worker) else { return };
+        if let Some((_, service_us)) = next {
+            self.push(self.now + service_us, Event::ServiceDone { instance: i, worker, epoch });
+        }
+        let status = if error { Status::ServerError } else { Status::Ok };
+        self.reply_from_instance(i, job.r, job.attempt, status);
+    }
+
+    /// True if `r` is live, `attempt` is its current attempt, and its balancer is up (an
+    /// unreachable or failed balancer processes nothing).
+    fn current_attempt_via_live_balancer(&self, r: ReqRef, attempt: u32) -> bool {
+        match self.requests.get(r) {
+            Some(q) if q.attempt == attempt => match q.via {
+                Some(b) => self.balancers[b as usize].state == BalancerState::Up,
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Close the current attempt's accounting (active connections, reroute tracking).
+    fn end_attempt(&mut self, r: ReqRef) {
+        let Some(q) = self.requests.get_mut(r) else { return };
+        if !q.attempt_open {
+            return;
+        }
+        q.attempt_open = false;
+        let (Some(b), slot) = (q.via, q.target) else { return };
+        let t = &mut self.balancers[b as usize].targets[slot as usize];
+        t.active = t.active.saturating_sub(1);
+        let i = t.instance;
+        let inst = &mut self.instances[i as usize];
+        inst.inbound_attempts = inst.inbound_attempts.saturating_sub(1);
+        if inst.inbound_attempts == 0 {
+            let node = self.instance_node(i);
+            let now = self.now;
+            if let Some(rec) = self.metrics.open_record(node) {
+                if rec.detected_at_us.is_some() && rec.rerouted_at_us.is_none() {
+                    rec.rerouted_at_us = Some(now);
+                }
+            }
+        }
+    }
+
+    fn on_attempt_failure(&mut self, r: ReqRef, failure: Failure) {
+        let Some(q) = self.requests.get(r) else { return };
+        let (b, slot, tries) = (q.via.unwrap_or(0), q.target, q.tries);
+        let inst = self.balancers[b as usize].targets[slot as usize].instance;
+        let inst_node = self.instance_node(inst);
+        self.end_attempt(r);
+        if let Some(q) = self.requests.get_mut(r) {
+            q.blame = Some(inst_node);
+        }
+        let (retry_class, final_status, passive) = failure.classify();
+        if passive && self.balancers[b as usize].passive_failure(slot as usize, self.now) {
+            let detail = self.balancers[b as usize]
+                .spec
+                .passive
+                .as_ref()
+                .map(|p| format!("{} passive health: max_fails={} within fail_timeout={}", self.balancers[b as usize].name, p.max_fails, fmt_duration(whole_ms_to_us(p.fail_timeout_ms))))
+                .unwrap_or_default();
+            self.on_marked_down(b, inst, detail);
+        }
+        let bal = &self.balancers[b as usize];
+        if bal.retries_on(retry_class) && tries <= bal.spec.retries {
+            self.metrics.on_retry(self.now);
+            let last_retry = tries == bal.spec.retries;
+            if bal.spec.redispatch && last_retry {
+                self.dispatch(r, Some(slot));
+            } else {
+                let at = self.now + bal.turnaround_us();
+                let attempt = self.requests.get(r).map(|q| q.attempt).unwrap_or(0);
+                self.push(at, Event::RetryNow { r, attempt });
+            }
+        } else {
+            self.respond_client(r, self.balancer_node(b), final_status);
+        }
+    }
+
+    fn on_retry_now(&mut self, r: ReqRef) {
+        let Some(q) = self.requests.get(r) else { return };
+        let (b, slot, deadline) = (q.via.unwrap_or(0), q.target, q.deadline_us);
+        let bal = &self.balancers[b as usize];
+        if bal.eligible(slot as usize, self.now) || !bal.spec.redispatch {
+            // HAProxy retries the same server...
+            self.send_attempt(r, b, slot, deadline);
+        } else {
+            // ...unless it has been marked down meanwhile and redispatch is allowed.
+            self.dispatch(r, Some(slot));
+        }
+    }
+
+    fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
+        let back = self.now + self.hop_us;
+        let kind = if status == Status::Ok { TransferKind::Success } else { TransferKind::Failure };
+        self.transfer(from, CLIENTS_ID, back, kind);
+        self.push(back, Event::ResponseAtClient { r, status });
+    }
+
+    /// The one place a request ends: removed from the slab (so it cannot end twice) and
+    /// counted once.
+    fn finish(&mut self, r: ReqRef, status: Status) {
+        self.end_attempt(r);
+        let Some(q) = self.requests.remove(r) else { return };
+        let now = self.now;
+        match status {
+            Status::Ok => {
+                self.metrics.on_success(now, now - q.start_us);
+                if let Some(node) = q.blame {
+                    if let Some(rec) = self.metrics.open_record(node) {
+                        rec.saved_by_retry += 1;
+                    }
+                }
+            }
+            other => {
+                let reason = match other {
+                    Status::ServerError => FailureReason::ServerError,
+                    Status::QueueFull => FailureReason::QueueFull,
+                    Status::NoHealthyTarget => FailureReason::NoHealthyTarget,
+                    Status::Refused => FailureReason::ConnectionRefused,
+                    Status::Reset => FailureReason::CrashedInFlight,
+                    Status::Timeout | Status::Ok => FailureReason::Timeout,
+                };
+                self.metrics.on_failure(now, reason);
+                let blamed = q.blame.and_then(|n| self.metrics.open_record(n).map(|_| n));
+                let target = blamed.or_else(|| self.metrics.failures.iter().rev().find(|f| f.is_open()).map(|f| f.node));
+                if let Some(node) = target {
+                    if let Some(rec) = self.metrics.open_record(node) {
+                        rec.lost_requests += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    // ----- health checks ----------------------------------------------------------------
+
+    fn start_checks(&mut self, b: u32) {
+        let bal = &self.balancers[b as usize];
+        let Some(cfg) = bal.check else { return };
+        let inter = whole_ms_to_us(cfg.inter_ms).max(1);
+        let ids: Vec<u32> = bal.targets.iter().filter_map(|t| t.checker).collect();
+        for c in ids {
+            // HAProxy spreads checks over the interval: a random phase per server.
+            let phase = self.check_phase.next_u64() % inter;
+            let ch = &mut self.checkers[c as usize];
+            ch.seq = ch.seq.wrapping_add(1);
+            ch.started_at = None;
+            let seq = ch.seq;
+            self.push(self.now + phase, Event::CheckStart { checker: c, seq });
+        }
+    }
+
+    fn stop_checks(&mut self, b: u32) {
+        for t in &self.balancers[b as usize].targets {
+            if let Some(c) = t.checker {
+                let ch = &mut self.checkers[c as usize];
+                ch.seq = ch.seq.wrapping_add(1);
+                ch.started_at = None;
+            }
+        }
+    }
+
+    fn on_check_start(&mut self, c: u32, seq: u32) {
+        let ch = &self.checkers[c as usize];
+        if ch.seq != seq {
+            return;
+        }
+        let b = ch.balancer as usize;
+        let Some(cfg) = self.balancers[b].check else { return };
+        if self.balancers[b].state != BalancerState::Up {
+            return;
+        }
+        let inst = &self.instances[ch.instance as usize];
+        let timeout = whole_ms_to_us(cfg.timeout_ms);
+        let rtt = 2 * self.hop_us;
+        let (ok, after) = match inst.state {
+            InstanceState::Up => {
+                let t = rtt + inst.extra_latency_us;
+                if t <= timeout { (true, t) } else { (false, timeout) }
+            }
+            // Refused at once (a gray failure still passes: the check endpoint is cheap).
+            InstanceState::Starting | InstanceState::Crashed => (false, rtt.min(timeout)),
+            // Nothing answers: the check waits for `timeout check`.
+            InstanceState::Unreachable => (false, timeout),
+        };
+        self.checkers[c as usize].started_at = Some(self.now);
+        self.push(self.now + after, Event::CheckResult { checker: c, seq, ok });
+    }
+
+    fn on_check_result(&mut self, c: u32, seq: u32, ok: bool) {
+        if self.checkers[c as usize].seq != seq {
+            return;
+        }
+        let b = self.checkers[c as usize].balancer;
+        let Some(cfg) = self.balancers[b as usize].check else { return };
+        let ch = &mut self.checkers[c as usize];
+        let started = ch.started_at.take().unwrap_or(self.now);
+        let transition = ch.on_result(ok, &cfg);
+        let (slot, inst, state) = (ch.slot, ch.instance, ch.state);
+        let next = (started + ch.interval_us(&cfg)).max(self.now);
+        self.balancers[b as usize].targets[slot as usize].health = state;
+        self.push(next, Event::CheckStart { checker: c, seq });
+        let (bname, iname) = (self.balancers[b as usize].name.clone(), self.instances[inst as usize].name.clone());
+        let node = self.instance_node(inst);
+        match transition {
+            Some(Transition::Suspected) => self.log(
+                Some(node),
+                LogKind::Suspicion,
+                format!("{bname}: check of {iname} failed (1/{} before DOWN); still in rotation", cfg.fall),
+            ),
+            Some(Transition::MarkedDown) => {
+                let detail = format!(
+                    "{bname} health check: fall={} × inter={}{}",
+                    cfg.fall,
+                    fmt_duration(whole_ms_to_us(cfg.inter_ms)),
+                    if cfg.fastinter_ms != cfg.inter_ms { format!(" (fastinter={})", fmt_duration(whole_ms_to_us(cfg.fastinter_ms))) } else { String::new() }
+                );
+                self.on_marked_down(b, inst, detail);
+            }
+            Some(Transition::MarkedUp) => {
+                self.log(Some(node), LogKind::Recovery, format!("{bname} marked {iname} UP after {} passing checks (rise={})", cfg.rise, cfg.rise));
+                self.check_recovered(inst);
+            }
+            Some(Transition::Cleared) => self.log(Some(node), LogKind::Info, format!("{bname}: {iname} passed a check again; suspicion cleared")),
+            None => {}
+        }
+    }
+
+    fn on_marked_down(&mut self, b: u32, inst: u32, detail: String) {
+        let node = self.instance_node(inst);
+        let bname = self.balancers[b as usize].name.clone();
+        let iname = self.instances[inst as usize].name.clone();
+        let now = self.now;
+        let inbound = self.instances[inst as usize].inbound_attempts;
+        let mut text = format!("{bname} marked {iname} DOWN ({detail})");
+        if let Some(rec) = self.metrics.open_record(node) {
+            if rec.detected_at_us.is_none() {
+                rec.detected_at_us = Some(now);
+                rec.detected_by = Some(detail);
+                text.push_str(&format!(": {} after the fault", fmt_duration(now - rec.fault_at_us)));
+                if inbound == 0 {
+                    rec.rerouted_at_us = Some(now);
+                }
+            }
+        }
+        self.log(Some(node), LogKind::Detection, text);
+    }
+
+    /// Close the failure record of `inst` once it is up and back in every rotation.
+    fn check_recovered(&mut self, inst: u32) {
+        if self.instances[inst as usize].state != InstanceState::Up || self.instances[inst as usize].is_degraded() {
+            return;
+        }
+        let now = self.now;
+        let all_in = self.balancers.iter().all(|b| {
+            b.targets
+                .iter()
+                .filter(|t| t.instance == inst)
+                .all(|t| b.check.is_none() || t.health.in_rotation())
+        });
+        if !all_in {
+            return;
+        }
+        let node = self.instance_node(inst);
+        if let Some(rec) = self.metrics.open_record(node) {
+            rec.recovered_at_us = Some(now);
+            let took = now - rec.fault_at_us;
+            let lost = rec.lost_requests;
+            let name = rec.node_name.clone();
+            self.log(Some(node), LogKind::Recovery, format!("{name} recovered: {} after the fault, {lost} requests lost", fmt_duration(took)));
+        }
+    }
+
+    // ----- instance life cycle ----------------------------------------------------------
+
+    fn start_instance(&mut self, i: u32) {
+        let inst = &mut self.instances[i as usize];
+        inst.state = InstanceState::Starting;
+        inst.epoch = inst.epoch.wrapping_add(1);
+        let (epoch, boot) = (inst.epoch, whole_ms_to_us(inst.spec.startup_ms));
+        self.push(self.now + boot, Event::InstanceBooted { instance: i, epoch });
+    }
+
+    fn on_booted(&mut self, i: u32, epoch: u32) {
+        let inst = &mut self.instances[i as usize];
+        if inst.epoch != epoch || inst.state != InstanceState::Starting {
+            return;
+        }
+        inst.state = InstanceState::Up;
+        let name = inst.name.clone();
+        let node = self.instance_node(i);
+        self.log(Some(node), LogKind::Info, format!("{name} is up and accepting connections"));
+        self.check_recovered(i);
+    }
+
+    fn open_failure(&mut self, node: u32, fault: &str) {
+        if self.metrics.open_record(node).is_some() {
+            return;
+        }
+        let name = self.node_name(node);
+        self.metrics.open_failure(FailureRecord {
+            node,
+            node_name: name,
+            fault: fault.to_string(),
+            fault_at_us: self.now,
+            detected_at_us: None,
+            rerouted_at_us: None,
+            recovered_at_us: None,
+            lost_requests: 0,
+            saved_by_retry: 0,
+            detected_by: None,
+        });
+    }
+
+    /// Kill an instance's jobs: a crash resets their connections (callers see it at once),
+    /// a lost host just goes silent (callers wait for their timeouts).
+    fn drop_jobs(&mut self, i: u32, reset: bool) {
+        let jobs = self.instances[i as usize].drop_all_jobs();
+        if reset {
+            for job in jobs {
+                self.reply_from_instance(i, job.r, job.attempt, Status::Reset);
+            }
+        }
+    }
+
+    // ----- commands ---------------------------------------------------------------------
+
+    fn apply_command(&mut self, f: &Fault) {
+        let Some(node) = self.node_by_name(&f.node) else { return };
+        self.hash.record(self.now, TRACE_COMMAND, node ^ ((f.action as u32) << 24));
+        let name = f.node.clone();
+        let nb = self.balancers.len() as u32;
+        if f.action == FaultAction::Set {
+            self.apply_set(node, f);
+            return;
+        }
+        if node == CLIENTS_ID {
+            return;
+        }
+        if node <= nb {
+            self.apply_balancer_fault(node - 1, f.action);
+            return;
+        }
+        let i = node - 1 - nb;
+        let state = self.instances[i as usize].state;
+        let alive = matches!(state, InstanceState::Up | InstanceState::Starting);
+        match f.action {
+            FaultAction::Crash if alive => {
+                self.open_failure(node, "process crash");
+                self.instances[i as usize].state = InstanceState::Crashed;
+                self.drop_jobs(i, true);
+                let mut text = format!("{name} crashed: connections are refused at once, requests in service are lost");
+                if let Some(after) = self.instances[i as usize].spec.restart_after_ms {
+                    let epoch = self.instances[i as usize].epoch;
+                    self.push(self.now + whole_ms_to_us(after), Event::AutoRestart { instance: i, epoch });
+                    text.push_str(&format!("; supervisor restarts it in {}", fmt_duration(whole_ms_to_us(after))));
+                }
+                self.log(Some(node), LogKind::Fault, text);
+            }
+            FaultAction::Unreachable if state != InstanceState::Unreachable => {
+                self.open_failure(node, "host unreachable");
+                self.instances[i as usize].state = InstanceState::Unreachable;
+                self.drop_jobs(i, false);
+                self.log(Some(node), LogKind::Fault, format!("{name} became unreachable: checks and requests now wait for their timeouts"));
+            }
+            FaultAction::Crash | FaultAction::Unreachable => {
+                self.log(Some(node), LogKind::Info, format!("{name} is already {}", state.name()));
+            }
+            FaultAction::Heal => {
+                self.instances[i as usize].clear_overlays();
+                if matches!(state, InstanceState::Crashed | InstanceState::Unreachable) {
+                    let boot = fmt_duration(whole_ms_to_us(self.instances[i as usize].spec.startup_ms));
+                    self.log(Some(node), LogKind::Info, format!("{name} healed: booting ({boot})"));
+                    self.start_instance(i);
+                } else {
+                    self.log(Some(node), LogKind::Info, format!("{name} healed"));
+                    self.check_recovered(i);
+                }
+            }
+            FaultAction::AddLatency => {
+                let extra = f.extra_latency_ms.unwrap_or(0.0);
+                self.open_failure(node, "added latency");
+                self.instances[i as usize].extra_latency_us = ms_to_us(extra);
+                self.log(Some(node), LogKind::Fault, format!("{name}: +{extra} ms latency on requests and checks"));
+            }
+            FaultAction::Gray => {
+                let err = f.error_rate.unwrap_or(0.1);
+                let extra = f.extra_latency_ms.unwrap_or(0.0);
+                self.open_failure(node, "gray failure");
+                let inst = &mut self.instances[i as usize];
+                inst.gray_error_rate = err;
+                inst.gray_latency_us = ms_to_us(extra);
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name}: gray failure ({:.0} % errors, +{extra} ms) while health checks still pass", err * 100.0),
+                );
+            }
+            FaultAction::Fail | FaultAction::Set => {}
+        }
+    }
+
+    fn apply_balancer_fault(&mut self, b: u32, action: FaultAction) {
+        let node = self.balancer_node(b);
+        let name = self.balancers[b as usize].name.clone();
+        let state = self.balancers[b as usize].state;
+        match action {
+            FaultAction::Fail | FaultAction::Crash if state == BalancerState::Up => {
+                self.open_failure(node, "balancer failed");
+                self.balancers[b as usize].state = BalancerState::Failed;
+                self.stop_checks(b);
+                // Every connection through it is cut.
+                for r in self.requests.live_refs() {
+                    if self.requests.get(r).and_then(|q| q.via) == Some(b) {
+                        if let Some(q) = self.requests.get_mut(r) {
+                            q.blame = Some(node);
+                        }
+                        self.finish(r, Status::Reset);
+                    }
+                }
+                self.log(Some(node), LogKind::Fault, format!("{name} failed: every request through it fails until it is healed"));
+            }
+            FaultAction::Unreachable if state == BalancerState::Up => {
+                self.open_failure(node, "balancer unreachable");
+                self.balancers[b as usize].state = BalancerState::Unreachable;
+                self.stop_checks(b);
+                self.log(Some(node), LogKind::Fault, format!("{name} became unreachable: clients wait for their timeout"));
+            }
+            FaultAction::Heal if state != BalancerState::Up => {
+                let bal = &mut self.balancers[b as usize];
+                bal.state = BalancerState::Up;
+                // A restarted balancer starts its targets from the initial check state.
+                if let Some(cfg) = bal.check {
+                    let start = Checker::start_state(&cfg);
+                    for t in bal.targets.iter_mut() {
+                        t.health = start;
+                        if let Some(c) = t.checker {
+                            self.checkers[c as usize].state = start;
+                        }
+                    }
+                }
+                self.start_checks(b);
+                let now = self.now;
+                if let Some(rec) = self.metrics.open_record(node) {
+                    rec.recovered_at_us = Some(now);
+                }
+                self.log(Some(node), LogKind::Recovery, format!("{name} healed and routing again"));
+            }
+            _ => self.log(Some(node), LogKind::Info, format!("{name}: {} has no effect while {}", action.name(), state.name())),
+        }
+    }
+
+    fn apply_set(&mut self, node: u32, f: &Fault) {
+        let (Some(param), Some(value)) = (f.param.as_deref(), f.value.as_ref()) else { return };
+        let nb = self.balancers.len() as u32;
+        let result = if node == CLIENTS_ID {
+            let mut spec = self.traffic.spec.clone();
+            params::apply_traffic(&mut spec, param, value).map(|()| {
+                let rate_changed = spec.rate_rps != self.traffic.spec.rate_rps;
+                self.scenario.traffic = spec.clone();
+                self.traffic.spec = spec;
+                if rate_changed {
+                    let rate = self.traffic.spec.rate_rps;
+                    self.set_rate(rate);
+                }
+            })
+        } else if node <= nb {
+            let b = node - 1;
+            let mut spec = self.balancers[b as usize].spec.clone();
+            params::apply_balancer(&mut spec, param, value).map(|()| {
+                let had_checks = self.balancers[b as usize].check;
+                self.scenario.balancers[b as usize] = spec.clone();
+                self.balancers[b as usize].apply_spec(spec);
+                let now_checks = self.balancers[b as usize].check;
+                if had_checks != now_checks {
+                    self.reconfigure_checks(b, had_checks.is_none());
+                }
+            })
+        } else {
+            let i = (node - 1 - nb) as usize;
+            let mut spec = self.instances[i].spec.clone();
+            params::apply_instance(&mut spec, param, value).map(|()| {
+                self.scenario.instances[i] = spec.clone();
+                self.instances[i].apply_spec(spec);
+            })
+        };
+        let name = self.node_name(node);
+        match result {
+            Ok(()) => self.log(Some(node), LogKind::Info, format!("{name}: {param} = {value}")),
+            Err(e) => self.log(Some(node), LogKind::Info, format!("{name}: {param} unchanged ({e})")),
+        }
+    }
+
+    fn reconfigure_checks(&mut self, b: u32, newly_enabled: bool) {
+        self.stop_checks(b);
+        let bal = &mut self.balancers[b as usize];
+        match bal.check {
+            None => {
+                // No checks: the balancer trusts every target.
+                for t in bal.targets.iter_mut() {
+                    t.health = HealthState::Up;
+                }
+            }
+            Some(cfg) => {
+                if newly_enabled {
+                    let start = Checker::start_state(&cfg);
+                    for t in bal.targets.iter_mut() {
+                        t.health = start;
+                        if let Some(c) = t.checker {
+                            self.checkers[c as usize].state = start;
+                        }
+                    }
+                }
+                if bal.state == BalancerState::Up {
+                    self.start_checks(b);
+                }
+            }
+        }
+    }
+}
+
+/// Every way an attempt can end badly, as seen by the balancer.
+#[derive(Clone, Copy, Debug)]
+enum Failure {
+    Attempt(AttemptFailure),
+    Status(Status),
+}
+
+impl From<AttemptFailure> for Failure {
+    fn from(a: AttemptFailure) -> Self {
+        Failure::Attempt(a)
+    }
+}
+
+impl Failure {
+    /// (HAProxy `retry-on` class, status if not retried, counts for passive health).
+    fn classify(self) -> (RetryOn, Status, bool) {
+        match self {
+            Failure::Attempt(AttemptFailure::Refused) => (RetryOn::ConnFailure, Status::Refused, true),
+            Failure::Attempt(AttemptFailure::ConnectTimeout) => (RetryOn::ConnFailure, Status::Timeout, true),
+            Failure::Attempt(AttemptFailure::Reset) | Failure::Status(Status::Reset) => {
+                (RetryOn::EmptyResponse, Status::Reset, true)
+            }
+            Failure::Attempt(AttemptFailure::ServerTimeout) => (RetryOn::ResponseTimeout, Status::Timeout, true),
+            Failure::Status(Status::QueueFull) => (RetryOn::Status503, Status::QueueFull, false),
+            Failure::Status(other) => (RetryOn::Status500, other, false),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Everything that can happen, as plain data. Events carry indices, never references, and
+//! a stale event (for a request already finished, an attempt already superseded, an
+//! instance that crashed since) is recognised by its generation/epoch and ignored.
+use super::request::ReqRef;
+
+/// Why a connection attempt from a balancer (or a client) to an instance failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptFailure {
+    /// Nothing listens: a crashed or booting process answers RST at once.
+    Refused,
+    /// The host never answered within `timeout_connect_ms`.
+    ConnectTimeout,
+    /// The server closed the connection mid-request (it crashed while serving it).
+    Reset,
+    /// `timeout_server_ms` expired with no response.
+    ServerTimeout,
+}
+
+/// The answer that travels back up the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// 500 from a gray-failing instance.
+    ServerError,
+    /// 503 from a full queue.
+    QueueFull,
+    /// 503 from a balancer with no healthy target.
+    NoHealthyTarget,
+    /// Connection refused (by the balancer itself, or by the instance when called directly).
+    Refused,
+    /// 504: a timeout at the balancer.
+    Timeout,
+    /// The connection died mid-request.
+    Reset,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    Arrival { gen: u32 },
+    RateStep,
+    ClientDeadline(ReqRef),
+    AtBalancer(ReqRef),
+    AtInstance { r: ReqRef, attempt: u32 },
+    AttemptFailed { r: ReqRef, attempt: u32, why: AttemptFailure },
+    RetryNow { r: ReqRef, attempt: u32 },
+    ServerTimeout { r: ReqRef, attempt: u32 },
+    ServiceDone { instance: u32, worker: u32, epoch: u32 },
+    ResponseAtBalancer { r: ReqRef, attempt: u32, status: Status },
+    ResponseAtClient { r: ReqRef, status: Status },
+    CheckStart { checker: u32, seq: u32 },
+    CheckResult { checker: u32, seq: u32, ok: bool },
+    InstanceBooted { instance: u32, epoch: u32 },
+    AutoRestart { instance: u32, epoch: u32 },
+}
+
+impl Event {
+    /// (kind code, subject) for the trace hash. Codes are part of the golden hashes: do not
+    /// renumber.
+    pub fn trace_key(&self) -> (u8, u32) {
+        match *self {
+            Event::Arrival { .. } => (0, 0),
+            Event::RateStep => (1, 0),
+            Event::ClientDeadline(r) => (2, r.slot),
+            Event::AtBalancer(r) => (3, r.slot),
+            Event::AtInstance { r, .. } => (4, r.slot),
+            Event::AttemptFailed { r, .. } => (5, r.slot),
+            Event::RetryNow { r, .. } => (6, r.slot),
+            Event::ServerTimeout { r, .. } => (7, r.slot),
+            Event::ServiceDone { instance, .. } => (8, instance),
+            Event::ResponseAtBalancer { r, .. } => (9, r.slot),
+            Event::ResponseAtClient { r, .. } => (10, r.slot),
+            Event::CheckStart { checker, .. } => (11, checker),
+            Event::CheckResult { checker, .. } => (12, checker),
+            Event::InstanceBooted { instance, .. } => (13, instance),
+            Event::AutoRestart { instance, .. } => (14, instance),
+        }
+    }
+}
+
+/// Trace code of an applied command (faults are part of the trace too).
+pub const TRACE_COMMAND: u8 = 15;

@@ -1,0 +1,191 @@
+//! A service instance: N workers and a bounded FIFO queue, with the process/host states
+//! that make failures look different to the outside:
+//!
+//! - `Starting`: booting; connections are refused until `startup_ms` has passed.
+//! - `Up`: serving.
+//! - `Crashed`: the process died; the host answers RST, so callers learn at once and a
+//!   retry elsewhere can absorb it. Requests being served are lost (connection reset).
+//! - `Unreachable`: the host is gone (power, network). Nothing answers: checks and
+//!   requests wait for their timeouts. This is why a dead host costs more than a dead process.
+//!
+//! Gray failure (slow, some 500s) and added latency are overlays on `Up`.
+use super::request::ReqRef;
+use super::rng::{stream, SimRng};
+use super::scenario::{Distribution, Instance as InstanceSpec};
+use super::time::{ms_to_us, TimeUs};
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstanceState {
+    Starting,
+    Up,
+    Crashed,
+    Unreachable,
+}
+
+impl InstanceState {
+    pub fn name(self) -> &'static str {
+        match self {
+            InstanceState::Starting => "starting",
+            InstanceState::Up => "up",
+            InstanceState::Crashed => "crashed",
+            InstanceState::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// A request being served or waiting at an instance.
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    pub r: ReqRef,
+    pub attempt: u32,
+}
+
+pub enum Admission {
+    /// A worker took it; it finishes after this service time.
+    Started { worker: u32, service_us: TimeUs },
+    Queued,
+    /// The queue is full: answer 503.
+    Full,
+}
+
+#[derive(Debug)]
+pub struct Instance {
+    pub name: String,
+    pub spec: InstanceSpec,
+    pub state: InstanceState,
+    /// Bumped on every crash/loss so that service completions of a previous life are stale.
+    pub epoch: u32,
+    workers: Vec<Option<Job>>,
+    free_workers: Vec<u32>,
+    pub queue: VecDeque<Job>,
+    /// `add-latency`: applies to requests and health checks (the network path is slow).
+    pub extra_latency_us: TimeUs,
+    /// Gray failure: slower responses and a fraction of 500s, while checks still pass.
+    pub gray_latency_us: TimeUs,
+    pub gray_error_rate: f64,
+    /// Attempts from balancers currently outstanding against this instance.
+    pub inbound_attempts: u32,
+    pub served: u64,
+    rng: SimRng,
+}
+
+impl Instance {
+    pub fn new(index: usize, spec: &InstanceSpec, seed: u64) -> Self {
+        let mut inst = Instance {
+            name: spec.name.clone(),
+            spec: spec.clone(),
+            state: InstanceState::Up,
+            epoch: 0,
+            workers: Vec::new(),
+            free_workers: Vec::new(),
+            queue: VecDeque::new(),
+            extra_latency_us: 0,
+            gray_latency_us: 0,
+            gray_error_rate: 0.0,
+            inbound_attempts: 0,
+            served: 0,
+            rng: SimRng::new(seed, stream::INSTANCE_BASE + index as u64),
+        };
+        inst.resize_workers();
+        inst
+    }
+
+    /// (Re)build the worker pool after a start or a `workers` change. Only ever called with
+    /// no job in service (start, crash), or growing; shrinking while busy retires the
+    /// extra workers as they finish (see `finish`).
+    fn resize_workers(&mut self) {
+        let n = self.spec.workers as usize;
+        if self.workers.len() < n {
+            for w in self.workers.len()..n {
+                self.workers.push(None);
+                self.free_workers.push(w as u32);
+            }
+        }
+        // Keep the lowest-numbered free worker on top so assignment is deterministic.
+        self.free_workers.retain(|&w| (w as usize) < n);
+        self.free_workers.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
+    pub fn apply_spec(&mut self, spec: InstanceSpec) {
+        self.spec = spec;
+        // Shrinking the queue does not drop queued work: it only refuses new arrivals.
+        self.resize_workers();
+    }
+
+    pub fn busy(&self) -> u32 {
+        self.workers.iter().filter(|w| w.is_some()).count() as u32
+    }
+
+    pub fn queue_len(&self) -> u32 {
+        self.queue.len() as u32
+    }
+
+    fn draw_service_us(&mut self) -> TimeUs {
+        let st = &self.spec.service_time;
+        let ms = match st.distribution {
+            Distribution::Constant => st.mean_ms,
+            Distribution::Exponential => self.rng.exponential(st.mean_ms),
+            Distribution::Lognormal => self.rng.lognormal(st.mean_ms, st.sigma),
+        };
+        ms_to_us(ms).max(1) + self.gray_latency_us + self.extra_latency_us
+    }
+
+    pub fn admit(&mut self, job: Job) -> Admission {
+        if let Some(worker) = self.free_workers.pop() {
+            self.workers[worker as usize] = Some(job);
+            Admission::Started { worker, service_us: self.draw_service_us() }
+        } else if self.queue.len() < self.spec.queue_capacity as usize {
+            self.queue.push_back(job);
+            Admission::Queued
+        } else {
+            Admission::Full
+        }
+    }
+
+    /// A worker finished. Returns the finished job, whether it answers 500 (gray failure),
+    /// and the next job it starts (with its service time), if any.
+    pub fn finish(&mut self, worker: u32) -> Option<(Job, bool, Option<(Job, TimeUs)>)> {
+        let job = self.workers.get_mut(worker as usize)?.take()?;
+        self.served += 1;
+        let error = self.rng.chance(self.gray_error_rate);
+        let next = if (worker as usize) < self.spec.workers as usize {
+            match self.queue.pop_front() {
+                Some(next) => {
+                    self.workers[worker as usize] = Some(next);
+                    Some((next, self.draw_service_us()))
+                }
+                None => {
+                    self.free_workers.push(worker);
+                    self.free_workers.sort_unstable_by(|a, b| b.cmp(a));
+                    None
+                }
+            }
+        } else {
+            None // a retired worker after `workers` shrank
+        };
+        Some((job, error, next))
+    }
+
+    /// Take every job in service or waiting (a crash or a host loss), and start a new life.
+    pub fn drop_all_jobs(&mut self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = self.workers.iter_mut().filter_map(|w| w.take()).collect();
+        jobs.extend(self.queue.drain(..));
+        self.free_workers.clear();
+        self.workers.clear();
+        self.resize_workers();
+        self.epoch = self.epoch.wrapping_add(1);
+        jobs
+    }
+
+    pub fn clear_overlays(&mut self) {
+        self.extra_latency_us = 0;
+        self.gray_latency_us = 0;
+        self.gray_error_rate = 0.0;
+    }
+
+    pub fn is_degraded(&self) -> bool {
+        self.extra_latency_us > 0 || self.gray_latency_us > 0 || self.gray_error_rate > 0.0
+    }
+}

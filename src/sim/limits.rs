@@ -1,0 +1,43 @@
+//! Hard limits on every input (TigerBeetle style: everything has a bound).
+//!
+//! Together they bound memory and work: live requests ≤ `MAX_RATE_RPS` × `MAX_CLIENT_TIMEOUT_MS`
+//! (1.2 M), pending events ≤ a small multiple of that, per-second buckets and logs are rings.
+//! No input that passes validation can hang the simulator or exhaust memory.
+
+pub const MAX_NAME_LEN: usize = 64;
+pub const MAX_INSTANCES: usize = 2_000;
+pub const MAX_BALANCERS: usize = 48;
+pub const MAX_NODES: usize = 2_048;
+pub const MAX_RATE_RPS: f64 = 20_000.0;
+pub const MAX_CLIENTS: u32 = 1_000_000;
+pub const MAX_CLIENT_TIMEOUT_MS: u64 = 60_000;
+pub const MAX_PROFILE_STEPS: usize = 256;
+pub const MAX_DURATION_S: u64 = 86_400;
+pub const MAX_TIME_MS: u64 = MAX_DURATION_S * 1_000;
+pub const MAX_HOP_LATENCY_MS: f64 = 1_000.0;
+pub const MAX_WORKERS: u32 = 1_024;
+pub const MAX_QUEUE: u32 = 100_000;
+pub const MIN_SERVICE_MS: f64 = 0.001;
+pub const MAX_SERVICE_MS: f64 = 60_000.0;
+pub const MAX_SIGMA: f64 = 3.0;
+pub const MAX_STARTUP_MS: u64 = 600_000;
+pub const MAX_RESTART_AFTER_MS: u64 = 3_600_000;
+pub const MAX_RETRIES: u32 = 10;
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+pub const MIN_CHECK_INTERVAL_MS: u64 = 100;
+pub const MAX_CHECK_INTERVAL_MS: u64 = 300_000;
+pub const MAX_THRESHOLD: u32 = 10;
+pub const MAX_FAILS: u32 = 100;
+pub const MAX_WEIGHT: u32 = 256;
+pub const MAX_FAULTS: usize = 10_000;
+pub const MAX_EXTRA_LATENCY_MS: f64 = 60_000.0;
+pub const MAX_SEED: u64 = u64::MAX;
+
+/// Per-second metric buckets kept (one hour): charts read the tail of this ring.
+pub const SECONDS_KEPT: usize = 3_600;
+/// Event-log entries kept for the UI.
+pub const LOG_KEPT: usize = 256;
+/// Failure records kept (the oldest are dropped, their count is kept).
+pub const FAILURES_KEPT: usize = 256;
+/// Request transfers buffered for animation between two drains.
+pub const TRANSFERS_KEPT: usize = 4_096;

@@ -1,0 +1,234 @@
+//! Metrics with bounded memory: running totals, a latency histogram, a ring of per-second
+//! buckets (charts), and a ring of failure records (fault → detected → rerouted →
+//! recovered). Never a list of every request.
+//!
+//! Invariant (checked by tests at every step): `sent == succeeded + failed + in_flight`.
+use super::histogram::Histogram;
+use super::limits::{FAILURES_KEPT, SECONDS_KEPT};
+use super::time::{TimeUs, US_PER_S};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    NoHealthyTarget,
+    ConnectionRefused,
+    Timeout,
+    QueueFull,
+    CrashedInFlight,
+    ServerError,
+}
+
+impl FailureReason {
+    pub const ALL: [FailureReason; 6] = [
+        FailureReason::NoHealthyTarget,
+        FailureReason::ConnectionRefused,
+        FailureReason::Timeout,
+        FailureReason::QueueFull,
+        FailureReason::CrashedInFlight,
+        FailureReason::ServerError,
+    ];
+    pub const COUNT: usize = 6;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FailureReason::NoHealthyTarget => "no_healthy_target",
+            FailureReason::ConnectionRefused => "connection_refused",
+            FailureReason::Timeout => "timeout",
+            FailureReason::QueueFull => "queue_full",
+            FailureReason::CrashedInFlight => "crashed_in_flight",
+            FailureReason::ServerError => "server_error",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FailureReason::NoHealthyTarget => "no healthy target (503)",
+            FailureReason::ConnectionRefused => "connection refused",
+            FailureReason::Timeout => "timeout",
+            FailureReason::QueueFull => "queue full (503)",
+            FailureReason::CrashedInFlight => "crashed while in flight",
+            FailureReason::ServerError => "server error (500)",
+        }
+    }
+}
+
+/// One second of simulated time.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SecondBucket {
+    pub second: u64,
+    pub sent: u32,
+    pub succeeded: u32,
+    pub failed: [u32; FailureReason::COUNT],
+    pub retried: u32,
+    /// Latency quantiles of the requests that succeeded in this second (µs), 0 if none.
+    pub p50_us: u64,
+    pub p99_us: u64,
+}
+
+impl SecondBucket {
+    pub fn failed_total(&self) -> u32 {
+        self.failed.iter().sum()
+    }
+
+    /// Succeeded / finished in this second; None when nothing finished.
+    pub fn availability(&self) -> Option<f64> {
+        let finished = self.succeeded + self.failed_total();
+        (finished > 0).then(|| self.succeeded as f64 / finished as f64)
+    }
+}
+
+/// The life of one failure, for MTTD / MTTR and the timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct FailureRecord {
+    pub node: u32,
+    pub node_name: String,
+    pub fault: String,
+    pub fault_at_us: TimeUs,
+    /// A balancer marked it down (active or passive health).
+    pub detected_at_us: Option<TimeUs>,
+    /// Marked down *and* no attempt against it still outstanding.
+    pub rerouted_at_us: Option<TimeUs>,
+    /// Healed and back in every balancer's rotation.
+    pub recovered_at_us: Option<TimeUs>,
+    /// Requests that failed because of this node while it was failed.
+    pub lost_requests: u64,
+    /// Requests that hit this node while failed but succeeded after a retry elsewhere.
+    pub saved_by_retry: u64,
+    /// Detected by whom ("lb-1 health check: fall=3 × inter=2 s").
+    pub detected_by: Option<String>,
+}
+
+impl FailureRecord {
+    pub fn is_open(&self) -> bool {
+        self.recovered_at_us.is_none()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub sent: u64,
+    pub succeeded: u64,
+    pub failed: [u64; FailureReason::COUNT],
+    pub retried: u64,
+    pub latency: Histogram,
+    /// Current second's latencies (for the per-second p50/p99), folded into the ring.
+    second_latency: Histogram,
+    pub seconds: VecDeque<SecondBucket>,
+    pub failures: VecDeque<FailureRecord>,
+    pub failures_total: u64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut seconds = VecDeque::with_capacity(SECONDS_KEPT);
+        seconds.push_back(SecondBucket::default());
+        Metrics {
+            sent: 0,
+            succeeded: 0,
+            failed: [0; FailureReason::COUNT],
+            retried: 0,
+            latency: Histogram::default(),
+            second_latency: Histogram::default(),
+            seconds,
+            failures: VecDeque::new(),
+            failures_total: 0,
+        }
+    }
+}
+
+impl Metrics {
+    pub fn failed_total(&self) -> u64 {
+        self.failed.iter().sum()
+    }
+
+    pub fn finished(&self) -> u64 {
+        self.succeeded + self.failed_total()
+    }
+
+    /// Succeeded / finished over the whole run (1.0 before anything finished).
+    pub fn availability(&self) -> f64 {
+        let f = self.finished();
+        if f == 0 {
+            1.0
+        } else {
+            self.succeeded as f64 / f as f64
+        }
+    }
+
+    /// Advance the per-second ring to the second containing `now`, closing finished
+    /// seconds (empty seconds get empty buckets so charts show gaps truthfully).
+    fn bucket(&mut self, now: TimeUs) -> &mut SecondBucket {
+        let sec = now / US_PER_S;
+        loop {
+            let cur = self.seconds.back().map(|b| b.second).unwrap_or(0);
+            if cur >= sec {
+                break;
+            }
+            if let Some(b) = self.seconds.back_mut() {
+                b.p50_us = self.second_latency.quantile(0.5);
+                b.p99_us = self.second_latency.quantile(0.99);
+            }
+            self.second_latency.clear();
+            // A long idle gap is skipped to its last SECONDS_KEPT seconds.
+            let next = if sec - cur > SECONDS_KEPT as u64 { sec - SECONDS_KEPT as u64 + 1 } else { cur + 1 };
+            if self.seconds.len() == SECONDS_KEPT {
+                self.seconds.pop_front();
+            }
+            self.seconds.push_back(SecondBucket { second: next, ..SecondBucket::default() });
+        }
+        // The ring is never empty: it starts with one bucket and only pops before a push.
+        let last = self.seconds.len() - 1;
+        &mut self.seconds[last]
+    }
+
+    pub fn tick(&mut self, now: TimeUs) {
+        self.bucket(now);
+    }
+
+    pub fn on_sent(&mut self, now: TimeUs) {
+        self.sent += 1;
+        self.bucket(now).sent += 1;
+    }
+
+    pub fn on_retry(&mut self, now: TimeUs) {
+        self.retried += 1;
+        self.bucket(now).retried += 1;
+    }
+
+    pub fn on_success(&mut self, now: TimeUs, latency_us: TimeUs) {
+        self.succeeded += 1;
+        self.latency.record(latency_us);
+        self.bucket(now).succeeded += 1;
+        self.second_latency.record(latency_us);
+    }
+
+    pub fn on_failure(&mut self, now: TimeUs, reason: FailureReason) {
+        self.failed[reason.index()] += 1;
+        self.bucket(now).failed[reason.index()] += 1;
+    }
+
+    pub fn open_failure(&mut self, rec: FailureRecord) {
+        if self.failures.len() == FAILURES_KEPT {
+            self.failures.pop_front();
+        }
+        self.failures.push_back(rec);
+        self.failures_total += 1;
+    }
+
+    /// The open failure record of a node, if it is currently failed.
+    pub fn open_record(&mut self, node: u32) -> Option<&mut FailureRecord> {
+        self.failures.iter_mut().rev().find(|r| r.node == node && r.is_open())
+    }
+
+    /// The last `n` closed-or-current seconds, oldest first.
+    pub fn last_seconds(&self, n: usize) -> Vec<SecondBucket> {
+        let skip = self.seconds.len().saturating_sub(n);
+        self.seconds.iter().skip(skip).cloned().collect()
+    }
+}

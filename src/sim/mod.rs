@@ -1,0 +1,31 @@
+//! The deterministic simulation core: pure Rust, no web-sys, no wall clock, no global RNG.
+//!
+//! The UI (and the CLI, and tests) drive it only through `Simulation`'s commands
+//! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
+//! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
+pub mod engine;
+pub mod event;
+pub mod event_queue;
+pub mod health_check;
+pub mod histogram;
+pub mod instance;
+pub mod limits;
+pub mod load_balancer;
+pub mod metrics;
+pub mod params;
+pub mod presets;
+pub mod report;
+pub mod request;
+pub mod rng;
+pub mod scenario;
+pub mod snapshot;
+pub mod time;
+pub mod trace_hash;
+pub mod traffic;
+pub mod validate;
+mod view;
+
+pub use engine::{Simulation, StepOutcome};
+pub use scenario::{Fault, FaultAction, ParamValue, Scenario};
+pub use snapshot::Snapshot;
+pub use validate::{ValidationError, ValidationErrors};

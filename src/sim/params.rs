@@ -1,0 +1,201 @@
+//! Named parameters that can change while a run is going (`set` commands, the inspector,
+//! URL overrides). One function per node kind applies a change to the *scenario spec* of
+//! that node; the engine then rebuilds the component's resolved settings from the spec, so
+//! scenario files, URL overrides and live edits share one code path and one validation.
+use super::scenario::*;
+use super::validate::{self, NameKind, Problems};
+
+pub const TRAFFIC_PARAMS: &[&str] = &["rate_rps", "timeout_ms", "clients"];
+pub const BALANCER_PARAMS: &[&str] = &[
+    "algorithm",
+    "retries",
+    "redispatch",
+    "when_all_down",
+    "timeout_connect_ms",
+    "timeout_server_ms",
+    "health_check.preset",
+    "health_check.inter_ms",
+    "health_check.fastinter_ms",
+    "health_check.downinter_ms",
+    "health_check.rise",
+    "health_check.fall",
+    "health_check.timeout_ms",
+    "passive.max_fails",
+    "passive.fail_timeout_ms",
+];
+pub const INSTANCE_PARAMS: &[&str] = &[
+    "workers",
+    "queue_capacity",
+    "service_time.mean_ms",
+    "service_time.distribution",
+    "startup_ms",
+    "restart_after_ms",
+];
+
+fn number(v: &ParamValue) -> Result<f64, String> {
+    match v {
+        ParamValue::Number(n) if n.is_finite() => Ok(*n),
+        ParamValue::Text(t) => t
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| format!("`{t}` is not a number")),
+        other => Err(format!("`{other}` is not a number")),
+    }
+}
+
+fn whole(v: &ParamValue) -> Result<u64, String> {
+    let n = number(v)?;
+    if n < 0.0 || n.fract() != 0.0 || n > 1e15 {
+        return Err(format!("`{v}` is not a whole number ≥ 0"));
+    }
+    Ok(n as u64)
+}
+
+fn whole32(v: &ParamValue) -> Result<u32, String> {
+    let n = whole(v)?;
+    u32::try_from(n).map_err(|_| format!("`{v}` is too large"))
+}
+
+fn switch(v: &ParamValue) -> Result<bool, String> {
+    match v {
+        ParamValue::Bool(b) => Ok(*b),
+        ParamValue::Text(t) if t == "true" || t == "on" => Ok(true),
+        ParamValue::Text(t) if t == "false" || t == "off" => Ok(false),
+        other => Err(format!("`{other}` is not true or false")),
+    }
+}
+
+fn word(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Text(t) => t.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn unknown(param: &str, known: &[&str]) -> String {
+    format!("unknown parameter `{param}` (known: {})", known.join(", "))
+}
+
+pub fn apply_traffic(t: &mut Traffic, param: &str, v: &ParamValue) -> Result<(), String> {
+    match param {
+        "rate_rps" => t.rate_rps = number(v)?,
+        "timeout_ms" => t.timeout_ms = whole(v)?,
+        "clients" => t.clients = whole32(v)?,
+        _ => return Err(unknown(param, TRAFFIC_PARAMS)),
+    }
+    let mut p = Problems::default();
+    validate::validate_traffic(t, "traffic", &mut p);
+    first_problem(p)
+}
+
+pub fn apply_balancer(b: &mut Balancer, param: &str, v: &ParamValue) -> Result<(), String> {
+    fn hc(b: &mut Balancer) -> &mut HealthCheck {
+        b.health_check.get_or_insert_with(HealthCheck::default)
+    }
+    fn passive(b: &mut Balancer) -> &mut PassiveHealth {
+        b.passive.get_or_insert(PassiveHealth { max_fails: 1, fail_timeout_ms: 10_000 })
+    }
+    match param {
+        "algorithm" => {
+            let w = word(v);
+            b.algorithm = Algorithm::parse(&w).ok_or_else(|| {
+                let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
+                format!("unknown algorithm `{w}` (known: {})", names.join(", "))
+            })?
+        }
+        "retries" => b.retries = whole32(v)?,
+        "redispatch" => b.redispatch = switch(v)?,
+        "when_all_down" => {
+            b.when_all_down = match word(v).as_str() {
+                "reject" => WhenAllDown::Reject,
+                "fail-open" => WhenAllDown::FailOpen,
+                other => return Err(format!("`{other}` is not reject or fail-open")),
+            }
+        }
+        "timeout_connect_ms" => b.timeout_connect_ms = whole(v)?,
+        "timeout_server_ms" => b.timeout_server_ms = whole(v)?,
+        "health_check.preset" => {
+            let w = word(v);
+            if w == "none" {
+                b.health_check = None;
+            } else {
+                let preset = CheckPreset::parse(&w).ok_or_else(|| {
+                    format!("unknown health-check preset `{w}` (known: haproxy, aws-alb, kubernetes, none)")
+                })?;
+                // A vendor preset replaces every check parameter, as picking a vendor would.
+                b.health_check = Some(HealthCheck { preset: Some(preset), ..HealthCheck::default() });
+            }
+        }
+        "health_check.inter_ms" => hc(b).inter_ms = Some(whole(v)?),
+        "health_check.fastinter_ms" => hc(b).fastinter_ms = Some(whole(v)?),
+        "health_check.downinter_ms" => hc(b).downinter_ms = Some(whole(v)?),
+        "health_check.rise" => hc(b).rise = Some(whole32(v)?),
+        "health_check.fall" => hc(b).fall = Some(whole32(v)?),
+        "health_check.timeout_ms" => hc(b).timeout_ms = Some(whole(v)?),
+        "passive.max_fails" => passive(b).max_fails = whole32(v)?,
+        "passive.fail_timeout_ms" => passive(b).fail_timeout_ms = whole(v)?,
+        _ => return Err(unknown(param, BALANCER_PARAMS)),
+    }
+    let mut p = Problems::default();
+    validate::validate_balancer(b, "balancer", &mut p);
+    first_problem(p)
+}
+
+pub fn apply_instance(i: &mut Instance, param: &str, v: &ParamValue) -> Result<(), String> {
+    match param {
+        "workers" => i.workers = whole32(v)?,
+        "queue_capacity" => i.queue_capacity = whole32(v)?,
+        "service_time.mean_ms" => i.service_time.mean_ms = number(v)?,
+        "service_time.distribution" => {
+            i.service_time.distribution = match word(v).as_str() {
+                "constant" => Distribution::Constant,
+                "exponential" => Distribution::Exponential,
+                "lognormal" => Distribution::Lognormal,
+                other => return Err(format!("`{other}` is not constant, exponential or lognormal")),
+            }
+        }
+        "startup_ms" => i.startup_ms = whole(v)?,
+        "restart_after_ms" => {
+            i.restart_after_ms = match v {
+                ParamValue::Text(t) if t == "none" || t.is_empty() => None,
+                _ => Some(whole(v)?),
+            }
+        }
+        _ => return Err(unknown(param, INSTANCE_PARAMS)),
+    }
+    let mut p = Problems::default();
+    validate::validate_instance(i, "instance", &mut p);
+    first_problem(p)
+}
+
+/// The message of the first problem, without the stand-in path prefix: the caller knows
+/// which node and parameter it is about.
+fn first_problem(p: Problems) -> Result<(), String> {
+    p.into_result().map_err(|errs| {
+        errs.0
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "invalid value".into())
+    })
+}
+
+/// Would `param = value` be accepted on this node? (Used by validation of `set` faults.)
+pub fn check_against(s: &Scenario, kind: NameKind, param: &str, v: &ParamValue) -> Result<(), String> {
+    match kind {
+        NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
+        NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
+        NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
+    }
+}
+
+/// Apply an override to a scenario before it runs (URL hash overrides, CLI `--set`).
+pub fn apply_to_scenario(s: &mut Scenario, node: &str, param: &str, v: &ParamValue) -> Result<(), String> {
+    match validate::lookup(s, node) {
+        Some(NameKind::Clients) => apply_traffic(&mut s.traffic, param, v),
+        Some(NameKind::Balancer(i)) => apply_balancer(&mut s.balancers[i], param, v),
+        Some(NameKind::Instance(i)) => apply_instance(&mut s.instances[i], param, v),
+        None => Err(format!("no node is named `{node}`")),
+    }
+}

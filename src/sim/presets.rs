@@ -1,0 +1,249 @@
+//! Built-in scenarios, each with the paragraph the UI shows and the seed document it comes
+//! from. They are ordinary `Scenario` values: anything a preset does, a file can do.
+use super::scenario::*;
+
+pub struct Preset {
+    pub name: &'static str,
+    pub title: &'static str,
+    /// Which seed document the architecture comes from.
+    pub source: &'static str,
+    pub explanation: &'static str,
+    build: fn() -> Scenario,
+}
+
+impl Preset {
+    pub fn scenario(&self) -> Scenario {
+        let mut s = (self.build)();
+        s.name = self.name.to_string();
+        s.description = self.explanation.to_string();
+        s
+    }
+}
+
+pub fn all() -> &'static [Preset] {
+    PRESETS
+}
+
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// The preset the app opens with.
+pub const DEFAULT: &str = "redundant-behind-lb";
+
+static PRESETS: &[Preset] = &[
+    Preset {
+        name: "redundant-behind-lb",
+        title: "Redundant instances behind a load balancer",
+        source: "seed 000",
+        explanation: "Three instances behind one HAProxy-style load balancer that health-checks them every 2 s (rise 2, fall 3). At 20 s app-2 crashes: the balancer keeps sending it traffic until three checks have failed (4–6 s), but every refused connection is retried and the last retry is redispatched to a healthy instance, so clients see slower answers, not errors. Healed at 40 s, app-2 boots and rejoins after two passing checks. Redundancy plus health checks plus retries is what \"zero downtime\" is made of.",
+        build: redundant_behind_lb,
+    },
+    Preset {
+        name: "single-server",
+        title: "One server: the single point of failure",
+        source: "seed 003",
+        explanation: "The website flow of seed 003: clients → one server → its data store. There is nothing to fail over to: when the server crashes at 20 s every request fails (connection refused) until it is healed at 35 s and has booted. Availability is exactly the server's availability. Compare with redundant-behind-lb.",
+        build: single_server,
+    },
+    Preset {
+        name: "no-retries",
+        title: "Redundancy without retries",
+        source: "seed 000",
+        explanation: "The same three instances and health checks, but the balancer never retries (retries 0). Between the crash of app-2 at 20 s and the moment the third check fails, about a third of the requests land on the dead process and fail with connection refused. Redundancy alone does not give zero downtime: the detection window still costs requests.",
+        build: no_retries,
+    },
+    Preset {
+        name: "with-retries",
+        title: "Retries with redispatch: a crash that costs nothing",
+        source: "seed 000",
+        explanation: "One retry, redispatched at once to another server, and retry-on conn-failure + empty-response (HAProxy). When app-2 crashes at 20 s, connections it refuses and requests it was serving are re-sent to a healthy instance: not a single request fails, before or after the balancer marks it down.",
+        build: with_retries,
+    },
+    Preset {
+        name: "unreachable-host",
+        title: "A dead host costs more than a dead process",
+        source: "semantics",
+        explanation: "At 20 s app-2's host stops answering (power or network loss) instead of refusing. Every check now waits for its 2 s timeout and every connection for timeout connect (2 s) before the retry: detection takes longer and clients see multi-second answers until app-2 is marked down. Compare with the crash in redundant-behind-lb.",
+        build: unreachable_host,
+    },
+    Preset {
+        name: "alb-defaults",
+        title: "AWS ALB defaults: slow detection",
+        source: "semantics",
+        explanation: "An ALB-like balancer with its default health check: every 30 s, unhealthy after 2 failures, healthy after 5 successes, fail-open when every target is unhealthy, no retries. A crashed target at 20 s keeps receiving a share of traffic for 30–60 s, and after healing waits 2–2.5 minutes before rejoining. Defaults are not free: tune the interval.",
+        build: alb_defaults,
+    },
+    Preset {
+        name: "nginx-passive",
+        title: "Passive health checks only (NGINX)",
+        source: "semantics",
+        explanation: "Open-source NGINX has no active checks: a failed request counts against the server (max_fails 1) and takes it out for fail_timeout (10 s), after which one real request probes it again. Detection is instant but paid for with real requests, and a down server is re-probed every 10 s.",
+        build: nginx_passive,
+    },
+    Preset {
+        name: "gray-failure",
+        title: "Gray failure: healthy to the checks, failing for users",
+        source: "semantics",
+        explanation: "At 20 s app-3 starts answering 30 % of requests with 500 and 150 ms slower, but its health-check endpoint still answers. Nothing is marked down: the failure leaks to users until an operator heals it at 50 s. Active checks only see what they test.",
+        build: gray_failure,
+    },
+    Preset {
+        name: "lb-spof",
+        title: "The load balancer is the new single point of failure",
+        source: "seed 004",
+        explanation: "Three healthy instances, one load balancer. When the balancer itself fails at 20 s every request fails, however many instances stand behind it, until it is healed at 30 s. Ask of every component: if this fails, does everything fail?",
+        build: lb_spof,
+    },
+];
+
+fn instance(name: &str) -> Instance {
+    Instance {
+        name: name.into(),
+        workers: 8,
+        queue_capacity: 256,
+        service_time: ServiceTime { distribution: Distribution::Exponential, mean_ms: 20.0, sigma: 0.5 },
+        startup_ms: 3_000,
+        restart_after_ms: None,
+    }
+}
+
+fn target(name: &str) -> Target {
+    Target { instance: name.into(), weight: 1, backup: false }
+}
+
+fn haproxy_lb(targets: &[&str]) -> Balancer {
+    Balancer {
+        name: "lb-1".into(),
+        algorithm: Algorithm::RoundRobin,
+        targets: targets.iter().map(|t| target(t)).collect(),
+        retries: 3,
+        redispatch: true,
+        retry_on: vec![RetryOn::ConnFailure],
+        timeout_connect_ms: 5_000,
+        timeout_server_ms: 30_000,
+        when_all_down: WhenAllDown::Reject,
+        health_check: Some(HealthCheck { preset: Some(CheckPreset::Haproxy), ..HealthCheck::default() }),
+        passive: None,
+    }
+}
+
+fn traffic(rate_rps: f64) -> Traffic {
+    Traffic { rate_rps, clients: 1_000, timeout_ms: 5_000, path: "/checkout".into(), profile: Vec::new() }
+}
+
+fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
+    Scenario {
+        name: String::new(),
+        description: String::new(),
+        seed: 1,
+        duration_s: 60,
+        traffic: traffic(200.0),
+        network: Network { latency_ms: 0.5 },
+        entry: "lb-1".into(),
+        balancers: vec![haproxy_lb(&["app-1", "app-2", "app-3"])],
+        instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
+        faults,
+    }
+}
+
+fn crash_and_heal(node: &str, crash_ms: u64, heal_ms: u64) -> Vec<Fault> {
+    vec![Fault::new(crash_ms, FaultAction::Crash, node), Fault::new(heal_ms, FaultAction::Heal, node)]
+}
+
+fn redundant_behind_lb() -> Scenario {
+    three_behind_lb(crash_and_heal("app-2", 20_000, 40_000))
+}
+
+fn single_server() -> Scenario {
+    Scenario {
+        name: String::new(),
+        description: String::new(),
+        seed: 1,
+        duration_s: 60,
+        traffic: Traffic { path: "/index.html".into(), ..traffic(100.0) },
+        network: Network { latency_ms: 0.5 },
+        entry: "server".into(),
+        balancers: Vec::new(),
+        // The data store's query time is part of the server's service time here; the
+        // database as its own node (and its standby) is the multi-zone model's subject.
+        instances: vec![Instance { workers: 16, ..instance("server") }],
+        faults: crash_and_heal("server", 20_000, 35_000),
+    }
+}
+
+fn no_retries() -> Scenario {
+    let mut s = redundant_behind_lb();
+    s.balancers[0].retries = 0;
+    s.balancers[0].redispatch = false;
+    s
+}
+
+fn with_retries() -> Scenario {
+    let mut s = redundant_behind_lb();
+    s.balancers[0].retries = 1;
+    s.balancers[0].redispatch = true;
+    s.balancers[0].retry_on = vec![RetryOn::ConnFailure, RetryOn::EmptyResponse];
+    s
+}
+
+fn unreachable_host() -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(20_000, FaultAction::Unreachable, "app-2"),
+        Fault::new(40_000, FaultAction::Heal, "app-2"),
+    ]);
+    s.balancers[0].timeout_connect_ms = 2_000;
+    s
+}
+
+fn alb_defaults() -> Scenario {
+    let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 60_000));
+    s.duration_s = 240;
+    let b = &mut s.balancers[0];
+    b.name = "alb".into();
+    b.retries = 0;
+    b.redispatch = false;
+    b.when_all_down = WhenAllDown::FailOpen;
+    b.timeout_server_ms = 60_000;
+    b.health_check = Some(HealthCheck { preset: Some(CheckPreset::AwsAlb), start_healthy: Some(true), ..HealthCheck::default() });
+    s.entry = "alb".into();
+    s
+}
+
+fn nginx_passive() -> Scenario {
+    let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 40_000));
+    let b = &mut s.balancers[0];
+    b.health_check = None;
+    b.passive = Some(PassiveHealth { max_fails: 1, fail_timeout_ms: 10_000 });
+    b.retries = 0;
+    b.redispatch = false;
+    s
+}
+
+fn gray_failure() -> Scenario {
+    let mut gray = Fault::new(20_000, FaultAction::Gray, "app-3");
+    gray.error_rate = Some(0.3);
+    gray.extra_latency_ms = Some(150.0);
+    three_behind_lb(vec![gray, Fault::new(50_000, FaultAction::Heal, "app-3")])
+}
+
+fn lb_spof() -> Scenario {
+    three_behind_lb(vec![Fault::new(20_000, FaultAction::Fail, "lb-1"), Fault::new(30_000, FaultAction::Heal, "lb-1")])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::validate::validate;
+
+    #[test]
+    fn every_preset_is_valid_and_named() {
+        for p in all() {
+            let s = p.scenario();
+            assert_eq!(s.name, p.name);
+            assert!(validate(&s).is_ok(), "{}: {:?}", p.name, validate(&s));
+            assert!(p.explanation.len() > 100);
+        }
+        assert!(find(DEFAULT).is_some());
+    }
+}

@@ -1,0 +1,104 @@
+//! The machine-readable summary of a run (`failover-lab run --json`), also used by tests.
+use super::engine::Simulation;
+use super::time::us_to_s;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RequestCounts {
+    pub sent: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub in_flight: u64,
+    pub retried: u64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LatencyMs {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FailureReport {
+    pub node: String,
+    pub fault: String,
+    pub fault_at_s: f64,
+    pub detected_at_s: Option<f64>,
+    pub rerouted_at_s: Option<f64>,
+    pub recovered_at_s: Option<f64>,
+    /// Time to detect (detected − fault).
+    pub mttd_s: Option<f64>,
+    /// Time to recover (recovered − fault).
+    pub mttr_s: Option<f64>,
+    pub lost_requests: u64,
+    pub saved_by_retry: u64,
+    pub detected_by: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub duration_s: f64,
+    pub requests: RequestCounts,
+    pub failed_by_reason: BTreeMap<&'static str, u64>,
+    pub availability: f64,
+    pub latency_ms: LatencyMs,
+    pub events: u64,
+    pub trace_hash: String,
+    pub failures: Vec<FailureReport>,
+    pub peak_live_requests: u64,
+    pub peak_pending_events: u64,
+    /// Wall-clock time of the run (set by the caller; not part of the deterministic result).
+    pub wall_ms: f64,
+}
+
+impl Simulation {
+    pub fn report(&self, wall_ms: f64) -> Report {
+        let t = self.totals();
+        let l = self.latency_summary();
+        let secs = |us: Option<u64>| us.map(us_to_s);
+        Report {
+            scenario: self.scenario().name.clone(),
+            seed: self.seed(),
+            duration_s: us_to_s(self.now_us()),
+            requests: RequestCounts {
+                sent: t.sent,
+                succeeded: t.succeeded,
+                failed: t.failed,
+                in_flight: t.in_flight,
+                retried: t.retried,
+            },
+            failed_by_reason: t.failed_by_reason.iter().map(|(r, n)| (r.key(), *n)).collect(),
+            availability: self.metrics().availability(),
+            latency_ms: LatencyMs { mean: l.mean_ms, p50: l.p50_ms, p90: l.p90_ms, p99: l.p99_ms, max: l.max_ms },
+            events: self.events_processed(),
+            trace_hash: self.trace_hash_hex(),
+            failures: self
+                .metrics()
+                .failures
+                .iter()
+                .map(|f| FailureReport {
+                    node: f.node_name.clone(),
+                    fault: f.fault.clone(),
+                    fault_at_s: us_to_s(f.fault_at_us),
+                    detected_at_s: secs(f.detected_at_us),
+                    rerouted_at_s: secs(f.rerouted_at_us),
+                    recovered_at_s: secs(f.recovered_at_us),
+                    mttd_s: secs(f.detected_at_us.map(|d| d - f.fault_at_us)),
+                    mttr_s: secs(f.recovered_at_us.map(|d| d - f.fault_at_us)),
+                    lost_requests: f.lost_requests,
+                    saved_by_retry: f.saved_by_retry,
+                    detected_by: f.detected_by.clone(),
+                })
+                .collect(),
+            peak_live_requests: self.requests.capacity() as u64,
+            peak_pending_events: self.peak_pending_events as u64,
+            wall_ms,
+        }
+    }
+}

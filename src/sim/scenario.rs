@@ -1,0 +1,583 @@
+//! The scenario file format (serde JSON, `deny_unknown_fields`).
+//!
+//! Units are in field names (`interval_ms`, `rate_rps`). Parameter names follow the real
+//! systems they model (HAProxy `inter`/`fastinter`/`downinter`/`rise`/`fall`, `retries`,
+//! `option redispatch`, ALB fail-open, NGINX `max_fails`/`fail_timeout`) so that what a
+//! learner tunes here is what they would tune in production. `validate.rs` checks every
+//! field and its limits before a `Simulation` is built from it.
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// How long the CLI runs it (the browser runs until paused).
+    #[serde(default = "default_duration_s")]
+    pub duration_s: u64,
+    pub traffic: Traffic,
+    #[serde(default)]
+    pub network: Network,
+    /// Where clients send their requests: the name of a balancer or of an instance.
+    pub entry: String,
+    #[serde(default)]
+    pub balancers: Vec<Balancer>,
+    pub instances: Vec<Instance>,
+    /// Faults scheduled in advance (the browser adds its clicks to the same list).
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_duration_s() -> u64 {
+    60
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    /// Poisson arrival rate.
+    pub rate_rps: f64,
+    /// Distinct client ids (consistent hashing keys on them).
+    #[serde(default = "default_clients")]
+    pub clients: u32,
+    /// Client timeout: a request not answered by then fails as `timeout`.
+    #[serde(default = "default_client_timeout_ms")]
+    pub timeout_ms: u64,
+    #[serde(default = "default_path")]
+    pub path: String,
+    /// Rate changes over time (a step, or a spike = up then down).
+    #[serde(default)]
+    pub profile: Vec<RateStep>,
+}
+
+fn default_clients() -> u32 {
+    1_000
+}
+fn default_client_timeout_ms() -> u64 {
+    5_000
+}
+fn default_path() -> String {
+    "/".into()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateStep {
+    pub at_ms: u64,
+    pub rate_rps: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// One-way latency of every hop (client → balancer, balancer → instance, and back).
+    #[serde(default = "default_hop_latency_ms")]
+    pub latency_ms: f64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            latency_ms: default_hop_latency_ms(),
+        }
+    }
+}
+
+fn default_hop_latency_ms() -> f64 {
+    0.5
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    RoundRobin,
+    WeightedRoundRobin,
+    Random,
+    LeastConn,
+    /// HAProxy `random(2)`, Envoy `least_request`: two random picks, the less loaded wins.
+    PowerOfTwo,
+    /// Consistent hash on the client id (HAProxy `balance source`/`hash-type consistent`).
+    ConsistentHash,
+}
+
+impl Algorithm {
+    pub const ALL: [Algorithm; 6] = [
+        Algorithm::RoundRobin,
+        Algorithm::WeightedRoundRobin,
+        Algorithm::Random,
+        Algorithm::LeastConn,
+        Algorithm::PowerOfTwo,
+        Algorithm::ConsistentHash,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::RoundRobin => "round-robin",
+            Algorithm::WeightedRoundRobin => "weighted-round-robin",
+            Algorithm::Random => "random",
+            Algorithm::LeastConn => "least-conn",
+            Algorithm::PowerOfTwo => "power-of-two",
+            Algorithm::ConsistentHash => "consistent-hash",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Algorithm> {
+        Algorithm::ALL.into_iter().find(|a| a.name() == s)
+    }
+}
+
+/// What a balancer does when it believes no target is healthy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhenAllDown {
+    /// Answer 503 at once (HAProxy, NGINX).
+    Reject,
+    /// Route to every target regardless of health (AWS ALB fail-open, Envoy panic mode).
+    FailOpen,
+}
+
+impl WhenAllDown {
+    pub fn name(self) -> &'static str {
+        match self {
+            WhenAllDown::Reject => "reject",
+            WhenAllDown::FailOpen => "fail-open",
+        }
+    }
+}
+
+/// HAProxy `retry-on` keywords this model understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetryOn {
+    /// The connection was refused or timed out (HAProxy's default).
+    ConnFailure,
+    /// The server closed the connection without answering (it crashed mid-request).
+    EmptyResponse,
+    /// `timeout server` expired.
+    ResponseTimeout,
+    /// The server answered 500 (gray failure).
+    #[serde(rename = "500")]
+    Status500,
+    /// The server answered 503 (its queue was full).
+    #[serde(rename = "503")]
+    Status503,
+}
+
+impl RetryOn {
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryOn::ConnFailure => "conn-failure",
+            RetryOn::EmptyResponse => "empty-response",
+            RetryOn::ResponseTimeout => "response-timeout",
+            RetryOn::Status500 => "500",
+            RetryOn::Status503 => "503",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Balancer {
+    pub name: String,
+    #[serde(default = "default_algorithm")]
+    pub algorithm: Algorithm,
+    pub targets: Vec<Target>,
+    /// HAProxy `retries`: extra connection attempts after the first.
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    /// HAProxy `option redispatch`: the last retry goes to another server.
+    #[serde(default = "default_true")]
+    pub redispatch: bool,
+    #[serde(default = "default_retry_on")]
+    pub retry_on: Vec<RetryOn>,
+    /// HAProxy `timeout connect`: how long to wait for a host that does not answer.
+    #[serde(default = "default_timeout_connect_ms")]
+    pub timeout_connect_ms: u64,
+    /// HAProxy `timeout server`: how long to wait for a response once connected.
+    #[serde(default = "default_timeout_server_ms")]
+    pub timeout_server_ms: u64,
+    #[serde(default = "default_when_all_down")]
+    pub when_all_down: WhenAllDown,
+    /// Active health checks; `null` for none (passive only, or blind).
+    #[serde(default = "default_health_check")]
+    pub health_check: Option<HealthCheck>,
+    /// Passive health (NGINX `max_fails` / `fail_timeout`): real traffic errors mark a target down.
+    #[serde(default)]
+    pub passive: Option<PassiveHealth>,
+}
+
+fn default_algorithm() -> Algorithm {
+    Algorithm::RoundRobin
+}
+fn default_retries() -> u32 {
+    3
+}
+fn default_true() -> bool {
+    true
+}
+fn default_retry_on() -> Vec<RetryOn> {
+    vec![RetryOn::ConnFailure]
+}
+fn default_timeout_connect_ms() -> u64 {
+    5_000
+}
+fn default_timeout_server_ms() -> u64 {
+    30_000
+}
+fn default_when_all_down() -> WhenAllDown {
+    WhenAllDown::Reject
+}
+fn default_health_check() -> Option<HealthCheck> {
+    Some(HealthCheck::default())
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub instance: String,
+    #[serde(default = "default_weight")]
+    pub weight: u32,
+    /// HAProxy `backup`: used only when every non-backup target is down.
+    #[serde(default)]
+    pub backup: bool,
+}
+
+fn default_weight() -> u32 {
+    1
+}
+
+/// Vendor presets for active health checks (defaults from each system's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckPreset {
+    Haproxy,
+    AwsAlb,
+    Kubernetes,
+}
+
+impl CheckPreset {
+    pub const ALL: [CheckPreset; 3] = [
+        CheckPreset::Haproxy,
+        CheckPreset::AwsAlb,
+        CheckPreset::Kubernetes,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckPreset::Haproxy => "haproxy",
+            CheckPreset::AwsAlb => "aws-alb",
+            CheckPreset::Kubernetes => "kubernetes",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CheckPreset> {
+        CheckPreset::ALL.into_iter().find(|p| p.name() == s)
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            CheckPreset::Haproxy => "HAProxy: inter 2 s, rise 2, fall 3, timeout check = inter; servers start UP",
+            CheckPreset::AwsAlb => "AWS ALB: HealthCheckIntervalSeconds 30, timeout 5 s, HealthyThresholdCount 5, UnhealthyThresholdCount 2; targets start in `initial`",
+            CheckPreset::Kubernetes => "Kubernetes readiness: periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1; pods start not ready",
+        }
+    }
+    /// The preset's full parameter set.
+    pub fn params(self) -> ResolvedCheck {
+        match self {
+            CheckPreset::Haproxy => ResolvedCheck {
+                inter_ms: 2_000,
+                fastinter_ms: 2_000,
+                downinter_ms: 2_000,
+                rise: 2,
+                fall: 3,
+                timeout_ms: 2_000,
+                start_healthy: true,
+            },
+            CheckPreset::AwsAlb => ResolvedCheck {
+                inter_ms: 30_000,
+                fastinter_ms: 30_000,
+                downinter_ms: 30_000,
+                rise: 5,
+                fall: 2,
+                timeout_ms: 5_000,
+                start_healthy: false,
+            },
+            CheckPreset::Kubernetes => ResolvedCheck {
+                inter_ms: 10_000,
+                fastinter_ms: 10_000,
+                downinter_ms: 10_000,
+                rise: 1,
+                fall: 3,
+                timeout_ms: 1_000,
+                start_healthy: false,
+            },
+        }
+    }
+}
+
+/// Active health check settings. Every field left out comes from `preset` (HAProxy's
+/// defaults when no preset is named); HAProxy's own rule that `fastinter` and `downinter`
+/// default to `inter` applies when `inter_ms` is overridden alone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<CheckPreset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inter_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fastinter_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downinter_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rise: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fall: Option<u32>,
+    /// HAProxy `timeout check` (ALB `HealthCheckTimeoutSeconds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Whether a target counts as healthy before its first check (HAProxy yes, ALB no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_healthy: Option<bool>,
+}
+
+/// A health check with every parameter filled in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedCheck {
+    pub inter_ms: u64,
+    pub fastinter_ms: u64,
+    pub downinter_ms: u64,
+    pub rise: u32,
+    pub fall: u32,
+    pub timeout_ms: u64,
+    pub start_healthy: bool,
+}
+
+impl HealthCheck {
+    pub fn resolve(&self) -> ResolvedCheck {
+        let base = self.preset.unwrap_or(CheckPreset::Haproxy).params();
+        let inter = self.inter_ms.unwrap_or(base.inter_ms);
+        // HAProxy: fastinter/downinter default to inter; follow an overridden inter.
+        let follow = |v: Option<u64>, preset_v: u64| {
+            v.unwrap_or(if self.inter_ms.is_some() { inter } else { preset_v })
+        };
+        ResolvedCheck {
+            inter_ms: inter,
+            fastinter_ms: follow(self.fastinter_ms, base.fastinter_ms),
+            downinter_ms: follow(self.downinter_ms, base.downinter_ms),
+            rise: self.rise.unwrap_or(base.rise),
+            fall: self.fall.unwrap_or(base.fall),
+            timeout_ms: self.timeout_ms.unwrap_or(base.timeout_ms),
+            start_healthy: self.start_healthy.unwrap_or(base.start_healthy),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassiveHealth {
+    /// NGINX `max_fails`: failures within `fail_timeout` that mark the target down.
+    #[serde(default = "default_max_fails")]
+    pub max_fails: u32,
+    /// NGINX `fail_timeout`: both the counting window and how long the target stays down.
+    #[serde(default = "default_fail_timeout_ms")]
+    pub fail_timeout_ms: u64,
+}
+
+fn default_max_fails() -> u32 {
+    1
+}
+fn default_fail_timeout_ms() -> u64 {
+    10_000
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub name: String,
+    /// Requests served concurrently.
+    #[serde(default = "default_workers")]
+    pub workers: u32,
+    /// Waiting requests beyond the workers; a full queue answers 503.
+    #[serde(default = "default_queue_capacity")]
+    pub queue_capacity: u32,
+    #[serde(default)]
+    pub service_time: ServiceTime,
+    /// Boot time after a restart, during which connections are refused.
+    #[serde(default = "default_startup_ms")]
+    pub startup_ms: u64,
+    /// A supervisor (systemd, Kubernetes) restarts a crashed process after this long;
+    /// `null`: it stays down until healed by hand.
+    #[serde(default)]
+    pub restart_after_ms: Option<u64>,
+}
+
+fn default_workers() -> u32 {
+    8
+}
+fn default_queue_capacity() -> u32 {
+    256
+}
+fn default_startup_ms() -> u64 {
+    3_000
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Distribution {
+    Constant,
+    Exponential,
+    Lognormal,
+}
+
+impl Distribution {
+    pub fn name(self) -> &'static str {
+        match self {
+            Distribution::Constant => "constant",
+            Distribution::Exponential => "exponential",
+            Distribution::Lognormal => "lognormal",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceTime {
+    pub distribution: Distribution,
+    pub mean_ms: f64,
+    /// Shape of the lognormal (sigma of the underlying normal); ignored otherwise.
+    #[serde(default = "default_sigma")]
+    pub sigma: f64,
+}
+
+fn default_sigma() -> f64 {
+    0.5
+}
+
+impl Default for ServiceTime {
+    fn default() -> Self {
+        ServiceTime {
+            distribution: Distribution::Exponential,
+            mean_ms: 20.0,
+            sigma: default_sigma(),
+        }
+    }
+}
+
+/// Fault verbs (chaos-tool vocabulary) and parameter changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultAction {
+    /// The process dies: connections are refused at once; requests in flight are lost.
+    Crash,
+    /// The host stops answering (power, network): checks and requests hang until timeouts.
+    Unreachable,
+    /// Fail a balancer (it refuses every connection).
+    Fail,
+    /// Undo every fault on the node: restart it (through `startup_ms`) or bring it back.
+    Heal,
+    /// Add latency to every response (`extra_latency_ms`).
+    AddLatency,
+    /// Gray failure: slow and/or a fraction of 500s while health checks still pass.
+    Gray,
+    /// Change a parameter (`param`, `value`).
+    Set,
+}
+
+impl FaultAction {
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultAction::Crash => "crash",
+            FaultAction::Unreachable => "unreachable",
+            FaultAction::Fail => "fail",
+            FaultAction::Heal => "heal",
+            FaultAction::AddLatency => "add-latency",
+            FaultAction::Gray => "gray",
+            FaultAction::Set => "set",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FaultAction> {
+        [
+            FaultAction::Crash,
+            FaultAction::Unreachable,
+            FaultAction::Fail,
+            FaultAction::Heal,
+            FaultAction::AddLatency,
+            FaultAction::Gray,
+            FaultAction::Set,
+        ]
+        .into_iter()
+        .find(|a| a.name() == s)
+    }
+}
+
+/// A value for `set`: a number, a word or a switch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Number(n) => write!(f, "{n}"),
+            ParamValue::Text(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// A timed command: scheduled in the scenario, typed on the CLI, or clicked in the browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    pub at_ms: u64,
+    pub action: FaultAction,
+    /// A balancer or instance name, or `clients` for traffic parameters.
+    pub node: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_latency_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ParamValue>,
+}
+
+impl Fault {
+    pub fn new(at_ms: u64, action: FaultAction, node: &str) -> Fault {
+        Fault {
+            at_ms,
+            action,
+            node: node.to_string(),
+            extra_latency_ms: None,
+            error_rate: None,
+            param: None,
+            value: None,
+        }
+    }
+
+    pub fn set(at_ms: u64, node: &str, param: &str, value: ParamValue) -> Fault {
+        Fault {
+            param: Some(param.to_string()),
+            value: Some(value),
+            ..Fault::new(at_ms, FaultAction::Set, node)
+        }
+    }
+}
+
+impl Scenario {
+    pub fn from_json(text: &str) -> Result<Scenario, String> {
+        serde_json::from_str(text).map_err(|e| format!("scenario JSON: {e}"))
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain data structs cannot fail; fall back to an empty object anyway.
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+}

@@ -1,0 +1,159 @@
+//! What the UI (and tests) read: plain-data views of the simulation at one instant. The UI
+//! never reaches into the engine's state; it renders snapshots and sends commands.
+use super::metrics::{FailureReason, FailureRecord};
+use super::time::TimeUs;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    Clients,
+    Balancer,
+    Instance,
+}
+
+/// What to draw for a node: its true state, combined with what balancers believe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeStatus {
+    Up,
+    /// Up but slow or returning some errors (gray failure / added latency).
+    Degraded,
+    Starting,
+    /// Failing health checks but not yet marked down.
+    Suspected,
+    /// Marked down by a balancer (the process may already be back, waiting for `rise`).
+    Down,
+    Crashed,
+    Unreachable,
+    /// A failed balancer.
+    Failed,
+}
+
+impl NodeStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeStatus::Up => "up",
+            NodeStatus::Degraded => "degraded",
+            NodeStatus::Starting => "starting",
+            NodeStatus::Suspected => "suspected",
+            NodeStatus::Down => "down",
+            NodeStatus::Crashed => "crashed",
+            NodeStatus::Unreachable => "unreachable",
+            NodeStatus::Failed => "failed",
+        }
+    }
+
+    /// Serving traffic normally?
+    pub fn is_healthy(self) -> bool {
+        matches!(self, NodeStatus::Up)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeView {
+    pub id: u32,
+    pub name: String,
+    pub kind: NodeKind,
+    pub status: NodeStatus,
+    /// One line of explanation ("2/3 checks failed", "booting: 1.2 s left").
+    pub detail: String,
+    pub workers: u32,
+    pub busy: u32,
+    pub queue_len: u32,
+    pub queue_capacity: u32,
+    /// Requests currently at or through this node.
+    pub in_flight: u32,
+}
+
+/// A balancer's belief about one of its targets.
+#[derive(Clone, Debug, Serialize)]
+pub struct HealthView {
+    pub state: &'static str,
+    pub detail: String,
+    pub in_rotation: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EdgeView {
+    pub from: u32,
+    pub to: u32,
+    /// Requests outstanding on this edge.
+    pub in_flight: u32,
+    /// For balancer → instance edges: the balancer's view of the target.
+    pub health: Option<HealthView>,
+    pub backup: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub sent: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub in_flight: u64,
+    pub retried: u64,
+    pub failed_by_reason: Vec<(FailureReason, u64)>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LatencySummary {
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    Fault,
+    Suspicion,
+    Detection,
+    Recovery,
+    Info,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LogEntry {
+    pub at_us: TimeUs,
+    pub node: Option<u32>,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Snapshot {
+    pub now_us: TimeUs,
+    pub events: u64,
+    pub trace_hash: String,
+    pub nodes: Vec<NodeView>,
+    pub edges: Vec<EdgeView>,
+    pub totals: Totals,
+    pub availability: f64,
+    pub latency: LatencySummary,
+    /// p99 of the last complete second (ms), for the headline.
+    pub recent_p99_ms: f64,
+    pub log: Vec<LogEntry>,
+    pub failures: Vec<FailureRecord>,
+    pub failures_total: u64,
+}
+
+/// Kind of a request/response hop, for the animation overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TransferKind {
+    Request,
+    Success,
+    Failure,
+}
+
+/// One message on one edge: drawn as a dot moving from `from` to `to` between the two times.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Transfer {
+    pub from: u32,
+    pub to: u32,
+    pub depart_us: TimeUs,
+    pub arrive_us: TimeUs,
+    pub kind: TransferKind,
+}

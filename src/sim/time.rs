@@ -1,0 +1,51 @@
+//! Simulated time: integer microseconds since the start of the run.
+//!
+//! Integers, never floats, so that event order and the trace hash are identical on every
+//! platform. Scenario files speak milliseconds (`interval_ms`); conversion happens once, at
+//! build time, through these helpers.
+
+/// Microseconds of simulated time.
+pub type TimeUs = u64;
+
+pub const US_PER_MS: u64 = 1_000;
+pub const US_PER_S: u64 = 1_000_000;
+
+/// Milliseconds (possibly fractional, e.g. a 0.25 ms network hop) to whole microseconds,
+/// rounded to nearest. IEEE multiplication and rounding are exact-rounded, so this is the
+/// same on x86_64 and wasm32.
+pub fn ms_to_us(ms: f64) -> TimeUs {
+    if ms.is_finite() && ms > 0.0 {
+        libm::round(ms * 1_000.0) as TimeUs
+    } else {
+        0
+    }
+}
+
+pub fn whole_ms_to_us(ms: u64) -> TimeUs {
+    ms.saturating_mul(US_PER_MS)
+}
+
+pub fn us_to_ms(us: TimeUs) -> f64 {
+    us as f64 / 1_000.0
+}
+
+pub fn us_to_s(us: TimeUs) -> f64 {
+    us as f64 / 1_000_000.0
+}
+
+/// "12.345 s" style label used in logs and the UI.
+pub fn fmt_s(us: TimeUs) -> String {
+    format!("{:.3} s", us_to_s(us))
+}
+
+/// A duration in the most readable unit: "850 ms", "4.1 s", "2 min 30 s".
+pub fn fmt_duration(us: TimeUs) -> String {
+    if us < US_PER_S {
+        format!("{} ms", (us + 500) / 1_000)
+    } else if us < 60 * US_PER_S {
+        format!("{:.1} s", us_to_s(us))
+    } else {
+        let s = us / US_PER_S;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,315 @@
+//! Scenario validation: every problem, each with the path of the field at fault
+//! (`balancers[0].health_check.rise: must be between 1 and 10, got 0`).
+//!
+//! Validation runs before a `Simulation` is built; the engine may then rely on every name
+//! resolving and every number being inside `limits.rs`.
+use super::limits::*;
+use super::params;
+use super::scenario::*;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// All problems of one scenario, printable one per line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+pub struct Problems(Vec<ValidationError>);
+
+impl Problems {
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(ValidationError {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(self.0))
+        }
+    }
+
+    fn range_u64(&mut self, path: &str, v: u64, lo: u64, hi: u64) {
+        if v < lo || v > hi {
+            self.push(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+
+    fn range_u32(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
+        self.range_u64(path, v as u64, lo as u64, hi as u64)
+    }
+
+    fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
+        if !v.is_finite() || v < lo || v > hi {
+            self.push(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+
+    fn name(&mut self, path: &str, name: &str) {
+        if name.is_empty() || name.len() > MAX_NAME_LEN {
+            self.push(path, format!("must be 1 to {MAX_NAME_LEN} characters"));
+        } else if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            self.push(path, format!("`{name}` may use only letters, digits, `-`, `_` and `.`"));
+        }
+    }
+}
+
+/// What kind of node a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    Clients,
+    Balancer(usize),
+    Instance(usize),
+}
+
+pub const CLIENTS_NODE: &str = "clients";
+
+pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
+    if name == CLIENTS_NODE {
+        return Some(NameKind::Clients);
+    }
+    if let Some(i) = s.balancers.iter().position(|b| b.name == name) {
+        return Some(NameKind::Balancer(i));
+    }
+    s.instances
+        .iter()
+        .position(|i| i.name == name)
+        .map(NameKind::Instance)
+}
+
+pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
+    let mut p = Problems::default();
+    p.name("name", &s.name);
+    p.range_u64("duration_s", s.duration_s, 1, MAX_DURATION_S);
+    validate_traffic(&s.traffic, "traffic", &mut p);
+    p.range_f64("network.latency_ms", s.network.latency_ms, 0.0, MAX_HOP_LATENCY_MS);
+
+    if s.instances.is_empty() {
+        p.push("instances", "at least one instance is needed");
+    }
+    if s.instances.len() > MAX_INSTANCES {
+        p.push("instances", format!("at most {MAX_INSTANCES} instances, got {}", s.instances.len()));
+    }
+    if s.balancers.len() > MAX_BALANCERS {
+        p.push("balancers", format!("at most {MAX_BALANCERS} balancers, got {}", s.balancers.len()));
+    }
+    if s.instances.len() + s.balancers.len() + 1 > MAX_NODES {
+        p.push("instances", format!("at most {MAX_NODES} nodes in all"));
+    }
+
+    // Names: valid and unique across every node kind (faults address nodes by name).
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut check_unique = |p: &mut Problems, path: String, name: &str| {
+        if name == CLIENTS_NODE {
+            p.push(path.clone(), "`clients` is reserved for the traffic source");
+        } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            p.push(path.clone(), format!("duplicate name `{name}` (first used at {first})"));
+        } else {
+            seen.push((name.to_string(), path.clone()));
+        }
+    };
+    for (i, inst) in s.instances.iter().enumerate() {
+        let path = format!("instances[{i}]");
+        p.name(&format!("{path}.name"), &inst.name);
+        check_unique(&mut p, format!("{path}.name"), &inst.name);
+        validate_instance(inst, &path, &mut p);
+    }
+    for (i, b) in s.balancers.iter().enumerate() {
+        let path = format!("balancers[{i}]");
+        p.name(&format!("{path}.name"), &b.name);
+        check_unique(&mut p, format!("{path}.name"), &b.name);
+        validate_balancer(b, &path, &mut p);
+        for (j, t) in b.targets.iter().enumerate() {
+            if !s.instances.iter().any(|inst| inst.name == t.instance) {
+                p.push(
+                    format!("{path}.targets[{j}].instance"),
+                    format!("no instance is named `{}`", t.instance),
+                );
+            }
+            if b.targets[..j].iter().any(|o| o.instance == t.instance) {
+                p.push(
+                    format!("{path}.targets[{j}].instance"),
+                    format!("`{}` is already a target of this balancer", t.instance),
+                );
+            }
+        }
+    }
+
+    match lookup(s, &s.entry) {
+        Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_)) => {}
+        _ => p.push(
+            "entry",
+            format!("`{}` is not the name of a balancer or an instance", s.entry),
+        ),
+    }
+
+    if s.faults.len() > MAX_FAULTS {
+        p.push("faults", format!("at most {MAX_FAULTS} faults, got {}", s.faults.len()));
+    }
+    for (i, f) in s.faults.iter().enumerate() {
+        validate_fault(s, f, &format!("faults[{i}]"), &mut p);
+    }
+    p.into_result()
+}
+
+pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
+    p.range_f64(&format!("{path}.rate_rps"), t.rate_rps, 0.0, MAX_RATE_RPS);
+    p.range_u32(&format!("{path}.clients"), t.clients, 1, MAX_CLIENTS);
+    p.range_u64(&format!("{path}.timeout_ms"), t.timeout_ms, 1, MAX_CLIENT_TIMEOUT_MS);
+    if t.path.len() > 256 {
+        p.push(format!("{path}.path"), "at most 256 characters");
+    }
+    if t.profile.len() > MAX_PROFILE_STEPS {
+        p.push(format!("{path}.profile"), format!("at most {MAX_PROFILE_STEPS} steps"));
+    }
+    let mut last = 0;
+    for (i, step) in t.profile.iter().enumerate() {
+        let sp = format!("{path}.profile[{i}]");
+        p.range_u64(&format!("{sp}.at_ms"), step.at_ms, 0, MAX_TIME_MS);
+        p.range_f64(&format!("{sp}.rate_rps"), step.rate_rps, 0.0, MAX_RATE_RPS);
+        if step.at_ms < last {
+            p.push(format!("{sp}.at_ms"), "steps must be in time order");
+        }
+        last = step.at_ms;
+    }
+}
+
+pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
+    p.range_u32(&format!("{path}.workers"), inst.workers, 1, MAX_WORKERS);
+    p.range_u32(&format!("{path}.queue_capacity"), inst.queue_capacity, 0, MAX_QUEUE);
+    p.range_f64(
+        &format!("{path}.service_time.mean_ms"),
+        inst.service_time.mean_ms,
+        MIN_SERVICE_MS,
+        MAX_SERVICE_MS,
+    );
+    p.range_f64(&format!("{path}.service_time.sigma"), inst.service_time.sigma, 0.0, MAX_SIGMA);
+    p.range_u64(&format!("{path}.startup_ms"), inst.startup_ms, 0, MAX_STARTUP_MS);
+    if let Some(r) = inst.restart_after_ms {
+        p.range_u64(&format!("{path}.restart_after_ms"), r, 0, MAX_RESTART_AFTER_MS);
+    }
+}
+
+pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
+    if b.targets.is_empty() {
+        p.push(format!("{path}.targets"), "a balancer needs at least one target");
+    }
+    if b.targets.len() > MAX_INSTANCES {
+        p.push(format!("{path}.targets"), format!("at most {MAX_INSTANCES} targets"));
+    }
+    for (j, t) in b.targets.iter().enumerate() {
+        p.range_u32(&format!("{path}.targets[{j}].weight"), t.weight, 1, MAX_WEIGHT);
+    }
+    if !b.targets.is_empty() && b.targets.iter().all(|t| t.backup) {
+        p.push(format!("{path}.targets"), "at least one target must not be a backup");
+    }
+    p.range_u32(&format!("{path}.retries"), b.retries, 0, MAX_RETRIES);
+    p.range_u64(&format!("{path}.timeout_connect_ms"), b.timeout_connect_ms, 1, MAX_TIMEOUT_MS);
+    p.range_u64(&format!("{path}.timeout_server_ms"), b.timeout_server_ms, 1, MAX_TIMEOUT_MS);
+    for (j, r) in b.retry_on.iter().enumerate() {
+        if b.retry_on[..j].contains(r) {
+            p.push(format!("{path}.retry_on[{j}]"), format!("`{}` is listed twice", r.name()));
+        }
+    }
+    if let Some(hc) = &b.health_check {
+        let hp = format!("{path}.health_check");
+        for (field, v) in [("inter_ms", hc.inter_ms), ("fastinter_ms", hc.fastinter_ms), ("downinter_ms", hc.downinter_ms)] {
+            if let Some(v) = v {
+                p.range_u64(&format!("{hp}.{field}"), v, MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS);
+            }
+        }
+        if let Some(v) = hc.rise {
+            p.range_u32(&format!("{hp}.rise"), v, 1, MAX_THRESHOLD);
+        }
+        if let Some(v) = hc.fall {
+            p.range_u32(&format!("{hp}.fall"), v, 1, MAX_THRESHOLD);
+        }
+        if let Some(v) = hc.timeout_ms {
+            p.range_u64(&format!("{hp}.timeout_ms"), v, 1, MAX_CHECK_INTERVAL_MS);
+        }
+    }
+    if let Some(ps) = &b.passive {
+        let pp = format!("{path}.passive");
+        p.range_u32(&format!("{pp}.max_fails"), ps.max_fails, 1, MAX_FAILS);
+        p.range_u64(&format!("{pp}.fail_timeout_ms"), ps.fail_timeout_ms, 100, MAX_RESTART_AFTER_MS);
+    }
+}
+
+pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
+    p.range_u64(&format!("{path}.at_ms"), f.at_ms, 0, MAX_TIME_MS);
+    let Some(kind) = lookup(s, &f.node) else {
+        p.push(format!("{path}.node"), format!("no node is named `{}`", f.node));
+        return;
+    };
+    let act = f.action.name();
+    let ok_for_kind = match (f.action, kind) {
+        (FaultAction::Set, _) => true,
+        (_, NameKind::Clients) => false,
+        (FaultAction::Fail, NameKind::Instance(_)) => false,
+        (FaultAction::Crash, NameKind::Balancer(_)) => true, // a crashed balancer is a failed one
+        (FaultAction::AddLatency | FaultAction::Gray, NameKind::Balancer(_)) => false,
+        _ => true,
+    };
+    if !ok_for_kind {
+        p.push(
+            format!("{path}.action"),
+            format!("`{act}` does not apply to `{}`", f.node),
+        );
+    }
+    match f.action {
+        FaultAction::AddLatency => match f.extra_latency_ms {
+            Some(v) => p.range_f64(&format!("{path}.extra_latency_ms"), v, 0.0, MAX_EXTRA_LATENCY_MS),
+            None => p.push(format!("{path}.extra_latency_ms"), "`add-latency` needs extra_latency_ms"),
+        },
+        FaultAction::Gray => {
+            if let Some(v) = f.extra_latency_ms {
+                p.range_f64(&format!("{path}.extra_latency_ms"), v, 0.0, MAX_EXTRA_LATENCY_MS);
+            }
+            if let Some(v) = f.error_rate {
+                p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
+            }
+        }
+        FaultAction::Set => match (&f.param, &f.value) {
+            (Some(param), Some(value)) => {
+                if let Err(msg) = params::check_against(s, kind, param, value) {
+                    p.push(format!("{path}.value"), msg);
+                }
+            }
+            (None, _) => p.push(format!("{path}.param"), "`set` needs a param"),
+            (_, None) => p.push(format!("{path}.value"), "`set` needs a value"),
+        },
+        _ => {}
+    }
+    if f.action != FaultAction::Set && (f.param.is_some() || f.value.is_some()) {
+        p.push(format!("{path}.param"), format!("only `set` takes param/value, not `{act}`"));
+    }
+}

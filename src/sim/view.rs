@@ -1,0 +1,190 @@
+//! Building snapshots: the read side of the engine, kept apart from the event handlers.
+use super::engine::{Simulation, CLIENTS_ID};
+use super::health_check::HealthState;
+use super::instance::InstanceState;
+use super::load_balancer::BalancerState;
+use super::metrics::{FailureReason, SecondBucket};
+use super::snapshot::*;
+use super::time::{fmt_duration, us_to_ms, whole_ms_to_us};
+
+/// How many log entries a snapshot carries.
+const SNAPSHOT_LOG: usize = 60;
+
+impl Simulation {
+    pub fn snapshot(&self) -> Snapshot {
+        let mut nodes = Vec::with_capacity(self.node_count() as usize);
+        let mut edges = Vec::new();
+        let live = self.requests.live() as u32;
+        nodes.push(NodeView {
+            id: CLIENTS_ID,
+            name: "clients".into(),
+            kind: NodeKind::Clients,
+            status: NodeStatus::Up,
+            detail: format!("{} requests/s, timeout {}", self.traffic.rate_rps, fmt_duration(self.traffic.timeout_us())),
+            workers: 0,
+            busy: 0,
+            queue_len: 0,
+            queue_capacity: 0,
+            in_flight: live,
+        });
+        for (bi, b) in self.balancers.iter().enumerate() {
+            let id = self.balancer_node(bi as u32);
+            let in_flight: u32 = b.targets.iter().map(|t| t.active).sum();
+            let in_rotation = (0..b.targets.len()).filter(|&s| b.eligible(s, self.now)).count();
+            let status = match b.state {
+                BalancerState::Up => NodeStatus::Up,
+                BalancerState::Failed => NodeStatus::Failed,
+                BalancerState::Unreachable => NodeStatus::Unreachable,
+            };
+            nodes.push(NodeView {
+                id,
+                name: b.name.clone(),
+                kind: NodeKind::Balancer,
+                status,
+                detail: format!("{}; {in_rotation}/{} targets in rotation", b.spec.algorithm.name(), b.targets.len()),
+                workers: 0,
+                busy: 0,
+                queue_len: 0,
+                queue_capacity: 0,
+                in_flight,
+            });
+            for (slot, t) in b.targets.iter().enumerate() {
+                let health = match b.check {
+                    Some(cfg) => {
+                        let passive_down = !b.passive_ok(t, self.now);
+                        HealthView {
+                            state: if passive_down { "down" } else { t.health.name() },
+                            detail: if passive_down { "marked down by passive health".into() } else { t.health.detail(&cfg) },
+                            in_rotation: b.eligible(slot, self.now),
+                        }
+                    }
+                    None => {
+                        let down = !b.passive_ok(t, self.now);
+                        HealthView {
+                            state: if down { "down" } else { "unchecked" },
+                            detail: if down {
+                                format!("passive health: down for {}", fmt_duration(t.passive_down_until.saturating_sub(self.now)))
+                            } else if b.spec.passive.is_some() {
+                                "no active checks; passive health watches real traffic".into()
+                            } else {
+                                "no health checks: the balancer never notices a failure".into()
+                            },
+                            in_rotation: !down,
+                        }
+                    }
+                };
+                edges.push(EdgeView { from: id, to: self.instance_node(t.instance), in_flight: t.active, health: Some(health), backup: t.backup });
+            }
+        }
+        if let Some(entry) = self.node_by_name(&self.scenario.entry) {
+            edges.insert(0, EdgeView { from: CLIENTS_ID, to: entry, in_flight: live, health: None, backup: false });
+        }
+        for (ii, inst) in self.instances.iter().enumerate() {
+            let id = self.instance_node(ii as u32);
+            // The worst belief any balancer holds about this instance.
+            let mut believed: Option<HealthState> = None;
+            for b in &self.balancers {
+                if b.check.is_none() {
+                    continue;
+                }
+                for t in b.targets.iter().filter(|t| t.instance == ii as u32) {
+                    let rank = |h: HealthState| match h {
+                        HealthState::Up => 0,
+                        HealthState::Suspect(_) => 1,
+                        HealthState::Rising(_) | HealthState::Initial(_) => 2,
+                        HealthState::Down => 3,
+                    };
+                    if believed.is_none_or(|cur| rank(t.health) > rank(cur)) {
+                        believed = Some(t.health);
+                    }
+                }
+            }
+            let (status, detail) = match inst.state {
+                InstanceState::Crashed => (NodeStatus::Crashed, match believed {
+                    Some(h) if h.in_rotation() => "process down; balancer has not noticed yet".to_string(),
+                    _ => "process down: connections refused".to_string(),
+                }),
+                InstanceState::Unreachable => (NodeStatus::Unreachable, "host not answering: callers wait for timeouts".to_string()),
+                InstanceState::Starting => (NodeStatus::Starting, format!("booting (startup {})", fmt_duration(whole_ms_to_us(inst.spec.startup_ms)))),
+                InstanceState::Up => match believed {
+                    Some(h @ HealthState::Suspect(_)) => (NodeStatus::Suspected, h.name().to_string()),
+                    Some(HealthState::Down) => (NodeStatus::Down, "process up, still marked down".to_string()),
+                    Some(HealthState::Rising(n)) => (NodeStatus::Down, format!("up; {n} passing check(s), waiting for rise")),
+                    Some(HealthState::Initial(n)) => (NodeStatus::Starting, format!("initial: {n} passing check(s)")),
+                    _ if inst.is_degraded() => (
+                        NodeStatus::Degraded,
+                        format!(
+                            "gray: {:.0} % errors, +{} ms",
+                            inst.gray_error_rate * 100.0,
+                            us_to_ms(inst.gray_latency_us + inst.extra_latency_us)
+                        ),
+                    ),
+                    _ => (NodeStatus::Up, format!("{} workers, {} served", inst.spec.workers, inst.served)),
+                },
+            };
+            nodes.push(NodeView {
+                id,
+                name: inst.name.clone(),
+                kind: NodeKind::Instance,
+                status,
+                detail,
+                workers: inst.spec.workers,
+                busy: inst.busy(),
+                queue_len: inst.queue_len(),
+                queue_capacity: inst.spec.queue_capacity,
+                in_flight: inst.busy() + inst.queue_len(),
+            });
+        }
+        let m = &self.metrics;
+        let recent_p99 = m
+            .seconds
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|b| us_to_ms(b.p99_us))
+            .unwrap_or(0.0);
+        let skip = self.log.len().saturating_sub(SNAPSHOT_LOG);
+        Snapshot {
+            now_us: self.now,
+            events: self.events,
+            trace_hash: self.trace_hash_hex(),
+            nodes,
+            edges,
+            totals: self.totals(),
+            availability: m.availability(),
+            latency: self.latency_summary(),
+            recent_p99_ms: recent_p99,
+            log: self.log.iter().skip(skip).cloned().collect(),
+            failures: m.failures.iter().cloned().collect(),
+            failures_total: m.failures_total,
+        }
+    }
+
+    pub fn totals(&self) -> Totals {
+        let m = &self.metrics;
+        Totals {
+            sent: m.sent,
+            succeeded: m.succeeded,
+            failed: m.failed_total(),
+            in_flight: self.requests.live() as u64,
+            retried: m.retried,
+            failed_by_reason: FailureReason::ALL.iter().map(|r| (*r, m.failed[r.index()])).collect(),
+        }
+    }
+
+    pub fn latency_summary(&self) -> LatencySummary {
+        let h = &self.metrics.latency;
+        LatencySummary {
+            mean_ms: h.mean() / 1_000.0,
+            p50_ms: us_to_ms(h.quantile(0.5)),
+            p90_ms: us_to_ms(h.quantile(0.9)),
+            p99_ms: us_to_ms(h.quantile(0.99)),
+            max_ms: us_to_ms(h.max()),
+        }
+    }
+
+    /// Per-second buckets of the last `n` seconds (charts).
+    pub fn series(&self, n: usize) -> Vec<SecondBucket> {
+        self.metrics.last_seconds(n)
+    }
+}
