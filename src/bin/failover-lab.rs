@@ -14,6 +14,7 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
+    use failover_lab::bench_model;
     use failover_lab::sim::params;
     use failover_lab::sim::presets;
     use failover_lab::sim::report::Report;
@@ -24,7 +25,11 @@ mod cli {
     use std::time::Instant;
 
     #[derive(Parser)]
-    #[command(name = "failover-lab", version, about = "Deterministic simulator of redundancy and failover")]
+    #[command(
+        name = "failover-lab",
+        version,
+        about = "Deterministic simulator of redundancy and failover"
+    )]
     struct Cli {
         #[command(subcommand)]
         command: Command,
@@ -85,10 +90,20 @@ mod cli {
             Command::Show { preset } => presets::find(&preset)
                 .map(|p| println!("{}", p.scenario().to_json_pretty()))
                 .ok_or_else(|| unknown_preset(&preset)),
-            Command::Run { scenario, seed, duration, faults, sets, json } => {
-                run(&scenario, seed, duration, &faults, &sets, json)
-            }
-            Command::Bench { seconds, rate, repeat, json } => bench(seconds, rate, repeat, json),
+            Command::Run {
+                scenario,
+                seed,
+                duration,
+                faults,
+                sets,
+                json,
+            } => run(&scenario, seed, duration, &faults, &sets, json),
+            Command::Bench {
+                seconds,
+                rate,
+                repeat,
+                json,
+            } => bench(seconds, rate, repeat, json),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -101,7 +116,10 @@ mod cli {
 
     fn unknown_preset(name: &str) -> String {
         let names: Vec<&str> = presets::all().iter().map(|p| p.name).collect();
-        format!("`{name}` is neither a preset ({}) nor a readable file", names.join(", "))
+        format!(
+            "`{name}` is neither a preset ({}) nor a readable file",
+            names.join(", ")
+        )
     }
 
     fn load(spec: &str) -> Result<Scenario, String> {
@@ -127,7 +145,9 @@ mod cli {
         } else {
             (t, 1_000.0)
         };
-        let v: f64 = num.parse().map_err(|_| format!("`{t}` is not a time (use 20s or 1500ms)"))?;
+        let v: f64 = num
+            .parse()
+            .map_err(|_| format!("`{t}` is not a time (use 20s or 1500ms)"))?;
         if !(0.0..=86_400_000.0).contains(&(v * scale)) {
             return Err(format!("`{t}` is out of range"));
         }
@@ -135,7 +155,8 @@ mod cli {
     }
 
     pub fn parse_fault(spec: &str) -> Result<Fault, String> {
-        let bad = || format!("fault `{spec}`: expected ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s");
+        let bad =
+            || format!("fault `{spec}`: expected ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s");
         let (action, rest) = spec.split_once(':').ok_or_else(bad)?;
         let (node, rest) = rest.split_once('@').ok_or_else(bad)?;
         let (time, value) = match rest.split_once('=') {
@@ -146,13 +167,27 @@ mod cli {
             format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, fail, heal, add-latency, gray)")
         })?;
         let mut f = Fault::new(parse_time_ms(time)?, action, node);
-        let num = |v: &str| v.parse::<f64>().map_err(|_| format!("fault `{spec}`: `{v}` is not a number"));
+        let num = |v: &str| {
+            v.parse::<f64>()
+                .map_err(|_| format!("fault `{spec}`: `{v}` is not a number"))
+        };
         match (action, value) {
             (FaultAction::AddLatency, Some(v)) => f.extra_latency_ms = Some(num(v)?),
-            (FaultAction::AddLatency, None) => return Err(format!("fault `{spec}`: add-latency needs =MS")),
+            (FaultAction::AddLatency, None) => {
+                return Err(format!("fault `{spec}`: add-latency needs =MS"))
+            }
             (FaultAction::Gray, Some(v)) => f.error_rate = Some(num(v)?),
-            (FaultAction::Set, _) => return Err(format!("fault `{spec}`: use --set NODE.PARAM=VALUE for parameters")),
-            (_, Some(_)) => return Err(format!("fault `{spec}`: `{}` takes no value", action.name())),
+            (FaultAction::Set, _) => {
+                return Err(format!(
+                    "fault `{spec}`: use --set NODE.PARAM=VALUE for parameters"
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(format!(
+                    "fault `{spec}`: `{}` takes no value",
+                    action.name()
+                ))
+            }
             _ => {}
         }
         Ok(f)
@@ -162,7 +197,10 @@ mod cli {
         match v {
             "true" => ParamValue::Bool(true),
             "false" => ParamValue::Bool(false),
-            _ => v.parse::<f64>().map(ParamValue::Number).unwrap_or_else(|_| ParamValue::Text(v.to_string())),
+            _ => v
+                .parse::<f64>()
+                .map(ParamValue::Number)
+                .unwrap_or_else(|_| ParamValue::Text(v.to_string())),
         }
     }
 
@@ -173,10 +211,18 @@ mod cli {
         let (node, param) = lhs
             .split_once('.')
             .ok_or_else(|| format!("--set `{spec}`: expected NODE.PARAM=VALUE"))?;
-        params::apply_to_scenario(s, node, param, &parse_value(value)).map_err(|e| format!("--set `{spec}`: {e}"))
+        params::apply_to_scenario(s, node, param, &parse_value(value))
+            .map_err(|e| format!("--set `{spec}`: {e}"))
     }
 
-    fn run(spec: &str, seed: Option<u64>, duration: Option<u64>, faults: &[String], sets: &[String], json: bool) -> Result<(), String> {
+    fn run(
+        spec: &str,
+        seed: Option<u64>,
+        duration: Option<u64>,
+        faults: &[String],
+        sets: &[String],
+        json: bool,
+    ) -> Result<(), String> {
         let mut scenario = load(spec)?;
         for s in sets {
             apply_set(&mut scenario, s)?;
@@ -189,11 +235,15 @@ mod cli {
         }
         let seed = seed.unwrap_or(scenario.seed);
         let started = Instant::now();
-        let mut sim = Simulation::with_seed(&scenario, seed).map_err(|e| format!("invalid scenario:\n{e}"))?;
+        let mut sim = Simulation::with_seed(&scenario, seed)
+            .map_err(|e| format!("invalid scenario:\n{e}"))?;
         sim.run_for(scenario.duration_s * US_PER_S);
         let report = sim.report(started.elapsed().as_secs_f64() * 1_000.0);
         if json {
-            println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+            );
         } else {
             print_summary(&report);
         }
@@ -201,10 +251,17 @@ mod cli {
     }
 
     fn print_summary(r: &Report) {
-        println!("{} — seed {} — {:.0} s simulated in {:.0} ms", r.scenario, r.seed, r.duration_s, r.wall_ms);
+        println!(
+            "{} — seed {} — {:.0} s simulated in {:.0} ms",
+            r.scenario, r.seed, r.duration_s, r.wall_ms
+        );
         println!(
             "requests: {} sent, {} succeeded, {} failed, {} in flight, {} retries",
-            r.requests.sent, r.requests.succeeded, r.requests.failed, r.requests.in_flight, r.requests.retried
+            r.requests.sent,
+            r.requests.succeeded,
+            r.requests.failed,
+            r.requests.in_flight,
+            r.requests.retried
         );
         println!("availability: {:.4} %", r.availability * 100.0);
         let failed: Vec<String> = r
@@ -217,7 +274,10 @@ mod cli {
             println!("failed by reason: {}", failed.join(", "));
         }
         let l = &r.latency_ms;
-        println!("latency ms: mean {:.1}, p50 {:.1}, p90 {:.1}, p99 {:.1}, max {:.1}", l.mean, l.p50, l.p90, l.p99, l.max);
+        println!(
+            "latency ms: mean {:.1}, p50 {:.1}, p90 {:.1}, p99 {:.1}, max {:.1}",
+            l.mean, l.p50, l.p90, l.p99, l.max
+        );
         for f in &r.failures {
             let opt = |v: Option<f64>| v.map(|x| format!("{x:.3} s")).unwrap_or_else(|| "—".into());
             println!(
@@ -229,36 +289,38 @@ mod cli {
     }
 
     /// Simulated requests per wall second on the redundant-behind-lb model (no faults, so
-    /// the figure is comparable with the SimPy model in benches/).
+    /// the figure is comparable with the SimPy model in benches/). The scenario and the run
+    /// are shared with the wasm32 benchmark (src/bench_model.rs); only the timing is here.
     fn bench(seconds: u64, rate: f64, repeat: u32, json: bool) -> Result<(), String> {
-        let mut scenario = presets::find("redundant-behind-lb").ok_or("preset missing")?.scenario();
-        scenario.faults.clear();
-        scenario.traffic.rate_rps = rate;
-        scenario.duration_s = seconds;
+        let scenario = bench_model::scenario(seconds, rate)?;
         let mut best = f64::INFINITY;
-        let mut report = None;
+        let mut last = None;
         for _ in 0..repeat.max(1) {
             let started = Instant::now();
-            let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
-            sim.run_for(seconds * US_PER_S);
-            let wall = started.elapsed().as_secs_f64();
-            best = best.min(wall);
-            report = Some(sim.report(wall * 1_000.0));
+            let sim = bench_model::run(&scenario)?;
+            best = best.min(started.elapsed().as_secs_f64());
+            last = Some(sim);
         }
-        let r = report.ok_or("no run")?;
-        let rps = r.requests.sent as f64 / best;
-        let eps = r.events as f64 / best;
+        let sim = last.ok_or("no run")?;
+        let rps = sim.metrics().sent as f64 / best;
+        let eps = sim.events_processed() as f64 / best;
         if json {
-            println!(
-                "{}",
-                serde_json::json!({"model": "redundant-behind-lb", "rate_rps": rate, "sim_seconds": seconds,
-                    "requests": r.requests.sent, "events": r.events, "wall_s": best,
-                    "sim_requests_per_s": rps, "events_per_s": eps, "trace_hash": r.trace_hash})
-            );
+            let mut out = bench_model::outcome(&sim);
+            out.insert("engine".into(), "native".into());
+            out.insert("repeat".into(), repeat.max(1).into());
+            out.insert("wall_s".into(), best.into());
+            out.insert("sim_requests_per_s".into(), rps.into());
+            out.insert("events_per_s".into(), eps.into());
+            println!("{}", serde_json::Value::Object(out));
         } else {
             println!(
-                "native: {} requests ({} events) in {:.3} s → {:.0} simulated requests/s, {:.0} events/s",
-                r.requests.sent, r.events, best, rps, eps
+                "native: {} requests ({} events) in {:.3} s → {:.0} simulated requests/s, {:.0} events/s (trace hash {})",
+                sim.metrics().sent,
+                sim.events_processed(),
+                best,
+                rps,
+                eps,
+                sim.trace_hash_hex()
             );
         }
         Ok(())

@@ -8,7 +8,7 @@
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
 use super::event_queue::EventQueue;
 use super::health_check::{Checker, HealthState, Transition};
-use super::instance::{Admission, Instance, InstanceState, Job};
+use super::instance::{Admission, Finished, Instance, InstanceState, Job};
 use super::limits::{LOG_KEPT, MAX_FAULTS, TRANSFERS_KEPT};
 use super::load_balancer::{Balancer, BalancerState};
 use super::metrics::{FailureReason, FailureRecord, Metrics};
@@ -100,7 +100,9 @@ impl Simulation {
             .collect();
         let mut checkers = Vec::new();
         for (bi, b) in balancers.iter_mut().enumerate() {
-            let cfg = b.check.unwrap_or_else(|| super::scenario::CheckPreset::Haproxy.params());
+            let cfg = b
+                .check
+                .unwrap_or_else(|| super::scenario::CheckPreset::Haproxy.params());
             for (slot, t) in b.targets.iter_mut().enumerate() {
                 t.checker = Some(checkers.len() as u32);
                 checkers.push(Checker::new(bi as u32, slot as u32, t.instance, &cfg));
@@ -215,7 +217,11 @@ impl Simulation {
     /// Process one event (or one due command). False when nothing is left to do.
     pub fn step(&mut self) -> bool {
         let next_event = self.queue.peek_time();
-        if let Some(cmd_at) = self.commands.get(self.next_command).map(|f| whole_ms_to_us(f.at_ms)) {
+        if let Some(cmd_at) = self
+            .commands
+            .get(self.next_command)
+            .map(|f| whole_ms_to_us(f.at_ms))
+        {
             // A command runs after every event due at or before its time.
             if next_event.is_none_or(|t| t > cmd_at) {
                 let fault = self.commands[self.next_command].clone();
@@ -225,7 +231,9 @@ impl Simulation {
                 return true;
             }
         }
-        let Some(s) = self.queue.pop() else { return false };
+        let Some(s) = self.queue.pop() else {
+            return false;
+        };
         self.now = s.at_us;
         self.events += 1;
         let (kind, subject) = s.event.trace_key();
@@ -247,12 +255,18 @@ impl Simulation {
             if next_event.min(next_cmd) > t_us {
                 self.now = self.now.max(t_us);
                 self.metrics.tick(self.now);
-                return StepOutcome { events: n, reached: true };
+                return StepOutcome {
+                    events: n,
+                    reached: true,
+                };
             }
             self.step();
             n += 1;
         }
-        StepOutcome { events: n, reached: false }
+        StepOutcome {
+            events: n,
+            reached: false,
+        }
     }
 
     /// Run the scenario for its `duration_s` (or `duration_us`), without a budget.
@@ -330,21 +344,32 @@ impl Simulation {
             return;
         }
         self.transfer_seen += 1;
-        if self.transfer_seen % self.transfer_stride != 0 {
+        if !self.transfer_seen.is_multiple_of(self.transfer_stride) {
             return;
         }
         if self.transfers.len() >= TRANSFERS_KEPT {
             self.transfer_stride *= 2;
             return;
         }
-        self.transfers.push(Transfer { from, to, depart_us: self.now, arrive_us: arrive, kind });
+        self.transfers.push(Transfer {
+            from,
+            to,
+            depart_us: self.now,
+            arrive_us: arrive,
+            kind,
+        });
     }
 
     fn log(&mut self, node: Option<u32>, kind: LogKind, text: String) {
         if self.log.len() == LOG_KEPT {
             self.log.pop_front();
         }
-        self.log.push_back(LogEntry { at_us: self.now, node, kind, text });
+        self.log.push_back(LogEntry {
+            at_us: self.now,
+            node,
+            kind,
+            text,
+        });
     }
 
     fn schedule_next_arrival(&mut self) {
@@ -382,7 +407,11 @@ impl Simulation {
                     self.on_attempt_failure(r, Failure::Attempt(AttemptFailure::ServerTimeout));
                 }
             }
-            Event::ServiceDone { instance, worker, epoch } => self.on_service_done(instance, worker, epoch),
+            Event::ServiceDone {
+                instance,
+                worker,
+                epoch,
+            } => self.on_service_done(instance, worker, epoch),
             Event::ResponseAtBalancer { r, attempt, status } => {
                 if self.current_attempt_via_live_balancer(r, attempt) {
                     match status {
@@ -407,7 +436,11 @@ impl Simulation {
                 let inst = &self.instances[instance as usize];
                 if inst.epoch == epoch && inst.state == InstanceState::Crashed {
                     let node = self.instance_node(instance);
-                    self.log(Some(node), LogKind::Info, format!("{} restarted by its supervisor", inst.name));
+                    self.log(
+                        Some(node),
+                        LogKind::Info,
+                        format!("{} restarted by its supervisor", inst.name),
+                    );
                     self.start_instance(instance);
                 }
             }
@@ -442,7 +475,12 @@ impl Simulation {
         let arrive = self.now + self.hop_us;
         match self.entry {
             Entry::Balancer(b) => {
-                self.transfer(CLIENTS_ID, self.balancer_node(b), arrive, TransferKind::Request);
+                self.transfer(
+                    CLIENTS_ID,
+                    self.balancer_node(b),
+                    arrive,
+                    TransferKind::Request,
+                );
                 self.push(arrive, Event::AtBalancer(r));
             }
             Entry::Instance(i) => {
@@ -450,7 +488,12 @@ impl Simulation {
                     q.attempt = 1;
                     q.tries = 1;
                 }
-                self.transfer(CLIENTS_ID, self.instance_node(i), arrive, TransferKind::Request);
+                self.transfer(
+                    CLIENTS_ID,
+                    self.instance_node(i),
+                    arrive,
+                    TransferKind::Request,
+                );
                 self.push(arrive, Event::AtInstance { r, attempt: 1 });
             }
         }
@@ -458,7 +501,15 @@ impl Simulation {
     }
 
     fn on_rate_step(&mut self) {
-        let Some(step) = self.traffic.spec.profile.get(self.traffic.next_step).cloned() else { return };
+        let Some(step) = self
+            .traffic
+            .spec
+            .profile
+            .get(self.traffic.next_step)
+            .cloned()
+        else {
+            return;
+        };
         self.traffic.next_step += 1;
         self.set_rate(step.rate_rps);
         if let Some(at) = self.traffic.next_step_at_us() {
@@ -469,12 +520,18 @@ impl Simulation {
     fn set_rate(&mut self, rate_rps: f64) {
         self.traffic.rate_rps = rate_rps;
         self.traffic.arrival_gen = self.traffic.arrival_gen.wrapping_add(1);
-        self.log(Some(CLIENTS_ID), LogKind::Info, format!("traffic now {rate_rps} requests/s"));
+        self.log(
+            Some(CLIENTS_ID),
+            LogKind::Info,
+            format!("traffic now {rate_rps} requests/s"),
+        );
         self.schedule_next_arrival();
     }
 
     fn on_at_balancer(&mut self, r: ReqRef) {
-        let Some(b) = self.requests.get(r).and_then(|q| q.via) else { return };
+        let Some(b) = self.requests.get(r).and_then(|q| q.via) else {
+            return;
+        };
         let node = self.balancer_node(b);
         match self.balancers[b as usize].state {
             BalancerState::Up => self.dispatch(r, None),
@@ -495,7 +552,9 @@ impl Simulation {
 
     /// Pick a target and send the request to it (a first try, a retry or a redispatch).
     fn dispatch(&mut self, r: ReqRef, exclude: Option<u32>) {
-        let Some(q) = self.requests.get(r) else { return };
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
         let (b, client, deadline) = (q.via.unwrap_or(0), q.client, q.deadline_us);
         let now = self.now;
         let lb_node = self.balancer_node(b);
@@ -510,7 +569,9 @@ impl Simulation {
     }
 
     fn send_attempt(&mut self, r: ReqRef, b: u32, slot: u32, deadline: TimeUs) {
-        let Some(q) = self.requests.get_mut(r) else { return };
+        let Some(q) = self.requests.get_mut(r) else {
+            return;
+        };
         q.attempt += 1;
         q.tries += 1;
         q.target = slot;
@@ -522,7 +583,12 @@ impl Simulation {
         let timeout_server = bal.timeout_server_us();
         self.instances[inst as usize].inbound_attempts += 1;
         let arrive = self.now + self.hop_us;
-        self.transfer(self.balancer_node(b), self.instance_node(inst), arrive, TransferKind::Request);
+        self.transfer(
+            self.balancer_node(b),
+            self.instance_node(inst),
+            arrive,
+            TransferKind::Request,
+        );
         self.push(arrive, Event::AtInstance { r, attempt });
         // Only worth an event when the balancer would give up before the client does.
         let server_deadline = arrive + timeout_server;
@@ -540,7 +606,9 @@ impl Simulation {
     }
 
     fn on_at_instance(&mut self, r: ReqRef, attempt: u32) {
-        let Some(q) = self.requests.get(r) else { return };
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
         if q.attempt != attempt {
             return;
         }
@@ -551,7 +619,14 @@ impl Simulation {
             InstanceState::Up => match self.instances[i as usize].admit(Job { r, attempt }) {
                 Admission::Started { worker, service_us } => {
                     let epoch = self.instances[i as usize].epoch;
-                    self.push(self.now + service_us, Event::ServiceDone { instance: i, worker, epoch });
+                    self.push(
+                        self.now + service_us,
+                        Event::ServiceDone {
+                            instance: i,
+                            worker,
+                            epoch,
+                        },
+                    );
                 }
                 Admission::Queued => {}
                 Admission::Full => self.reply_from_instance(i, r, attempt, Status::QueueFull),
@@ -561,15 +636,33 @@ impl Simulation {
                 let back = self.now + self.hop_us;
                 match via {
                     Some(b) => {
-                        self.transfer(inst_node, self.balancer_node(b), back, TransferKind::Failure);
-                        self.push(back, Event::AttemptFailed { r, attempt, why: AttemptFailure::Refused });
+                        self.transfer(
+                            inst_node,
+                            self.balancer_node(b),
+                            back,
+                            TransferKind::Failure,
+                        );
+                        self.push(
+                            back,
+                            Event::AttemptFailed {
+                                r,
+                                attempt,
+                                why: AttemptFailure::Refused,
+                            },
+                        );
                     }
                     None => {
                         if let Some(q) = self.requests.get_mut(r) {
                             q.blame = Some(inst_node);
                         }
                         self.transfer(inst_node, CLIENTS_ID, back, TransferKind::Failure);
-                        self.push(back, Event::ResponseAtClient { r, status: Status::Refused });
+                        self.push(
+                            back,
+                            Event::ResponseAtClient {
+                                r,
+                                status: Status::Refused,
+                            },
+                        );
                     }
                 }
             }
@@ -581,7 +674,14 @@ impl Simulation {
                     // The balancer's connect timer started when it sent the SYN.
                     let sent = self.now.saturating_sub(self.hop_us);
                     let at = (sent + self.balancers[b as usize].timeout_connect_us()).max(self.now);
-                    self.push(at, Event::AttemptFailed { r, attempt, why: AttemptFailure::ConnectTimeout });
+                    self.push(
+                        at,
+                        Event::AttemptFailed {
+                            r,
+                            attempt,
+                            why: AttemptFailure::ConnectTimeout,
+                        },
+                    );
                 }
                 // Called directly, the client simply waits for its deadline.
             }
@@ -589,14 +689,20 @@ impl Simulation {
     }
 
     fn reply_from_instance(&mut self, i: u32, r: ReqRef, attempt: u32, status: Status) {
-        let Some(q) = self.requests.get(r) else { return };
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
         if q.attempt != attempt {
             return; // the caller gave up on this attempt: the answer goes nowhere
         }
         let via = q.via;
         let from = self.instance_node(i);
         let back = self.now + self.hop_us;
-        let kind = if status == Status::Ok { TransferKind::Success } else { TransferKind::Failure };
+        let kind = if status == Status::Ok {
+            TransferKind::Success
+        } else {
+            TransferKind::Failure
+        };
         match via {
             Some(b) => {
                 self.transfer(from, self.balancer_node(b), back, kind);
@@ -619,11 +725,24 @@ impl Simulation {
         if inst.epoch != epoch || inst.state != InstanceState::Up {
             return;
         }
-        let Some((job, error, next)) = inst.finish(worker) else { return };
+        let Some(Finished { job, error, next }) = inst.finish(worker) else {
+            return;
+        };
         if let Some((_, service_us)) = next {
-            self.push(self.now + service_us, Event::ServiceDone { instance: i, worker, epoch });
+            self.push(
+                self.now + service_us,
+                Event::ServiceDone {
+                    instance: i,
+                    worker,
+                    epoch,
+                },
+            );
         }
-        let status = if error { Status::ServerError } else { Status::Ok };
+        let status = if error {
+            Status::ServerError
+        } else {
+            Status::Ok
+        };
         self.reply_from_instance(i, job.r, job.attempt, status);
     }
 
@@ -641,12 +760,16 @@ impl Simulation {
 
     /// Close the current attempt's accounting (active connections, reroute tracking).
     fn end_attempt(&mut self, r: ReqRef) {
-        let Some(q) = self.requests.get_mut(r) else { return };
+        let Some(q) = self.requests.get_mut(r) else {
+            return;
+        };
         if !q.attempt_open {
             return;
         }
         q.attempt_open = false;
-        let (Some(b), slot) = (q.via, q.target) else { return };
+        let (Some(b), slot) = (q.via, q.target) else {
+            return;
+        };
         let t = &mut self.balancers[b as usize].targets[slot as usize];
         t.active = t.active.saturating_sub(1);
         let i = t.instance;
@@ -664,7 +787,9 @@ impl Simulation {
     }
 
     fn on_attempt_failure(&mut self, r: ReqRef, failure: Failure) {
-        let Some(q) = self.requests.get(r) else { return };
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
         let (b, slot, tries) = (q.via.unwrap_or(0), q.target, q.tries);
         let inst = self.balancers[b as usize].targets[slot as usize].instance;
         let inst_node = self.instance_node(inst);
@@ -678,7 +803,14 @@ impl Simulation {
                 .spec
                 .passive
                 .as_ref()
-                .map(|p| format!("{} passive health: max_fails={} within fail_timeout={}", self.balancers[b as usize].name, p.max_fails, fmt_duration(whole_ms_to_us(p.fail_timeout_ms))))
+                .map(|p| {
+                    format!(
+                        "{} passive health: max_fails={} within fail_timeout={}",
+                        self.balancers[b as usize].name,
+                        p.max_fails,
+                        fmt_duration(whole_ms_to_us(p.fail_timeout_ms))
+                    )
+                })
                 .unwrap_or_default();
             self.on_marked_down(b, inst, detail);
         }
@@ -699,7 +831,9 @@ impl Simulation {
     }
 
     fn on_retry_now(&mut self, r: ReqRef) {
-        let Some(q) = self.requests.get(r) else { return };
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
         let (b, slot, deadline) = (q.via.unwrap_or(0), q.target, q.deadline_us);
         let bal = &self.balancers[b as usize];
         if bal.eligible(slot as usize, self.now) || !bal.spec.redispatch {
@@ -713,7 +847,11 @@ impl Simulation {
 
     fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
         let back = self.now + self.hop_us;
-        let kind = if status == Status::Ok { TransferKind::Success } else { TransferKind::Failure };
+        let kind = if status == Status::Ok {
+            TransferKind::Success
+        } else {
+            TransferKind::Failure
+        };
         self.transfer(from, CLIENTS_ID, back, kind);
         self.push(back, Event::ResponseAtClient { r, status });
     }
@@ -722,7 +860,9 @@ impl Simulation {
     /// counted once.
     fn finish(&mut self, r: ReqRef, status: Status) {
         self.end_attempt(r);
-        let Some(q) = self.requests.remove(r) else { return };
+        let Some(q) = self.requests.remove(r) else {
+            return;
+        };
         let now = self.now;
         match status {
             Status::Ok => {
@@ -744,7 +884,14 @@ impl Simulation {
                 };
                 self.metrics.on_failure(now, reason);
                 let blamed = q.blame.and_then(|n| self.metrics.open_record(n).map(|_| n));
-                let target = blamed.or_else(|| self.metrics.failures.iter().rev().find(|f| f.is_open()).map(|f| f.node));
+                let target = blamed.or_else(|| {
+                    self.metrics
+                        .failures
+                        .iter()
+                        .rev()
+                        .find(|f| f.is_open())
+                        .map(|f| f.node)
+                });
                 if let Some(node) = target {
                     if let Some(rec) = self.metrics.open_record(node) {
                         rec.lost_requests += 1;
@@ -788,7 +935,9 @@ impl Simulation {
             return;
         }
         let b = ch.balancer as usize;
-        let Some(cfg) = self.balancers[b].check else { return };
+        let Some(cfg) = self.balancers[b].check else {
+            return;
+        };
         if self.balancers[b].state != BalancerState::Up {
             return;
         }
@@ -798,7 +947,11 @@ impl Simulation {
         let (ok, after) = match inst.state {
             InstanceState::Up => {
                 let t = rtt + inst.extra_latency_us;
-                if t <= timeout { (true, t) } else { (false, timeout) }
+                if t <= timeout {
+                    (true, t)
+                } else {
+                    (false, timeout)
+                }
             }
             // Refused at once (a gray failure still passes: the check endpoint is cheap).
             InstanceState::Starting | InstanceState::Crashed => (false, rtt.min(timeout)),
@@ -806,7 +959,14 @@ impl Simulation {
             InstanceState::Unreachable => (false, timeout),
         };
         self.checkers[c as usize].started_at = Some(self.now);
-        self.push(self.now + after, Event::CheckResult { checker: c, seq, ok });
+        self.push(
+            self.now + after,
+            Event::CheckResult {
+                checker: c,
+                seq,
+                ok,
+            },
+        );
     }
 
     fn on_check_result(&mut self, c: u32, seq: u32, ok: bool) {
@@ -814,7 +974,9 @@ impl Simulation {
             return;
         }
         let b = self.checkers[c as usize].balancer;
-        let Some(cfg) = self.balancers[b as usize].check else { return };
+        let Some(cfg) = self.balancers[b as usize].check else {
+            return;
+        };
         let ch = &mut self.checkers[c as usize];
         let started = ch.started_at.take().unwrap_or(self.now);
         let transition = ch.on_result(ok, &cfg);
@@ -822,28 +984,52 @@ impl Simulation {
         let next = (started + ch.interval_us(&cfg)).max(self.now);
         self.balancers[b as usize].targets[slot as usize].health = state;
         self.push(next, Event::CheckStart { checker: c, seq });
-        let (bname, iname) = (self.balancers[b as usize].name.clone(), self.instances[inst as usize].name.clone());
+        let (bname, iname) = (
+            self.balancers[b as usize].name.clone(),
+            self.instances[inst as usize].name.clone(),
+        );
         let node = self.instance_node(inst);
         match transition {
             Some(Transition::Suspected) => self.log(
                 Some(node),
                 LogKind::Suspicion,
-                format!("{bname}: check of {iname} failed (1/{} before DOWN); still in rotation", cfg.fall),
+                format!(
+                    "{bname}: check of {iname} failed (1/{} before DOWN); still in rotation",
+                    cfg.fall
+                ),
             ),
             Some(Transition::MarkedDown) => {
                 let detail = format!(
                     "{bname} health check: fall={} × inter={}{}",
                     cfg.fall,
                     fmt_duration(whole_ms_to_us(cfg.inter_ms)),
-                    if cfg.fastinter_ms != cfg.inter_ms { format!(" (fastinter={})", fmt_duration(whole_ms_to_us(cfg.fastinter_ms))) } else { String::new() }
+                    if cfg.fastinter_ms != cfg.inter_ms {
+                        format!(
+                            " (fastinter={})",
+                            fmt_duration(whole_ms_to_us(cfg.fastinter_ms))
+                        )
+                    } else {
+                        String::new()
+                    }
                 );
                 self.on_marked_down(b, inst, detail);
             }
             Some(Transition::MarkedUp) => {
-                self.log(Some(node), LogKind::Recovery, format!("{bname} marked {iname} UP after {} passing checks (rise={})", cfg.rise, cfg.rise));
+                self.log(
+                    Some(node),
+                    LogKind::Recovery,
+                    format!(
+                        "{bname} marked {iname} UP after {} passing checks (rise={})",
+                        cfg.rise, cfg.rise
+                    ),
+                );
                 self.check_recovered(inst);
             }
-            Some(Transition::Cleared) => self.log(Some(node), LogKind::Info, format!("{bname}: {iname} passed a check again; suspicion cleared")),
+            Some(Transition::Cleared) => self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{bname}: {iname} passed a check again; suspicion cleared"),
+            ),
             None => {}
         }
     }
@@ -859,7 +1045,10 @@ impl Simulation {
             if rec.detected_at_us.is_none() {
                 rec.detected_at_us = Some(now);
                 rec.detected_by = Some(detail);
-                text.push_str(&format!(": {} after the fault", fmt_duration(now - rec.fault_at_us)));
+                text.push_str(&format!(
+                    ": {} after the fault",
+                    fmt_duration(now - rec.fault_at_us)
+                ));
                 if inbound == 0 {
                     rec.rerouted_at_us = Some(now);
                 }
@@ -870,7 +1059,9 @@ impl Simulation {
 
     /// Close the failure record of `inst` once it is up and back in every rotation.
     fn check_recovered(&mut self, inst: u32) {
-        if self.instances[inst as usize].state != InstanceState::Up || self.instances[inst as usize].is_degraded() {
+        if self.instances[inst as usize].state != InstanceState::Up
+            || self.instances[inst as usize].is_degraded()
+        {
             return;
         }
         let now = self.now;
@@ -889,7 +1080,14 @@ impl Simulation {
             let took = now - rec.fault_at_us;
             let lost = rec.lost_requests;
             let name = rec.node_name.clone();
-            self.log(Some(node), LogKind::Recovery, format!("{name} recovered: {} after the fault, {lost} requests lost", fmt_duration(took)));
+            self.log(
+                Some(node),
+                LogKind::Recovery,
+                format!(
+                    "{name} recovered: {} after the fault, {lost} requests lost",
+                    fmt_duration(took)
+                ),
+            );
         }
     }
 
@@ -900,7 +1098,10 @@ impl Simulation {
         inst.state = InstanceState::Starting;
         inst.epoch = inst.epoch.wrapping_add(1);
         let (epoch, boot) = (inst.epoch, whole_ms_to_us(inst.spec.startup_ms));
-        self.push(self.now + boot, Event::InstanceBooted { instance: i, epoch });
+        self.push(
+            self.now + boot,
+            Event::InstanceBooted { instance: i, epoch },
+        );
     }
 
     fn on_booted(&mut self, i: u32, epoch: u32) {
@@ -911,7 +1112,11 @@ impl Simulation {
         inst.state = InstanceState::Up;
         let name = inst.name.clone();
         let node = self.instance_node(i);
-        self.log(Some(node), LogKind::Info, format!("{name} is up and accepting connections"));
+        self.log(
+            Some(node),
+            LogKind::Info,
+            format!("{name} is up and accepting connections"),
+        );
         self.check_recovered(i);
     }
 
@@ -948,8 +1153,11 @@ impl Simulation {
     // ----- commands ---------------------------------------------------------------------
 
     fn apply_command(&mut self, f: &Fault) {
-        let Some(node) = self.node_by_name(&f.node) else { return };
-        self.hash.record(self.now, TRACE_COMMAND, node ^ ((f.action as u32) << 24));
+        let Some(node) = self.node_by_name(&f.node) else {
+            return;
+        };
+        self.hash
+            .record(self.now, TRACE_COMMAND, node ^ ((f.action as u32) << 24));
         let name = f.node.clone();
         let nb = self.balancers.len() as u32;
         if f.action == FaultAction::Set {
@@ -971,11 +1179,19 @@ impl Simulation {
                 self.open_failure(node, "process crash");
                 self.instances[i as usize].state = InstanceState::Crashed;
                 self.drop_jobs(i, true);
-                let mut text = format!("{name} crashed: connections are refused at once, requests in service are lost");
+                let mut text = format!(
+                    "{name} crashed: connections are refused at once, requests in service are lost"
+                );
                 if let Some(after) = self.instances[i as usize].spec.restart_after_ms {
                     let epoch = self.instances[i as usize].epoch;
-                    self.push(self.now + whole_ms_to_us(after), Event::AutoRestart { instance: i, epoch });
-                    text.push_str(&format!("; supervisor restarts it in {}", fmt_duration(whole_ms_to_us(after))));
+                    self.push(
+                        self.now + whole_ms_to_us(after),
+                        Event::AutoRestart { instance: i, epoch },
+                    );
+                    text.push_str(&format!(
+                        "; supervisor restarts it in {}",
+                        fmt_duration(whole_ms_to_us(after))
+                    ));
                 }
                 self.log(Some(node), LogKind::Fault, text);
             }
@@ -986,13 +1202,22 @@ impl Simulation {
                 self.log(Some(node), LogKind::Fault, format!("{name} became unreachable: checks and requests now wait for their timeouts"));
             }
             FaultAction::Crash | FaultAction::Unreachable => {
-                self.log(Some(node), LogKind::Info, format!("{name} is already {}", state.name()));
+                self.log(
+                    Some(node),
+                    LogKind::Info,
+                    format!("{name} is already {}", state.name()),
+                );
             }
             FaultAction::Heal => {
                 self.instances[i as usize].clear_overlays();
                 if matches!(state, InstanceState::Crashed | InstanceState::Unreachable) {
-                    let boot = fmt_duration(whole_ms_to_us(self.instances[i as usize].spec.startup_ms));
-                    self.log(Some(node), LogKind::Info, format!("{name} healed: booting ({boot})"));
+                    let boot =
+                        fmt_duration(whole_ms_to_us(self.instances[i as usize].spec.startup_ms));
+                    self.log(
+                        Some(node),
+                        LogKind::Info,
+                        format!("{name} healed: booting ({boot})"),
+                    );
                     self.start_instance(i);
                 } else {
                     self.log(Some(node), LogKind::Info, format!("{name} healed"));
@@ -1003,7 +1228,11 @@ impl Simulation {
                 let extra = f.extra_latency_ms.unwrap_or(0.0);
                 self.open_failure(node, "added latency");
                 self.instances[i as usize].extra_latency_us = ms_to_us(extra);
-                self.log(Some(node), LogKind::Fault, format!("{name}: +{extra} ms latency on requests and checks"));
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name}: +{extra} ms latency on requests and checks"),
+                );
             }
             FaultAction::Gray => {
                 let err = f.error_rate.unwrap_or(0.1);
@@ -1040,13 +1269,21 @@ impl Simulation {
                         self.finish(r, Status::Reset);
                     }
                 }
-                self.log(Some(node), LogKind::Fault, format!("{name} failed: every request through it fails until it is healed"));
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name} failed: every request through it fails until it is healed"),
+                );
             }
             FaultAction::Unreachable if state == BalancerState::Up => {
                 self.open_failure(node, "balancer unreachable");
                 self.balancers[b as usize].state = BalancerState::Unreachable;
                 self.stop_checks(b);
-                self.log(Some(node), LogKind::Fault, format!("{name} became unreachable: clients wait for their timeout"));
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name} became unreachable: clients wait for their timeout"),
+                );
             }
             FaultAction::Heal if state != BalancerState::Up => {
                 let bal = &mut self.balancers[b as usize];
@@ -1066,14 +1303,28 @@ impl Simulation {
                 if let Some(rec) = self.metrics.open_record(node) {
                     rec.recovered_at_us = Some(now);
                 }
-                self.log(Some(node), LogKind::Recovery, format!("{name} healed and routing again"));
+                self.log(
+                    Some(node),
+                    LogKind::Recovery,
+                    format!("{name} healed and routing again"),
+                );
             }
-            _ => self.log(Some(node), LogKind::Info, format!("{name}: {} has no effect while {}", action.name(), state.name())),
+            _ => self.log(
+                Some(node),
+                LogKind::Info,
+                format!(
+                    "{name}: {} has no effect while {}",
+                    action.name(),
+                    state.name()
+                ),
+            ),
         }
     }
 
     fn apply_set(&mut self, node: u32, f: &Fault) {
-        let (Some(param), Some(value)) = (f.param.as_deref(), f.value.as_ref()) else { return };
+        let (Some(param), Some(value)) = (f.param.as_deref(), f.value.as_ref()) else {
+            return;
+        };
         let nb = self.balancers.len() as u32;
         let result = if node == CLIENTS_ID {
             let mut spec = self.traffic.spec.clone();
@@ -1108,8 +1359,16 @@ impl Simulation {
         };
         let name = self.node_name(node);
         match result {
-            Ok(()) => self.log(Some(node), LogKind::Info, format!("{name}: {param} = {value}")),
-            Err(e) => self.log(Some(node), LogKind::Info, format!("{name}: {param} unchanged ({e})")),
+            Ok(()) => self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{name}: {param} = {value}"),
+            ),
+            Err(e) => self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{name}: {param} unchanged ({e})"),
+            ),
         }
     }
 
@@ -1158,12 +1417,18 @@ impl Failure {
     /// (HAProxy `retry-on` class, status if not retried, counts for passive health).
     fn classify(self) -> (RetryOn, Status, bool) {
         match self {
-            Failure::Attempt(AttemptFailure::Refused) => (RetryOn::ConnFailure, Status::Refused, true),
-            Failure::Attempt(AttemptFailure::ConnectTimeout) => (RetryOn::ConnFailure, Status::Timeout, true),
+            Failure::Attempt(AttemptFailure::Refused) => {
+                (RetryOn::ConnFailure, Status::Refused, true)
+            }
+            Failure::Attempt(AttemptFailure::ConnectTimeout) => {
+                (RetryOn::ConnFailure, Status::Timeout, true)
+            }
             Failure::Attempt(AttemptFailure::Reset) | Failure::Status(Status::Reset) => {
                 (RetryOn::EmptyResponse, Status::Reset, true)
             }
-            Failure::Attempt(AttemptFailure::ServerTimeout) => (RetryOn::ResponseTimeout, Status::Timeout, true),
+            Failure::Attempt(AttemptFailure::ServerTimeout) => {
+                (RetryOn::ResponseTimeout, Status::Timeout, true)
+            }
             Failure::Status(Status::QueueFull) => (RetryOn::Status503, Status::QueueFull, false),
             Failure::Status(other) => (RetryOn::Status500, other, false),
         }

@@ -36,21 +36,60 @@ pub enum Status {
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
-    Arrival { gen: u32 },
+    Arrival {
+        gen: u32,
+    },
     RateStep,
     ClientDeadline(ReqRef),
     AtBalancer(ReqRef),
-    AtInstance { r: ReqRef, attempt: u32 },
-    AttemptFailed { r: ReqRef, attempt: u32, why: AttemptFailure },
-    RetryNow { r: ReqRef, attempt: u32 },
-    ServerTimeout { r: ReqRef, attempt: u32 },
-    ServiceDone { instance: u32, worker: u32, epoch: u32 },
-    ResponseAtBalancer { r: ReqRef, attempt: u32, status: Status },
-    ResponseAtClient { r: ReqRef, status: Status },
-    CheckStart { checker: u32, seq: u32 },
-    CheckResult { checker: u32, seq: u32, ok: bool },
-    InstanceBooted { instance: u32, epoch: u32 },
-    AutoRestart { instance: u32, epoch: u32 },
+    AtInstance {
+        r: ReqRef,
+        attempt: u32,
+    },
+    AttemptFailed {
+        r: ReqRef,
+        attempt: u32,
+        why: AttemptFailure,
+    },
+    RetryNow {
+        r: ReqRef,
+        attempt: u32,
+    },
+    ServerTimeout {
+        r: ReqRef,
+        attempt: u32,
+    },
+    ServiceDone {
+        instance: u32,
+        worker: u32,
+        epoch: u32,
+    },
+    ResponseAtBalancer {
+        r: ReqRef,
+        attempt: u32,
+        status: Status,
+    },
+    ResponseAtClient {
+        r: ReqRef,
+        status: Status,
+    },
+    CheckStart {
+        checker: u32,
+        seq: u32,
+    },
+    CheckResult {
+        checker: u32,
+        seq: u32,
+        ok: bool,
+    },
+    InstanceBooted {
+        instance: u32,
+        epoch: u32,
+    },
+    AutoRestart {
+        instance: u32,
+        epoch: u32,
+    },
 }
 
 impl Event {

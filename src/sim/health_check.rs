@@ -102,7 +102,9 @@ impl Checker {
     pub fn interval_us(&self, cfg: &ResolvedCheck) -> TimeUs {
         whole_ms_to_us(match self.state {
             HealthState::Up => cfg.inter_ms,
-            HealthState::Suspect(_) | HealthState::Rising(_) | HealthState::Initial(_) => cfg.fastinter_ms,
+            HealthState::Suspect(_) | HealthState::Rising(_) | HealthState::Initial(_) => {
+                cfg.fastinter_ms
+            }
             HealthState::Down => cfg.downinter_ms,
         })
     }
@@ -129,7 +131,9 @@ impl Checker {
             (HealthState::Down, false) => (HealthState::Down, None),
             (HealthState::Rising(_), false) => (HealthState::Down, None),
             (HealthState::Initial(_), false) => (HealthState::Initial(0), None),
-            (HealthState::Down, true) | (HealthState::Rising(_), true) | (HealthState::Initial(_), true) => {
+            (HealthState::Down, true)
+            | (HealthState::Rising(_), true)
+            | (HealthState::Initial(_), true) => {
                 let n = match self.state {
                     HealthState::Rising(n) | HealthState::Initial(n) => n + 1,
                     _ => 1,

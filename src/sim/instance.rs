@@ -42,9 +42,21 @@ pub struct Job {
     pub attempt: u32,
 }
 
+/// What `finish` reports.
+pub struct Finished {
+    pub job: Job,
+    /// Answer 500 (gray failure).
+    pub error: bool,
+    /// The job the worker started next, with its service time.
+    pub next: Option<(Job, TimeUs)>,
+}
+
 pub enum Admission {
     /// A worker took it; it finishes after this service time.
-    Started { worker: u32, service_us: TimeUs },
+    Started {
+        worker: u32,
+        service_us: TimeUs,
+    },
     Queued,
     /// The queue is full: answer 503.
     Full,
@@ -135,7 +147,10 @@ impl Instance {
     pub fn admit(&mut self, job: Job) -> Admission {
         if let Some(worker) = self.free_workers.pop() {
             self.workers[worker as usize] = Some(job);
-            Admission::Started { worker, service_us: self.draw_service_us() }
+            Admission::Started {
+                worker,
+                service_us: self.draw_service_us(),
+            }
         } else if self.queue.len() < self.spec.queue_capacity as usize {
             self.queue.push_back(job);
             Admission::Queued
@@ -144,9 +159,8 @@ impl Instance {
         }
     }
 
-    /// A worker finished. Returns the finished job, whether it answers 500 (gray failure),
-    /// and the next job it starts (with its service time), if any.
-    pub fn finish(&mut self, worker: u32) -> Option<(Job, bool, Option<(Job, TimeUs)>)> {
+    /// A worker finished its job; it takes the next one from the queue, if any.
+    pub fn finish(&mut self, worker: u32) -> Option<Finished> {
         let job = self.workers.get_mut(worker as usize)?.take()?;
         self.served += 1;
         let error = self.rng.chance(self.gray_error_rate);
@@ -165,7 +179,7 @@ impl Instance {
         } else {
             None // a retired worker after `workers` shrank
         };
-        Some((job, error, next))
+        Some(Finished { job, error, next })
     }
 
     /// Take every job in service or waiting (a crash or a host loss), and start a new life.

@@ -70,7 +70,12 @@ pub struct Balancer {
 const RING_POINTS_PER_WEIGHT: u32 = 64;
 
 impl Balancer {
-    pub fn new(index: usize, spec: &BalancerSpec, instance_index: impl Fn(&str) -> u32, seed: u64) -> Self {
+    pub fn new(
+        index: usize,
+        spec: &BalancerSpec,
+        instance_index: impl Fn(&str) -> u32,
+        seed: u64,
+    ) -> Self {
         let check = spec.health_check.as_ref().map(|h| h.resolve());
         let start = check
             .map(|c| super::health_check::Checker::start_state(&c))
@@ -147,7 +152,9 @@ impl Balancer {
 
     /// Record a failed attempt for passive health; returns true if it marked the target down.
     pub fn passive_failure(&mut self, slot: usize, now: TimeUs) -> bool {
-        let Some(p) = self.spec.passive.clone() else { return false };
+        let Some(p) = self.spec.passive.clone() else {
+            return false;
+        };
         let window = whole_ms_to_us(p.fail_timeout_ms);
         let t = &mut self.targets[slot];
         if now < t.passive_down_until {
@@ -217,14 +224,19 @@ impl Balancer {
             Algorithm::WeightedRoundRobin => {
                 // Smooth weighted round robin: each candidate gains its weight, the largest
                 // is picked and pays back the total.
-                let total: i64 = cand.iter().map(|&s| self.targets[s as usize].weight as i64).sum();
+                let total: i64 = cand
+                    .iter()
+                    .map(|&s| self.targets[s as usize].weight as i64)
+                    .sum();
                 let mut best = cand[0];
                 for &s in cand {
                     let t = &mut self.targets[s as usize];
                     t.current_weight += t.weight as i64;
                 }
                 for &s in cand {
-                    if self.targets[s as usize].current_weight > self.targets[best as usize].current_weight {
+                    if self.targets[s as usize].current_weight
+                        > self.targets[best as usize].current_weight
+                    {
                         best = s;
                     }
                 }
@@ -237,7 +249,11 @@ impl Balancer {
                 let n = self.targets.len() as u32;
                 let start = self.rr_cursor % n.max(1);
                 let key = |s: u32| (self.targets[s as usize].active, (s + n - start) % n.max(1));
-                let pick = cand.iter().copied().min_by_key(|&s| key(s)).unwrap_or(cand[0]);
+                let pick = cand
+                    .iter()
+                    .copied()
+                    .min_by_key(|&s| key(s))
+                    .unwrap_or(cand[0]);
                 self.rr_cursor = pick + 1;
                 pick
             }

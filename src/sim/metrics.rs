@@ -176,11 +176,18 @@ impl Metrics {
             }
             self.second_latency.clear();
             // A long idle gap is skipped to its last SECONDS_KEPT seconds.
-            let next = if sec - cur > SECONDS_KEPT as u64 { sec - SECONDS_KEPT as u64 + 1 } else { cur + 1 };
+            let next = if sec - cur > SECONDS_KEPT as u64 {
+                sec - SECONDS_KEPT as u64 + 1
+            } else {
+                cur + 1
+            };
             if self.seconds.len() == SECONDS_KEPT {
                 self.seconds.pop_front();
             }
-            self.seconds.push_back(SecondBucket { second: next, ..SecondBucket::default() });
+            self.seconds.push_back(SecondBucket {
+                second: next,
+                ..SecondBucket::default()
+            });
         }
         // The ring is never empty: it starts with one bucket and only pops before a push.
         let last = self.seconds.len() - 1;
@@ -223,7 +230,10 @@ impl Metrics {
 
     /// The open failure record of a node, if it is currently failed.
     pub fn open_record(&mut self, node: u32) -> Option<&mut FailureRecord> {
-        self.failures.iter_mut().rev().find(|r| r.node == node && r.is_open())
+        self.failures
+            .iter_mut()
+            .rev()
+            .find(|r| r.node == node && r.is_open())
     }
 
     /// The last `n` closed-or-current seconds, oldest first.

@@ -78,7 +78,9 @@ fn unknown(param: &str, known: &[&str]) -> String {
     format!("unknown parameter `{param}` (known: {})", known.join(", "))
 }
 
-pub fn apply_traffic(t: &mut Traffic, param: &str, v: &ParamValue) -> Result<(), String> {
+/// Change one traffic parameter. Atomic: on error `spec` is left as it was.
+pub fn apply_traffic(spec: &mut Traffic, param: &str, v: &ParamValue) -> Result<(), String> {
+    let mut t = spec.clone();
     match param {
         "rate_rps" => t.rate_rps = number(v)?,
         "timeout_ms" => t.timeout_ms = whole(v)?,
@@ -86,16 +88,24 @@ pub fn apply_traffic(t: &mut Traffic, param: &str, v: &ParamValue) -> Result<(),
         _ => return Err(unknown(param, TRAFFIC_PARAMS)),
     }
     let mut p = Problems::default();
-    validate::validate_traffic(t, "traffic", &mut p);
-    first_problem(p)
+    validate::validate_traffic(&t, "traffic", &mut p);
+    first_problem(p)?;
+    *spec = t;
+    Ok(())
 }
 
-pub fn apply_balancer(b: &mut Balancer, param: &str, v: &ParamValue) -> Result<(), String> {
+/// Change one balancer parameter. Atomic: on error `spec` is left as it was.
+pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Result<(), String> {
+    let mut next = spec.clone();
+    let b = &mut next;
     fn hc(b: &mut Balancer) -> &mut HealthCheck {
         b.health_check.get_or_insert_with(HealthCheck::default)
     }
     fn passive(b: &mut Balancer) -> &mut PassiveHealth {
-        b.passive.get_or_insert(PassiveHealth { max_fails: 1, fail_timeout_ms: 10_000 })
+        b.passive.get_or_insert(PassiveHealth {
+            max_fails: 1,
+            fail_timeout_ms: 10_000,
+        })
     }
     match param {
         "algorithm" => {
@@ -125,7 +135,10 @@ pub fn apply_balancer(b: &mut Balancer, param: &str, v: &ParamValue) -> Result<(
                     format!("unknown health-check preset `{w}` (known: haproxy, aws-alb, kubernetes, none)")
                 })?;
                 // A vendor preset replaces every check parameter, as picking a vendor would.
-                b.health_check = Some(HealthCheck { preset: Some(preset), ..HealthCheck::default() });
+                b.health_check = Some(HealthCheck {
+                    preset: Some(preset),
+                    ..HealthCheck::default()
+                });
             }
         }
         "health_check.inter_ms" => hc(b).inter_ms = Some(whole(v)?),
@@ -140,10 +153,15 @@ pub fn apply_balancer(b: &mut Balancer, param: &str, v: &ParamValue) -> Result<(
     }
     let mut p = Problems::default();
     validate::validate_balancer(b, "balancer", &mut p);
-    first_problem(p)
+    first_problem(p)?;
+    *spec = next;
+    Ok(())
 }
 
-pub fn apply_instance(i: &mut Instance, param: &str, v: &ParamValue) -> Result<(), String> {
+/// Change one instance parameter. Atomic: on error `spec` is left as it was.
+pub fn apply_instance(spec: &mut Instance, param: &str, v: &ParamValue) -> Result<(), String> {
+    let mut next = spec.clone();
+    let i = &mut next;
     match param {
         "workers" => i.workers = whole32(v)?,
         "queue_capacity" => i.queue_capacity = whole32(v)?,
@@ -153,7 +171,11 @@ pub fn apply_instance(i: &mut Instance, param: &str, v: &ParamValue) -> Result<(
                 "constant" => Distribution::Constant,
                 "exponential" => Distribution::Exponential,
                 "lognormal" => Distribution::Lognormal,
-                other => return Err(format!("`{other}` is not constant, exponential or lognormal")),
+                other => {
+                    return Err(format!(
+                        "`{other}` is not constant, exponential or lognormal"
+                    ))
+                }
             }
         }
         "startup_ms" => i.startup_ms = whole(v)?,
@@ -167,7 +189,9 @@ pub fn apply_instance(i: &mut Instance, param: &str, v: &ParamValue) -> Result<(
     }
     let mut p = Problems::default();
     validate::validate_instance(i, "instance", &mut p);
-    first_problem(p)
+    first_problem(p)?;
+    *spec = next;
+    Ok(())
 }
 
 /// The message of the first problem, without the stand-in path prefix: the caller knows
@@ -182,7 +206,12 @@ fn first_problem(p: Problems) -> Result<(), String> {
 }
 
 /// Would `param = value` be accepted on this node? (Used by validation of `set` faults.)
-pub fn check_against(s: &Scenario, kind: NameKind, param: &str, v: &ParamValue) -> Result<(), String> {
+pub fn check_against(
+    s: &Scenario,
+    kind: NameKind,
+    param: &str,
+    v: &ParamValue,
+) -> Result<(), String> {
     match kind {
         NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
         NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
@@ -191,7 +220,12 @@ pub fn check_against(s: &Scenario, kind: NameKind, param: &str, v: &ParamValue) 
 }
 
 /// Apply an override to a scenario before it runs (URL hash overrides, CLI `--set`).
-pub fn apply_to_scenario(s: &mut Scenario, node: &str, param: &str, v: &ParamValue) -> Result<(), String> {
+pub fn apply_to_scenario(
+    s: &mut Scenario,
+    node: &str,
+    param: &str,
+    v: &ParamValue,
+) -> Result<(), String> {
     match validate::lookup(s, node) {
         Some(NameKind::Clients) => apply_traffic(&mut s.traffic, param, v),
         Some(NameKind::Balancer(i)) => apply_balancer(&mut s.balancers[i], param, v),

@@ -71,7 +71,7 @@ static PRESETS: &[Preset] = &[
         name: "alb-defaults",
         title: "AWS ALB defaults: slow detection",
         source: "semantics",
-        explanation: "An ALB-like balancer with its default health check: every 30 s, unhealthy after 2 failures, healthy after 5 successes, fail-open when every target is unhealthy, no retries. A crashed target at 20 s keeps receiving a share of traffic for 30–60 s, and after healing waits 2–2.5 minutes before rejoining. Defaults are not free: tune the interval.",
+        explanation: "An ALB-like balancer with its default health check: every 30 s, unhealthy after 2 failures, healthy after 5 successes, fail-open when every target is unhealthy, no retries. A target that crashes at 20 s keeps receiving a third of the traffic for 30–60 s; healed at 90 s, it waits another 2–2.5 minutes before it rejoins. Defaults are not free: tune the interval.",
         build: alb_defaults,
     },
     Preset {
@@ -102,14 +102,22 @@ fn instance(name: &str) -> Instance {
         name: name.into(),
         workers: 8,
         queue_capacity: 256,
-        service_time: ServiceTime { distribution: Distribution::Exponential, mean_ms: 20.0, sigma: 0.5 },
+        service_time: ServiceTime {
+            distribution: Distribution::Exponential,
+            mean_ms: 20.0,
+            sigma: 0.5,
+        },
         startup_ms: 3_000,
         restart_after_ms: None,
     }
 }
 
 fn target(name: &str) -> Target {
-    Target { instance: name.into(), weight: 1, backup: false }
+    Target {
+        instance: name.into(),
+        weight: 1,
+        backup: false,
+    }
 }
 
 fn haproxy_lb(targets: &[&str]) -> Balancer {
@@ -123,13 +131,22 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
         timeout_connect_ms: 5_000,
         timeout_server_ms: 30_000,
         when_all_down: WhenAllDown::Reject,
-        health_check: Some(HealthCheck { preset: Some(CheckPreset::Haproxy), ..HealthCheck::default() }),
+        health_check: Some(HealthCheck {
+            preset: Some(CheckPreset::Haproxy),
+            ..HealthCheck::default()
+        }),
         passive: None,
     }
 }
 
 fn traffic(rate_rps: f64) -> Traffic {
-    Traffic { rate_rps, clients: 1_000, timeout_ms: 5_000, path: "/checkout".into(), profile: Vec::new() }
+    Traffic {
+        rate_rps,
+        clients: 1_000,
+        timeout_ms: 5_000,
+        path: "/checkout".into(),
+        profile: Vec::new(),
+    }
 }
 
 fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
@@ -148,7 +165,10 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
 }
 
 fn crash_and_heal(node: &str, crash_ms: u64, heal_ms: u64) -> Vec<Fault> {
-    vec![Fault::new(crash_ms, FaultAction::Crash, node), Fault::new(heal_ms, FaultAction::Heal, node)]
+    vec![
+        Fault::new(crash_ms, FaultAction::Crash, node),
+        Fault::new(heal_ms, FaultAction::Heal, node),
+    ]
 }
 
 fn redundant_behind_lb() -> Scenario {
@@ -161,13 +181,19 @@ fn single_server() -> Scenario {
         description: String::new(),
         seed: 1,
         duration_s: 60,
-        traffic: Traffic { path: "/index.html".into(), ..traffic(100.0) },
+        traffic: Traffic {
+            path: "/index.html".into(),
+            ..traffic(100.0)
+        },
         network: Network { latency_ms: 0.5 },
         entry: "server".into(),
         balancers: Vec::new(),
         // The data store's query time is part of the server's service time here; the
         // database as its own node (and its standby) is the multi-zone model's subject.
-        instances: vec![Instance { workers: 16, ..instance("server") }],
+        instances: vec![Instance {
+            workers: 16,
+            ..instance("server")
+        }],
         faults: crash_and_heal("server", 20_000, 35_000),
     }
 }
@@ -197,15 +223,20 @@ fn unreachable_host() -> Scenario {
 }
 
 fn alb_defaults() -> Scenario {
-    let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 60_000));
-    s.duration_s = 240;
+    // Healed at 90 s: ALB needs up to 60 s to even notice, and 150 s more to trust it again.
+    let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 90_000));
+    s.duration_s = 300;
     let b = &mut s.balancers[0];
     b.name = "alb".into();
     b.retries = 0;
     b.redispatch = false;
     b.when_all_down = WhenAllDown::FailOpen;
     b.timeout_server_ms = 60_000;
-    b.health_check = Some(HealthCheck { preset: Some(CheckPreset::AwsAlb), start_healthy: Some(true), ..HealthCheck::default() });
+    b.health_check = Some(HealthCheck {
+        preset: Some(CheckPreset::AwsAlb),
+        start_healthy: Some(true),
+        ..HealthCheck::default()
+    });
     s.entry = "alb".into();
     s
 }
@@ -214,7 +245,10 @@ fn nginx_passive() -> Scenario {
     let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 40_000));
     let b = &mut s.balancers[0];
     b.health_check = None;
-    b.passive = Some(PassiveHealth { max_fails: 1, fail_timeout_ms: 10_000 });
+    b.passive = Some(PassiveHealth {
+        max_fails: 1,
+        fail_timeout_ms: 10_000,
+    });
     b.retries = 0;
     b.redispatch = false;
     s
@@ -228,7 +262,10 @@ fn gray_failure() -> Scenario {
 }
 
 fn lb_spof() -> Scenario {
-    three_behind_lb(vec![Fault::new(20_000, FaultAction::Fail, "lb-1"), Fault::new(30_000, FaultAction::Heal, "lb-1")])
+    three_behind_lb(vec![
+        Fault::new(20_000, FaultAction::Fail, "lb-1"),
+        Fault::new(30_000, FaultAction::Heal, "lb-1"),
+    ])
 }
 
 #[cfg(test)]

@@ -73,9 +73,19 @@ impl Simulation {
                 in_flight: t.in_flight,
                 retried: t.retried,
             },
-            failed_by_reason: t.failed_by_reason.iter().map(|(r, n)| (r.key(), *n)).collect(),
+            failed_by_reason: t
+                .failed_by_reason
+                .iter()
+                .map(|(r, n)| (r.key(), *n))
+                .collect(),
             availability: self.metrics().availability(),
-            latency_ms: LatencyMs { mean: l.mean_ms, p50: l.p50_ms, p90: l.p90_ms, p99: l.p99_ms, max: l.max_ms },
+            latency_ms: LatencyMs {
+                mean: l.mean_ms,
+                p50: l.p50_ms,
+                p90: l.p90_ms,
+                p99: l.p99_ms,
+                max: l.max_ms,
+            },
             events: self.events_processed(),
             trace_hash: self.trace_hash_hex(),
             failures: self

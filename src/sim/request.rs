@@ -52,7 +52,10 @@ impl RequestSlab {
             ReqRef { slot, gen: s.gen }
         } else {
             let slot = self.slots.len() as u32;
-            self.slots.push(Slot { gen: 0, req: Some(req) });
+            self.slots.push(Slot {
+                gen: 0,
+                req: Some(req),
+            });
             ReqRef { slot, gen: 0 }
         }
     }
@@ -99,7 +102,10 @@ impl RequestSlab {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.req.is_some())
-            .map(|(i, s)| ReqRef { slot: i as u32, gen: s.gen })
+            .map(|(i, s)| ReqRef {
+                slot: i as u32,
+                gen: s.gen,
+            })
             .collect()
     }
 }

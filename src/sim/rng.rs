@@ -50,7 +50,7 @@ impl SimRng {
     /// bias is below 2^-32 for the n we use (< 2^32) and the result stays a pure function
     /// of the stream.
     pub fn below(&mut self, n: u32) -> u32 {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as u32
+        (((self.next_u64() >> 32) * n as u64) >> 32) as u32
     }
 
     pub fn chance(&mut self, p: f64) -> bool {

@@ -360,7 +360,11 @@ impl HealthCheck {
         let inter = self.inter_ms.unwrap_or(base.inter_ms);
         // HAProxy: fastinter/downinter default to inter; follow an overridden inter.
         let follow = |v: Option<u64>, preset_v: u64| {
-            v.unwrap_or(if self.inter_ms.is_some() { inter } else { preset_v })
+            v.unwrap_or(if self.inter_ms.is_some() {
+                inter
+            } else {
+                preset_v
+            })
         };
         ResolvedCheck {
             inter_ms: inter,

@@ -68,6 +68,9 @@ impl TrafficSource {
 
     /// Time of the next profile step, if any remains.
     pub fn next_step_at_us(&self) -> Option<TimeUs> {
-        self.spec.profile.get(self.next_step).map(|s| whole_ms_to_us(s.at_ms))
+        self.spec
+            .profile
+            .get(self.next_step)
+            .map(|s| whole_ms_to_us(s.at_ms))
     }
 }

@@ -78,7 +78,10 @@ impl Problems {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         {
-            self.push(path, format!("`{name}` may use only letters, digits, `-`, `_` and `.`"));
+            self.push(
+                path,
+                format!("`{name}` may use only letters, digits, `-`, `_` and `.`"),
+            );
         }
     }
 }
@@ -111,16 +114,33 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     p.name("name", &s.name);
     p.range_u64("duration_s", s.duration_s, 1, MAX_DURATION_S);
     validate_traffic(&s.traffic, "traffic", &mut p);
-    p.range_f64("network.latency_ms", s.network.latency_ms, 0.0, MAX_HOP_LATENCY_MS);
+    p.range_f64(
+        "network.latency_ms",
+        s.network.latency_ms,
+        0.0,
+        MAX_HOP_LATENCY_MS,
+    );
 
     if s.instances.is_empty() {
         p.push("instances", "at least one instance is needed");
     }
     if s.instances.len() > MAX_INSTANCES {
-        p.push("instances", format!("at most {MAX_INSTANCES} instances, got {}", s.instances.len()));
+        p.push(
+            "instances",
+            format!(
+                "at most {MAX_INSTANCES} instances, got {}",
+                s.instances.len()
+            ),
+        );
     }
     if s.balancers.len() > MAX_BALANCERS {
-        p.push("balancers", format!("at most {MAX_BALANCERS} balancers, got {}", s.balancers.len()));
+        p.push(
+            "balancers",
+            format!(
+                "at most {MAX_BALANCERS} balancers, got {}",
+                s.balancers.len()
+            ),
+        );
     }
     if s.instances.len() + s.balancers.len() + 1 > MAX_NODES {
         p.push("instances", format!("at most {MAX_NODES} nodes in all"));
@@ -132,7 +152,10 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         if name == CLIENTS_NODE {
             p.push(path.clone(), "`clients` is reserved for the traffic source");
         } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            p.push(path.clone(), format!("duplicate name `{name}` (first used at {first})"));
+            p.push(
+                path.clone(),
+                format!("duplicate name `{name}` (first used at {first})"),
+            );
         } else {
             seen.push((name.to_string(), path.clone()));
         }
@@ -173,7 +196,10 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     }
 
     if s.faults.len() > MAX_FAULTS {
-        p.push("faults", format!("at most {MAX_FAULTS} faults, got {}", s.faults.len()));
+        p.push(
+            "faults",
+            format!("at most {MAX_FAULTS} faults, got {}", s.faults.len()),
+        );
     }
     for (i, f) in s.faults.iter().enumerate() {
         validate_fault(s, f, &format!("faults[{i}]"), &mut p);
@@ -184,12 +210,20 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
 pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
     p.range_f64(&format!("{path}.rate_rps"), t.rate_rps, 0.0, MAX_RATE_RPS);
     p.range_u32(&format!("{path}.clients"), t.clients, 1, MAX_CLIENTS);
-    p.range_u64(&format!("{path}.timeout_ms"), t.timeout_ms, 1, MAX_CLIENT_TIMEOUT_MS);
+    p.range_u64(
+        &format!("{path}.timeout_ms"),
+        t.timeout_ms,
+        1,
+        MAX_CLIENT_TIMEOUT_MS,
+    );
     if t.path.len() > 256 {
         p.push(format!("{path}.path"), "at most 256 characters");
     }
     if t.profile.len() > MAX_PROFILE_STEPS {
-        p.push(format!("{path}.profile"), format!("at most {MAX_PROFILE_STEPS} steps"));
+        p.push(
+            format!("{path}.profile"),
+            format!("at most {MAX_PROFILE_STEPS} steps"),
+        );
     }
     let mut last = 0;
     for (i, step) in t.profile.iter().enumerate() {
@@ -205,46 +239,102 @@ pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
 
 pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
     p.range_u32(&format!("{path}.workers"), inst.workers, 1, MAX_WORKERS);
-    p.range_u32(&format!("{path}.queue_capacity"), inst.queue_capacity, 0, MAX_QUEUE);
+    p.range_u32(
+        &format!("{path}.queue_capacity"),
+        inst.queue_capacity,
+        0,
+        MAX_QUEUE,
+    );
     p.range_f64(
         &format!("{path}.service_time.mean_ms"),
         inst.service_time.mean_ms,
         MIN_SERVICE_MS,
         MAX_SERVICE_MS,
     );
-    p.range_f64(&format!("{path}.service_time.sigma"), inst.service_time.sigma, 0.0, MAX_SIGMA);
-    p.range_u64(&format!("{path}.startup_ms"), inst.startup_ms, 0, MAX_STARTUP_MS);
+    p.range_f64(
+        &format!("{path}.service_time.sigma"),
+        inst.service_time.sigma,
+        0.0,
+        MAX_SIGMA,
+    );
+    p.range_u64(
+        &format!("{path}.startup_ms"),
+        inst.startup_ms,
+        0,
+        MAX_STARTUP_MS,
+    );
     if let Some(r) = inst.restart_after_ms {
-        p.range_u64(&format!("{path}.restart_after_ms"), r, 0, MAX_RESTART_AFTER_MS);
+        p.range_u64(
+            &format!("{path}.restart_after_ms"),
+            r,
+            0,
+            MAX_RESTART_AFTER_MS,
+        );
     }
 }
 
 pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
     if b.targets.is_empty() {
-        p.push(format!("{path}.targets"), "a balancer needs at least one target");
+        p.push(
+            format!("{path}.targets"),
+            "a balancer needs at least one target",
+        );
     }
     if b.targets.len() > MAX_INSTANCES {
-        p.push(format!("{path}.targets"), format!("at most {MAX_INSTANCES} targets"));
+        p.push(
+            format!("{path}.targets"),
+            format!("at most {MAX_INSTANCES} targets"),
+        );
     }
     for (j, t) in b.targets.iter().enumerate() {
-        p.range_u32(&format!("{path}.targets[{j}].weight"), t.weight, 1, MAX_WEIGHT);
+        p.range_u32(
+            &format!("{path}.targets[{j}].weight"),
+            t.weight,
+            1,
+            MAX_WEIGHT,
+        );
     }
     if !b.targets.is_empty() && b.targets.iter().all(|t| t.backup) {
-        p.push(format!("{path}.targets"), "at least one target must not be a backup");
+        p.push(
+            format!("{path}.targets"),
+            "at least one target must not be a backup",
+        );
     }
     p.range_u32(&format!("{path}.retries"), b.retries, 0, MAX_RETRIES);
-    p.range_u64(&format!("{path}.timeout_connect_ms"), b.timeout_connect_ms, 1, MAX_TIMEOUT_MS);
-    p.range_u64(&format!("{path}.timeout_server_ms"), b.timeout_server_ms, 1, MAX_TIMEOUT_MS);
+    p.range_u64(
+        &format!("{path}.timeout_connect_ms"),
+        b.timeout_connect_ms,
+        1,
+        MAX_TIMEOUT_MS,
+    );
+    p.range_u64(
+        &format!("{path}.timeout_server_ms"),
+        b.timeout_server_ms,
+        1,
+        MAX_TIMEOUT_MS,
+    );
     for (j, r) in b.retry_on.iter().enumerate() {
         if b.retry_on[..j].contains(r) {
-            p.push(format!("{path}.retry_on[{j}]"), format!("`{}` is listed twice", r.name()));
+            p.push(
+                format!("{path}.retry_on[{j}]"),
+                format!("`{}` is listed twice", r.name()),
+            );
         }
     }
     if let Some(hc) = &b.health_check {
         let hp = format!("{path}.health_check");
-        for (field, v) in [("inter_ms", hc.inter_ms), ("fastinter_ms", hc.fastinter_ms), ("downinter_ms", hc.downinter_ms)] {
+        for (field, v) in [
+            ("inter_ms", hc.inter_ms),
+            ("fastinter_ms", hc.fastinter_ms),
+            ("downinter_ms", hc.downinter_ms),
+        ] {
             if let Some(v) = v {
-                p.range_u64(&format!("{hp}.{field}"), v, MIN_CHECK_INTERVAL_MS, MAX_CHECK_INTERVAL_MS);
+                p.range_u64(
+                    &format!("{hp}.{field}"),
+                    v,
+                    MIN_CHECK_INTERVAL_MS,
+                    MAX_CHECK_INTERVAL_MS,
+                );
             }
         }
         if let Some(v) = hc.rise {
@@ -260,14 +350,22 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
     if let Some(ps) = &b.passive {
         let pp = format!("{path}.passive");
         p.range_u32(&format!("{pp}.max_fails"), ps.max_fails, 1, MAX_FAILS);
-        p.range_u64(&format!("{pp}.fail_timeout_ms"), ps.fail_timeout_ms, 100, MAX_RESTART_AFTER_MS);
+        p.range_u64(
+            &format!("{pp}.fail_timeout_ms"),
+            ps.fail_timeout_ms,
+            100,
+            MAX_RESTART_AFTER_MS,
+        );
     }
 }
 
 pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     p.range_u64(&format!("{path}.at_ms"), f.at_ms, 0, MAX_TIME_MS);
     let Some(kind) = lookup(s, &f.node) else {
-        p.push(format!("{path}.node"), format!("no node is named `{}`", f.node));
+        p.push(
+            format!("{path}.node"),
+            format!("no node is named `{}`", f.node),
+        );
         return;
     };
     let act = f.action.name();
@@ -287,12 +385,25 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     }
     match f.action {
         FaultAction::AddLatency => match f.extra_latency_ms {
-            Some(v) => p.range_f64(&format!("{path}.extra_latency_ms"), v, 0.0, MAX_EXTRA_LATENCY_MS),
-            None => p.push(format!("{path}.extra_latency_ms"), "`add-latency` needs extra_latency_ms"),
+            Some(v) => p.range_f64(
+                &format!("{path}.extra_latency_ms"),
+                v,
+                0.0,
+                MAX_EXTRA_LATENCY_MS,
+            ),
+            None => p.push(
+                format!("{path}.extra_latency_ms"),
+                "`add-latency` needs extra_latency_ms",
+            ),
         },
         FaultAction::Gray => {
             if let Some(v) = f.extra_latency_ms {
-                p.range_f64(&format!("{path}.extra_latency_ms"), v, 0.0, MAX_EXTRA_LATENCY_MS);
+                p.range_f64(
+                    &format!("{path}.extra_latency_ms"),
+                    v,
+                    0.0,
+                    MAX_EXTRA_LATENCY_MS,
+                );
             }
             if let Some(v) = f.error_rate {
                 p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
@@ -310,6 +421,9 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
         _ => {}
     }
     if f.action != FaultAction::Set && (f.param.is_some() || f.value.is_some()) {
-        p.push(format!("{path}.param"), format!("only `set` takes param/value, not `{act}`"));
+        p.push(
+            format!("{path}.param"),
+            format!("only `set` takes param/value, not `{act}`"),
+        );
     }
 }

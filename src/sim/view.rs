@@ -20,7 +20,11 @@ impl Simulation {
             name: "clients".into(),
             kind: NodeKind::Clients,
             status: NodeStatus::Up,
-            detail: format!("{} requests/s, timeout {}", self.traffic.rate_rps, fmt_duration(self.traffic.timeout_us())),
+            detail: format!(
+                "{} requests/s, timeout {}",
+                self.traffic.rate_rps,
+                fmt_duration(self.traffic.timeout_us())
+            ),
             workers: 0,
             busy: 0,
             queue_len: 0,
@@ -30,7 +34,9 @@ impl Simulation {
         for (bi, b) in self.balancers.iter().enumerate() {
             let id = self.balancer_node(bi as u32);
             let in_flight: u32 = b.targets.iter().map(|t| t.active).sum();
-            let in_rotation = (0..b.targets.len()).filter(|&s| b.eligible(s, self.now)).count();
+            let in_rotation = (0..b.targets.len())
+                .filter(|&s| b.eligible(s, self.now))
+                .count();
             let status = match b.state {
                 BalancerState::Up => NodeStatus::Up,
                 BalancerState::Failed => NodeStatus::Failed,
@@ -41,7 +47,11 @@ impl Simulation {
                 name: b.name.clone(),
                 kind: NodeKind::Balancer,
                 status,
-                detail: format!("{}; {in_rotation}/{} targets in rotation", b.spec.algorithm.name(), b.targets.len()),
+                detail: format!(
+                    "{}; {in_rotation}/{} targets in rotation",
+                    b.spec.algorithm.name(),
+                    b.targets.len()
+                ),
                 workers: 0,
                 busy: 0,
                 queue_len: 0,
@@ -53,8 +63,16 @@ impl Simulation {
                     Some(cfg) => {
                         let passive_down = !b.passive_ok(t, self.now);
                         HealthView {
-                            state: if passive_down { "down" } else { t.health.name() },
-                            detail: if passive_down { "marked down by passive health".into() } else { t.health.detail(&cfg) },
+                            state: if passive_down {
+                                "down"
+                            } else {
+                                t.health.name()
+                            },
+                            detail: if passive_down {
+                                "marked down by passive health".into()
+                            } else {
+                                t.health.detail(&cfg)
+                            },
                             in_rotation: b.eligible(slot, self.now),
                         }
                     }
@@ -63,7 +81,10 @@ impl Simulation {
                         HealthView {
                             state: if down { "down" } else { "unchecked" },
                             detail: if down {
-                                format!("passive health: down for {}", fmt_duration(t.passive_down_until.saturating_sub(self.now)))
+                                format!(
+                                    "passive health: down for {}",
+                                    fmt_duration(t.passive_down_until.saturating_sub(self.now))
+                                )
                             } else if b.spec.passive.is_some() {
                                 "no active checks; passive health watches real traffic".into()
                             } else {
@@ -73,11 +94,26 @@ impl Simulation {
                         }
                     }
                 };
-                edges.push(EdgeView { from: id, to: self.instance_node(t.instance), in_flight: t.active, health: Some(health), backup: t.backup });
+                edges.push(EdgeView {
+                    from: id,
+                    to: self.instance_node(t.instance),
+                    in_flight: t.active,
+                    health: Some(health),
+                    backup: t.backup,
+                });
             }
         }
         if let Some(entry) = self.node_by_name(&self.scenario.entry) {
-            edges.insert(0, EdgeView { from: CLIENTS_ID, to: entry, in_flight: live, health: None, backup: false });
+            edges.insert(
+                0,
+                EdgeView {
+                    from: CLIENTS_ID,
+                    to: entry,
+                    in_flight: live,
+                    health: None,
+                    backup: false,
+                },
+            );
         }
         for (ii, inst) in self.instances.iter().enumerate() {
             let id = self.instance_node(ii as u32);
@@ -100,17 +136,42 @@ impl Simulation {
                 }
             }
             let (status, detail) = match inst.state {
-                InstanceState::Crashed => (NodeStatus::Crashed, match believed {
-                    Some(h) if h.in_rotation() => "process down; balancer has not noticed yet".to_string(),
-                    _ => "process down: connections refused".to_string(),
-                }),
-                InstanceState::Unreachable => (NodeStatus::Unreachable, "host not answering: callers wait for timeouts".to_string()),
-                InstanceState::Starting => (NodeStatus::Starting, format!("booting (startup {})", fmt_duration(whole_ms_to_us(inst.spec.startup_ms)))),
+                InstanceState::Crashed => (
+                    NodeStatus::Crashed,
+                    match believed {
+                        Some(h) if h.in_rotation() => {
+                            "process down; balancer has not noticed yet".to_string()
+                        }
+                        _ => "process down: connections refused".to_string(),
+                    },
+                ),
+                InstanceState::Unreachable => (
+                    NodeStatus::Unreachable,
+                    "host not answering: callers wait for timeouts".to_string(),
+                ),
+                InstanceState::Starting => (
+                    NodeStatus::Starting,
+                    format!(
+                        "booting (startup {})",
+                        fmt_duration(whole_ms_to_us(inst.spec.startup_ms))
+                    ),
+                ),
                 InstanceState::Up => match believed {
-                    Some(h @ HealthState::Suspect(_)) => (NodeStatus::Suspected, h.name().to_string()),
-                    Some(HealthState::Down) => (NodeStatus::Down, "process up, still marked down".to_string()),
-                    Some(HealthState::Rising(n)) => (NodeStatus::Down, format!("up; {n} passing check(s), waiting for rise")),
-                    Some(HealthState::Initial(n)) => (NodeStatus::Starting, format!("initial: {n} passing check(s)")),
+                    Some(h @ HealthState::Suspect(_)) => {
+                        (NodeStatus::Suspected, h.name().to_string())
+                    }
+                    Some(HealthState::Down) => (
+                        NodeStatus::Down,
+                        "process up, still marked down".to_string(),
+                    ),
+                    Some(HealthState::Rising(n)) => (
+                        NodeStatus::Down,
+                        format!("up; {n} passing check(s), waiting for rise"),
+                    ),
+                    Some(HealthState::Initial(n)) => (
+                        NodeStatus::Starting,
+                        format!("initial: {n} passing check(s)"),
+                    ),
                     _ if inst.is_degraded() => (
                         NodeStatus::Degraded,
                         format!(
@@ -119,7 +180,10 @@ impl Simulation {
                             us_to_ms(inst.gray_latency_us + inst.extra_latency_us)
                         ),
                     ),
-                    _ => (NodeStatus::Up, format!("{} workers, {} served", inst.spec.workers, inst.served)),
+                    _ => (
+                        NodeStatus::Up,
+                        format!("{} workers, {} served", inst.spec.workers, inst.served),
+                    ),
                 },
             };
             nodes.push(NodeView {
@@ -168,7 +232,10 @@ impl Simulation {
             failed: m.failed_total(),
             in_flight: self.requests.live() as u64,
             retried: m.retried,
-            failed_by_reason: FailureReason::ALL.iter().map(|r| (*r, m.failed[r.index()])).collect(),
+            failed_by_reason: FailureReason::ALL
+                .iter()
+                .map(|r| (*r, m.failed[r.index()]))
+                .collect(),
         }
     }
 

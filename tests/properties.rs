@@ -1,0 +1,133 @@
+//! Property tests: random scenarios × random fault schedules never break conservation,
+//! never panic, and stay inside the memory bounds.
+mod common;
+use common::*;
+use failover_lab::sim::limits::{FAILURES_KEPT, LOG_KEPT, SECONDS_KEPT};
+use failover_lab::sim::scenario::*;
+use failover_lab::sim::time::US_PER_S;
+use failover_lab::sim::Simulation;
+use proptest::prelude::*;
+
+fn arb_algorithm() -> impl Strategy<Value = Algorithm> {
+    prop::sample::select(Algorithm::ALL.to_vec())
+}
+
+fn arb_fault(n_instances: usize) -> impl Strategy<Value = Fault> {
+    let actions = prop::sample::select(vec![
+        FaultAction::Crash,
+        FaultAction::Unreachable,
+        FaultAction::Heal,
+        FaultAction::AddLatency,
+        FaultAction::Gray,
+        FaultAction::Fail,
+    ]);
+    (
+        0u64..40_000,
+        actions,
+        0..=n_instances,
+        0.0f64..1.0,
+        0.0f64..3_000.0,
+    )
+        .prop_map(move |(at, action, who, rate, extra)| {
+            // Index n_instances is the balancer; Fail only applies there, so retarget.
+            let node = if who == n_instances || action == FaultAction::Fail {
+                "lb".to_string()
+            } else {
+                format!("app-{who}")
+            };
+            let action = match (action, node.as_str()) {
+                (FaultAction::AddLatency | FaultAction::Gray, "lb") => FaultAction::Heal,
+                (a, _) => a,
+            };
+            let mut f = Fault::new(at, action, &node);
+            if action == FaultAction::AddLatency {
+                f.extra_latency_ms = Some(extra);
+            }
+            if action == FaultAction::Gray {
+                f.error_rate = Some(rate);
+                f.extra_latency_ms = Some(extra / 10.0);
+            }
+            f
+        })
+}
+
+prop_compose! {
+    fn arb_scenario()(
+        n in 1usize..5,
+        rate in 0.0f64..600.0,
+        workers in 1u32..6,
+        queue in 0u32..50,
+        mean_ms in 1.0f64..80.0,
+        algorithm in arb_algorithm(),
+        retries in 0u32..4,
+        redispatch in any::<bool>(),
+        checks in prop::option::of(prop::sample::select(CheckPreset::ALL.to_vec())),
+        passive in any::<bool>(),
+        fail_open in any::<bool>(),
+        timeout_ms in 50u64..6_000,
+        latency_ms in 0.0f64..20.0,
+        restart in prop::option::of(0u64..5_000),
+        faults in prop::collection::vec(arb_fault(4), 0..8),
+    ) -> Scenario {
+        let names: Vec<String> = (0..n).map(|i| format!("app-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let mut lb = plain_lb("lb", &refs, algorithm);
+        lb.retries = retries;
+        lb.redispatch = redispatch;
+        lb.retry_on = vec![RetryOn::ConnFailure, RetryOn::EmptyResponse, RetryOn::Status503];
+        lb.timeout_server_ms = 2_000;
+        lb.timeout_connect_ms = 1_000;
+        lb.health_check = checks.map(|p| HealthCheck { preset: Some(p), inter_ms: Some(500), ..HealthCheck::default() });
+        lb.passive = passive.then_some(PassiveHealth { max_fails: 2, fail_timeout_ms: 2_000 });
+        lb.when_all_down = if fail_open { WhenAllDown::FailOpen } else { WhenAllDown::Reject };
+        let instances = names.iter().map(|nm| {
+            let mut i = instance(nm, workers, mean_ms);
+            i.queue_capacity = queue;
+            i.restart_after_ms = restart;
+            i
+        }).collect();
+        let mut s = scenario(rate, vec![lb], instances, "lb");
+        s.traffic.timeout_ms = timeout_ms;
+        s.network.latency_ms = latency_ms;
+        // Faults naming instances that do not exist in this draw are dropped.
+        s.faults = faults.into_iter().filter(|f| f.node == "lb" || names.contains(&f.node)).collect();
+        s
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn conservation_and_bounds_hold(s in arb_scenario(), seed in any::<u64>()) {
+        let mut sim = Simulation::with_seed(&s, seed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // Live requests can never exceed rate × client timeout (+ slack for Poisson bursts).
+        let bound = (s.traffic.rate_rps * s.traffic.timeout_ms as f64 / 1_000.0 * 3.0 + 64.0) as usize;
+        let mut t = 0;
+        while t < 45 * US_PER_S {
+            t += 250_000;
+            sim.run_until(t, u64::MAX);
+            assert_conserved(&sim);
+            prop_assert!(sim.live_requests() <= bound, "live {} > bound {bound}", sim.live_requests());
+            prop_assert!(sim.pending_events() <= 4 * bound + 64, "pending {}", sim.pending_events());
+        }
+        let m = sim.metrics();
+        prop_assert!(m.seconds.len() <= SECONDS_KEPT);
+        prop_assert!(m.failures.len() <= FAILURES_KEPT);
+        prop_assert!(sim.snapshot().log.len() <= LOG_KEPT);
+        let a = m.availability();
+        prop_assert!((0.0..=1.0).contains(&a));
+    }
+
+    #[test]
+    fn direct_to_instance_conserves_too(rate in 0.0f64..400.0, seed in any::<u64>(), faults in prop::collection::vec(arb_fault(1), 0..6)) {
+        let mut s = scenario(rate, Vec::new(), vec![instance("app-0", 2, 10.0)], "app-0");
+        s.traffic.timeout_ms = 1_000;
+        s.faults = faults.into_iter().filter(|f| f.node == "app-0").collect();
+        let mut sim = Simulation::with_seed(&s, seed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for k in 1..=40 {
+            sim.run_until(k * US_PER_S, u64::MAX);
+            assert_conserved(&sim);
+        }
+    }
+}
