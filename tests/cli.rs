@@ -183,3 +183,26 @@ fn a_scenario_file_round_trips_and_bad_files_are_explained() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The complete example in the README's "Scenario format" section is a valid scenario.
+#[test]
+fn readme_scenario_example_runs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    let section = readme
+        .split("## Scenario format")
+        .nth(1)
+        .unwrap_or_else(|| panic!("README has no Scenario format section"));
+    let json = section
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("no json example in the section"));
+    let path =
+        std::env::temp_dir().join(format!("failover-lab-readme-{}.json", std::process::id()));
+    std::fs::write(&path, json).unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = cli(&["run", path.to_str().unwrap_or_default(), "--json"]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"scenario\": \"my-service\""), "{out}");
+}

@@ -349,3 +349,31 @@ fn auto_restart_brings_a_crashed_instance_back() {
     let back = us_to_s(rec.recovered_at_us.unwrap_or(u64::MAX) - rec.fault_at_us);
     assert!((9.0..=13.0).contains(&back), "{back}");
 }
+
+#[test]
+fn worker_count_changes_take_effect_both_ways() {
+    // One instance, 10 ms constant service, 1 000 rps: needs ≥ 10 workers to keep up.
+    let mut s = scenario(1_000.0, Vec::new(), vec![instance("app", 16, 10.0)], "app");
+    s.instances[0].service_time.distribution = Distribution::Constant;
+    s.instances[0].queue_capacity = 40;
+    s.faults = vec![
+        Fault::set(10_000, "app", "workers", ParamValue::Number(4.0)),
+        Fault::set(20_000, "app", "workers", ParamValue::Number(16.0)),
+    ];
+    let sim = run(&s, 1, 30);
+    let series = sim.series(30);
+    let failed = |range: std::ops::RangeInclusive<u64>| -> u32 {
+        series
+            .iter()
+            .filter(|b| range.contains(&b.second))
+            .map(|b| b.failed[FailureReason::QueueFull.index()])
+            .sum()
+    };
+    assert_eq!(failed(1..=9), 0);
+    assert!(failed(11..=19) > 3_000, "4 workers serve only 400 rps");
+    assert_eq!(
+        failed(21..=29),
+        0,
+        "growing back to 16 workers must restore capacity"
+    );
+}

@@ -13,6 +13,16 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    /// `println!` that ends quietly when stdout is closed (`failover-lab show x | head`).
+    macro_rules! say {
+        ($($arg:tt)*) => {{
+            use std::io::Write as _;
+            if writeln!(std::io::stdout(), $($arg)*).is_err() {
+                std::process::exit(0);
+            }
+        }};
+    }
+
     use clap::{Parser, Subcommand};
     use failover_lab::bench_model;
     use failover_lab::sim::params;
@@ -83,12 +93,12 @@ mod cli {
         let result = match cli.command {
             Command::Presets => {
                 for p in presets::all() {
-                    println!("{:<22} {} ({})", p.name, p.title, p.source);
+                    say!("{:<22} {} ({})", p.name, p.title, p.source);
                 }
                 Ok(())
             }
             Command::Show { preset } => presets::find(&preset)
-                .map(|p| println!("{}", p.scenario().to_json_pretty()))
+                .map(|p| say!("{}", p.scenario().to_json_pretty()))
                 .ok_or_else(|| unknown_preset(&preset)),
             Command::Run {
                 scenario,
@@ -240,7 +250,7 @@ mod cli {
         sim.run_for(scenario.duration_s * US_PER_S);
         let report = sim.report(started.elapsed().as_secs_f64() * 1_000.0);
         if json {
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
             );
@@ -251,11 +261,14 @@ mod cli {
     }
 
     fn print_summary(r: &Report) {
-        println!(
+        say!(
             "{} — seed {} — {:.0} s simulated in {:.0} ms",
-            r.scenario, r.seed, r.duration_s, r.wall_ms
+            r.scenario,
+            r.seed,
+            r.duration_s,
+            r.wall_ms
         );
-        println!(
+        say!(
             "requests: {} sent, {} succeeded, {} failed, {} in flight, {} retries",
             r.requests.sent,
             r.requests.succeeded,
@@ -263,7 +276,7 @@ mod cli {
             r.requests.in_flight,
             r.requests.retried
         );
-        println!("availability: {:.4} %", r.availability * 100.0);
+        say!("availability: {:.4} %", r.availability * 100.0);
         let failed: Vec<String> = r
             .failed_by_reason
             .iter()
@@ -271,21 +284,25 @@ mod cli {
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
         if !failed.is_empty() {
-            println!("failed by reason: {}", failed.join(", "));
+            say!("failed by reason: {}", failed.join(", "));
         }
         let l = &r.latency_ms;
-        println!(
+        say!(
             "latency ms: mean {:.1}, p50 {:.1}, p90 {:.1}, p99 {:.1}, max {:.1}",
-            l.mean, l.p50, l.p90, l.p99, l.max
+            l.mean,
+            l.p50,
+            l.p90,
+            l.p99,
+            l.max
         );
         for f in &r.failures {
             let opt = |v: Option<f64>| v.map(|x| format!("{x:.3} s")).unwrap_or_else(|| "—".into());
-            println!(
+            say!(
                 "failure: {} ({}) at {:.3} s; detected {} ; rerouted {} ; recovered {} ; {} lost, {} saved by retry",
                 f.node, f.fault, f.fault_at_s, opt(f.detected_at_s), opt(f.rerouted_at_s), opt(f.recovered_at_s), f.lost_requests, f.saved_by_retry
             );
         }
-        println!("events: {}  trace hash: {}", r.events, r.trace_hash);
+        say!("events: {}  trace hash: {}", r.events, r.trace_hash);
     }
 
     /// Simulated requests per wall second on the redundant-behind-lb model (no faults, so
@@ -311,9 +328,9 @@ mod cli {
             out.insert("wall_s".into(), best.into());
             out.insert("sim_requests_per_s".into(), rps.into());
             out.insert("events_per_s".into(), eps.into());
-            println!("{}", serde_json::Value::Object(out));
+            say!("{}", serde_json::Value::Object(out));
         } else {
-            println!(
+            say!(
                 "native: {} requests ({} events) in {:.3} s → {:.0} simulated requests/s, {:.0} events/s (trace hash {})",
                 sim.metrics().sent,
                 sim.events_processed(),

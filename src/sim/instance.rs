@@ -104,20 +104,21 @@ impl Instance {
         inst
     }
 
-    /// (Re)build the worker pool after a start or a `workers` change. Only ever called with
-    /// no job in service (start, crash), or growing; shrinking while busy retires the
-    /// extra workers as they finish (see `finish`).
+    /// (Re)build the free list after a start, a crash or a `workers` change. Workers past
+    /// the new count that are still busy finish their job and then retire (see `finish`);
+    /// the vector never shrinks so their slots stay valid.
     fn resize_workers(&mut self) {
         let n = self.spec.workers as usize;
         if self.workers.len() < n {
-            for w in self.workers.len()..n {
-                self.workers.push(None);
-                self.free_workers.push(w as u32);
-            }
+            self.workers.resize(n, None);
         }
-        // Keep the lowest-numbered free worker on top so assignment is deterministic.
-        self.free_workers.retain(|&w| (w as usize) < n);
-        self.free_workers.sort_unstable_by(|a, b| b.cmp(a));
+        // Popped from the end: lowest-numbered worker first. Any fixed order would do; this
+        // one reads naturally in the UI.
+        self.free_workers = (0..n)
+            .rev()
+            .filter(|&w| self.workers[w].is_none())
+            .map(|w| w as u32)
+            .collect();
     }
 
     pub fn apply_spec(&mut self, spec: InstanceSpec) {
@@ -172,7 +173,6 @@ impl Instance {
                 }
                 None => {
                     self.free_workers.push(worker);
-                    self.free_workers.sort_unstable_by(|a, b| b.cmp(a));
                     None
                 }
             }
