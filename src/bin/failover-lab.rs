@@ -72,6 +72,10 @@ mod cli {
             /// Print the JSON report instead of the human summary.
             #[arg(long)]
             json: bool,
+            /// Run N times with seeds seed, seed+1, … and report means with 95 % confidence
+            /// intervals next to the analytic availability.
+            #[arg(long, default_value_t = 1)]
+            runs: u32,
         },
         /// Measure simulated requests per second (see benches/ for the SimPy comparison).
         Bench {
@@ -107,7 +111,8 @@ mod cli {
                 faults,
                 sets,
                 json,
-            } => run(&scenario, seed, duration, &faults, &sets, json),
+                runs,
+            } => run(&scenario, seed, duration, &faults, &sets, json, runs),
             Command::Bench {
                 seconds,
                 rate,
@@ -225,6 +230,7 @@ mod cli {
             .map_err(|e| format!("--set `{spec}`: {e}"))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run(
         spec: &str,
         seed: Option<u64>,
@@ -232,6 +238,7 @@ mod cli {
         faults: &[String],
         sets: &[String],
         json: bool,
+        runs: u32,
     ) -> Result<(), String> {
         let mut scenario = load(spec)?;
         for s in sets {
@@ -244,20 +251,116 @@ mod cli {
             scenario.faults.push(parse_fault(f)?);
         }
         let seed = seed.unwrap_or(scenario.seed);
-        let started = Instant::now();
-        let mut sim = Simulation::with_seed(&scenario, seed)
-            .map_err(|e| format!("invalid scenario:\n{e}"))?;
-        sim.run_for(scenario.duration_s * US_PER_S);
-        let report = sim.report(started.elapsed().as_secs_f64() * 1_000.0);
+        if !(1..=10_000).contains(&runs) {
+            return Err(format!("--runs must be between 1 and 10000, got {runs}"));
+        }
+        let mut reports = Vec::with_capacity(runs as usize);
+        for k in 0..runs {
+            let started = Instant::now();
+            let mut sim = Simulation::with_seed(&scenario, seed.wrapping_add(k as u64))
+                .map_err(|e| format!("invalid scenario:\n{e}"))?;
+            sim.run_for(scenario.duration_s * US_PER_S);
+            reports.push(sim.report(started.elapsed().as_secs_f64() * 1_000.0));
+            if runs > 1 {
+                progress(k + 1, runs);
+            }
+        }
+        if runs == 1 {
+            let report = &reports[0];
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(report).map_err(|e| e.to_string())?
+                );
+            } else {
+                print_summary(report);
+            }
+            return Ok(());
+        }
+        let req = MeanCi::of(reports.iter().map(|r| r.availability));
+        let time = MeanCi::of(reports.iter().map(|r| r.availability_over_time));
+        let analytic = reports[0].analytic_availability;
         if json {
+            let v = serde_json::json!({
+                "scenario": reports[0].scenario, "runs": runs, "first_seed": seed,
+                "duration_s": scenario.duration_s,
+                "availability": req, "availability_over_time": time,
+                "analytic_availability": analytic, "spofs": reports[0].spofs,
+                "per_run": reports,
+            });
             say!(
                 "{}",
-                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
             );
         } else {
-            print_summary(&report);
+            let last = seed.wrapping_add(runs as u64 - 1);
+            say!(
+                "{} — {runs} runs (seeds {seed}…{last}) of {} s",
+                reports[0].scenario,
+                scenario.duration_s
+            );
+            say!("request availability:    {}", req.pct());
+            say!("availability over time:  {}", time.pct());
+            let inside = (time.mean - analytic).abs() <= time.ci95.max(1e-9);
+            say!(
+                "analytic (MTBF/MTTR):    {:.4} %{}",
+                analytic * 100.0,
+                if inside {
+                    "  (inside the measured interval)"
+                } else {
+                    "  (outside the measured interval)"
+                }
+            );
+            if !reports[0].spofs.is_empty() {
+                say!("single points of failure: {}", reports[0].spofs.join(", "));
+            }
         }
         Ok(())
+    }
+
+    /// Mean and 95 % confidence half-width (normal approximation over runs).
+    #[derive(serde::Serialize)]
+    struct MeanCi {
+        mean: f64,
+        ci95: f64,
+    }
+
+    impl MeanCi {
+        fn of(xs: impl Iterator<Item = f64>) -> MeanCi {
+            let v: Vec<f64> = xs.collect();
+            let n = v.len().max(1) as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            let var = if v.len() > 1 {
+                v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+            } else {
+                0.0
+            };
+            MeanCi {
+                mean,
+                ci95: 1.96 * (var / n).sqrt(),
+            }
+        }
+
+        fn pct(&self) -> String {
+            format!("{:.4} % ± {:.4}", self.mean * 100.0, self.ci95 * 100.0)
+        }
+    }
+
+    /// A progress bar on stderr (stdout stays clean for --json).
+    fn progress(done: u32, total: u32) {
+        use std::io::Write as _;
+        let width = 30;
+        let filled = (done as usize * width) / total as usize;
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\r[{}{}] {done}/{total} runs",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        if done == total {
+            let _ = writeln!(err);
+        }
     }
 
     fn print_summary(r: &Report) {

@@ -13,6 +13,7 @@ use super::limits::{LOG_KEPT, MAX_FAULTS, TRANSFERS_KEPT};
 use super::load_balancer::{Balancer, BalancerState};
 use super::metrics::{FailureReason, FailureRecord, Metrics};
 use super::params;
+use super::reliability::{self, Structure};
 use super::request::{ReqRef, Request, RequestSlab};
 use super::rng::{stream, SimRng};
 use super::scenario::{Fault, FaultAction, RetryOn, Scenario};
@@ -69,6 +70,14 @@ pub struct Simulation {
     transfer_stride: u64,
     transfer_seen: u64,
     pub(crate) peak_pending_events: usize,
+    /// Random-failure streams, by node id (None for nodes without MTBF/MTTR).
+    reliability_rngs: Vec<Option<SimRng>>,
+    /// "A request can succeed", as a formula over balancers then instances (reliability.rs).
+    structure: Structure,
+    /// Whether the structure holds now, since when, and the total time it held.
+    system_up: bool,
+    system_since_us: TimeUs,
+    system_up_us: TimeUs,
 }
 
 impl Simulation {
@@ -141,7 +150,13 @@ impl Simulation {
             transfer_stride: 1,
             transfer_seen: 0,
             peak_pending_events: 0,
+            reliability_rngs: Vec::new(),
+            structure: reliability::structure(scenario),
+            system_up: true,
+            system_since_us: 0,
+            system_up_us: 0,
         };
+        sim.start_random_failures();
         sim.schedule_next_arrival();
         if let Some(at) = sim.traffic.next_step_at_us() {
             sim.queue.push(at, Event::RateStep);
@@ -296,6 +311,21 @@ impl Simulation {
         self.transfer_stride
     }
 
+    /// Fraction of simulated time during which the topology could serve (every component a
+    /// request needs up): the time-based availability that the analytic figure predicts.
+    pub fn state_availability(&self) -> f64 {
+        let current = if self.system_up {
+            self.now - self.system_since_us
+        } else {
+            0
+        };
+        if self.now == 0 {
+            1.0
+        } else {
+            (self.system_up_us + current) as f64 / self.now as f64
+        }
+    }
+
     // ----- node ids ---------------------------------------------------------------------
 
     pub fn balancer_node(&self, b: u32) -> u32 {
@@ -442,8 +472,114 @@ impl Simulation {
                         format!("{} restarted by its supervisor", inst.name),
                     );
                     self.start_instance(instance);
+                    self.note_state_change();
                 }
             }
+            Event::RandomFailure { node } => self.on_random_failure(node),
+            Event::RandomRepair { node } => {
+                let heal = Fault::new(0, FaultAction::Heal, &self.node_name(node));
+                self.apply_action(node, &heal);
+                self.schedule_random(node, true);
+            }
+        }
+    }
+
+    // ----- random failures (MTBF / MTTR) ------------------------------------------------
+
+    fn start_random_failures(&mut self) {
+        let n = self.node_count() as usize;
+        self.reliability_rngs = (0..n).map(|_| None).collect();
+        for node in 1..n as u32 {
+            if self.reliability_of(node).is_some() {
+                let rng = SimRng::new(self.seed, stream::RELIABILITY_BASE + node as u64);
+                self.reliability_rngs[node as usize] = Some(rng);
+                self.schedule_random(node, true);
+            }
+        }
+    }
+
+    fn reliability_of(&self, node: u32) -> Option<super::scenario::Reliability> {
+        let nb = self.balancers.len() as u32;
+        if node == CLIENTS_ID {
+            None
+        } else if node <= nb {
+            self.balancers[(node - 1) as usize].spec.failures.clone()
+        } else {
+            self.instances[(node - 1 - nb) as usize]
+                .spec
+                .failures
+                .clone()
+        }
+    }
+
+    /// Schedule the node's next random failure (`fail`) or repair, exponentially distributed.
+    fn schedule_random(&mut self, node: u32, fail: bool) {
+        let Some(r) = self.reliability_of(node) else {
+            return;
+        };
+        let Some(rng) = self
+            .reliability_rngs
+            .get_mut(node as usize)
+            .and_then(|x| x.as_mut())
+        else {
+            return;
+        };
+        let mean_us = if fail { r.mtbf_s } else { r.mttr_s } * 1e6;
+        let after = (libm::round(rng.exponential(mean_us)) as TimeUs).max(1);
+        let ev = if fail {
+            Event::RandomFailure { node }
+        } else {
+            Event::RandomRepair { node }
+        };
+        self.push(self.now + after, ev);
+    }
+
+    fn on_random_failure(&mut self, node: u32) {
+        let nb = self.balancers.len() as u32;
+        let healthy = if node <= nb {
+            self.balancers[(node - 1) as usize].state == BalancerState::Up
+        } else {
+            self.instances[(node - 1 - nb) as usize].state == InstanceState::Up
+        };
+        if !healthy {
+            // Already down (by hand, or still booting): this failure does not happen.
+            self.schedule_random(node, true);
+            return;
+        }
+        let action = if node <= nb {
+            FaultAction::Fail
+        } else {
+            FaultAction::Crash
+        };
+        let fault = Fault::new(0, action, &self.node_name(node));
+        self.log(
+            Some(node),
+            LogKind::Info,
+            format!("random failure (MTBF) of {}", fault.node),
+        );
+        self.apply_action(node, &fault);
+        self.schedule_random(node, false);
+    }
+
+    /// Re-evaluate whether the topology can serve after a node changed state.
+    fn note_state_change(&mut self) {
+        let nb = self.balancers.len();
+        let (balancers, instances) = (&self.balancers, &self.instances);
+        let up = self.structure.eval(&|c: usize| {
+            if c < nb {
+                balancers[c].state == BalancerState::Up
+            } else {
+                instances
+                    .get(c - nb)
+                    .is_some_and(|i| i.state == InstanceState::Up)
+            }
+        });
+        if up != self.system_up {
+            if self.system_up {
+                self.system_up_us += self.now - self.system_since_us;
+            }
+            self.system_up = up;
+            self.system_since_us = self.now;
         }
     }
 
@@ -1111,6 +1247,7 @@ impl Simulation {
         }
         inst.state = InstanceState::Up;
         let name = inst.name.clone();
+        self.note_state_change();
         let node = self.instance_node(i);
         self.log(
             Some(node),
@@ -1158,6 +1295,15 @@ impl Simulation {
         };
         self.hash
             .record(self.now, TRACE_COMMAND, node ^ ((f.action as u32) << 24));
+        self.apply_action(node, f);
+    }
+
+    fn apply_action(&mut self, node: u32, f: &Fault) {
+        self.apply_action_inner(node, f);
+        self.note_state_change();
+    }
+
+    fn apply_action_inner(&mut self, node: u32, f: &Fault) {
         let name = f.node.clone();
         let nb = self.balancers.len() as u32;
         if f.action == FaultAction::Set {

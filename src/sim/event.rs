@@ -90,6 +90,13 @@ pub enum Event {
         instance: u32,
         epoch: u32,
     },
+    /// Random failure (MTBF) of a node, and its repair (MTTR); `node` is the engine node id.
+    RandomFailure {
+        node: u32,
+    },
+    RandomRepair {
+        node: u32,
+    },
 }
 
 impl Event {
@@ -112,6 +119,8 @@ impl Event {
             Event::CheckResult { checker, .. } => (12, checker),
             Event::InstanceBooted { instance, .. } => (13, instance),
             Event::AutoRestart { instance, .. } => (14, instance),
+            Event::RandomFailure { node } => (16, node),
+            Event::RandomRepair { node } => (17, node),
         }
     }
 }

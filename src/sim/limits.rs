@@ -32,6 +32,12 @@ pub const MAX_WEIGHT: u32 = 256;
 pub const MAX_FAULTS: usize = 10_000;
 pub const MAX_EXTRA_LATENCY_MS: f64 = 60_000.0;
 pub const MAX_SEED: u64 = u64::MAX;
+/// Random failures: a component fails at most every second on average, and repairs take at
+/// least a millisecond, so a run's fault count stays bounded by its duration.
+pub const MIN_MTBF_S: f64 = 1.0;
+pub const MAX_MTBF_S: f64 = 1e9;
+pub const MIN_MTTR_S: f64 = 0.001;
+pub const MAX_MTTR_S: f64 = 1e7;
 
 /// Per-second metric buckets kept (one hour): charts read the tail of this ring.
 pub const SECONDS_KEPT: usize = 3_600;

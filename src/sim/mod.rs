@@ -14,6 +14,7 @@ pub mod load_balancer;
 pub mod metrics;
 pub mod params;
 pub mod presets;
+pub mod reliability;
 pub mod report;
 pub mod request;
 pub mod rng;

@@ -109,6 +109,7 @@ fn instance(name: &str) -> Instance {
         },
         startup_ms: 3_000,
         restart_after_ms: None,
+        failures: None,
     }
 }
 
@@ -136,6 +137,7 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
             ..HealthCheck::default()
         }),
         passive: None,
+        failures: None,
     }
 }
 

@@ -46,7 +46,15 @@ pub struct Report {
     pub duration_s: f64,
     pub requests: RequestCounts,
     pub failed_by_reason: BTreeMap<&'static str, u64>,
+    /// Succeeded / finished requests.
     pub availability: f64,
+    /// Fraction of time every component a request needs was up (what the analytic figure
+    /// predicts; request availability is lower by the detection and retry windows).
+    pub availability_over_time: f64,
+    /// Exact steady-state availability from MTBF / MTTR and the topology (reliability.rs).
+    pub analytic_availability: f64,
+    /// Nodes whose failure alone stops every request.
+    pub spofs: Vec<String>,
     pub latency_ms: LatencyMs,
     pub events: u64,
     pub trace_hash: String,
@@ -62,6 +70,7 @@ impl Simulation {
         let t = self.totals();
         let l = self.latency_summary();
         let secs = |us: Option<u64>| us.map(us_to_s);
+        let analysis = super::reliability::analyse(self.scenario());
         Report {
             scenario: self.scenario().name.clone(),
             seed: self.seed(),
@@ -79,6 +88,9 @@ impl Simulation {
                 .map(|(r, n)| (r.key(), *n))
                 .collect(),
             availability: self.metrics().availability(),
+            availability_over_time: self.state_availability(),
+            analytic_availability: analysis.availability,
+            spofs: analysis.spofs.iter().map(|s| s.name.clone()).collect(),
             latency_ms: LatencyMs {
                 mean: l.mean_ms,
                 p50: l.p50_ms,

@@ -15,6 +15,7 @@ pub mod stream {
     pub const CHECK_PHASE: u64 = 3;
     pub const BALANCER_BASE: u64 = 1 << 20;
     pub const INSTANCE_BASE: u64 = 2 << 20;
+    pub const RELIABILITY_BASE: u64 = 3 << 20;
 }
 
 /// SplitMix64 finaliser: a bijective mixer used to derive stream seeds and hashes.

@@ -208,6 +208,9 @@ pub struct Balancer {
     /// Passive health (NGINX `max_fails` / `fail_timeout`): real traffic errors mark a target down.
     #[serde(default)]
     pub passive: Option<PassiveHealth>,
+    /// Random failures of the balancer itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
 }
 
 fn default_algorithm() -> Algorithm {
@@ -415,6 +418,20 @@ pub struct Instance {
     /// `null`: it stays down until healed by hand.
     #[serde(default)]
     pub restart_after_ms: Option<u64>,
+    /// Random failures: the instance crashes after exponential(MTBF) and is repaired after
+    /// exponential(MTTR), so long runs measure availability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
+}
+
+/// Random failure and repair times of one component (exponential, memoryless).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reliability {
+    /// Mean time between failures.
+    pub mtbf_s: f64,
+    /// Mean time to repair (the node is healed after this long on average).
+    pub mttr_s: f64,
 }
 
 fn default_workers() -> u32 {

@@ -271,6 +271,24 @@ pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
             MAX_RESTART_AFTER_MS,
         );
     }
+    validate_reliability(inst.failures.as_ref(), path, p);
+}
+
+fn validate_reliability(r: Option<&Reliability>, path: &str, p: &mut Problems) {
+    if let Some(r) = r {
+        p.range_f64(
+            &format!("{path}.failures.mtbf_s"),
+            r.mtbf_s,
+            MIN_MTBF_S,
+            MAX_MTBF_S,
+        );
+        p.range_f64(
+            &format!("{path}.failures.mttr_s"),
+            r.mttr_s,
+            MIN_MTTR_S,
+            MAX_MTTR_S,
+        );
+    }
 }
 
 pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
@@ -347,6 +365,7 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
             p.range_u64(&format!("{hp}.timeout_ms"), v, 1, MAX_CHECK_INTERVAL_MS);
         }
     }
+    validate_reliability(b.failures.as_ref(), path, p);
     if let Some(ps) = &b.passive {
         let pp = format!("{path}.passive");
         p.range_u32(&format!("{pp}.max_fails"), ps.max_fails, 1, MAX_FAILS);

@@ -33,6 +33,7 @@ pub fn instance(name: &str, workers: u32, mean_ms: f64) -> Instance {
         },
         startup_ms: 1_000,
         restart_after_ms: None,
+        failures: None,
     }
 }
 
@@ -57,6 +58,7 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         when_all_down: WhenAllDown::Reject,
         health_check: None,
         passive: None,
+        failures: None,
     }
 }
 

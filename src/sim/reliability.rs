@@ -1,0 +1,329 @@
+//! Analytic availability and the SPOF finder, from the topology alone.
+//!
+//! The topology becomes a *structure function*: a boolean formula over components ("the
+//! balancer AND at least one of the instances"). Availability is computed exactly:
+//! independent sub-formulas compose by the textbook rules (series ∏ aᵢ, parallel
+//! 1 − ∏(1 − aᵢ), k-of-n by dynamic programming over the children), and a component that
+//! appears in several branches — a shared zone, region or dependency, the correlated failure
+//! that breaks the parallel formula — is handled by Shannon factoring: condition on it being
+//! up, then down, and weigh the two results. No hand-waved formula, no sampling.
+//!
+//! A single point of failure is a component whose failure alone (everything else up) makes
+//! the formula false.
+use super::scenario::{Reliability, Scenario};
+use super::validate::{self, NameKind};
+use serde::Serialize;
+
+/// A boolean formula over component indices.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Structure {
+    Up(usize),
+    All(Vec<Structure>),
+    Any(Vec<Structure>),
+    AtLeast(usize, Vec<Structure>),
+    True,
+}
+
+impl Structure {
+    /// Is the system up when `up(c)` tells which components are up?
+    pub fn eval(&self, up: &dyn Fn(usize) -> bool) -> bool {
+        match self {
+            Structure::True => true,
+            Structure::Up(c) => up(*c),
+            Structure::All(xs) => xs.iter().all(|x| x.eval(up)),
+            Structure::Any(xs) => xs.iter().any(|x| x.eval(up)),
+            Structure::AtLeast(k, xs) => xs.iter().filter(|x| x.eval(up)).count() >= *k,
+        }
+    }
+
+    fn count_uses(&self, counts: &mut [u32]) {
+        match self {
+            Structure::True => {}
+            Structure::Up(c) => counts[*c] += 1,
+            Structure::All(xs) | Structure::Any(xs) | Structure::AtLeast(_, xs) => {
+                xs.iter().for_each(|x| x.count_uses(counts))
+            }
+        }
+    }
+
+    /// The formula with component `c` fixed up or down, simplified.
+    fn fix(&self, c: usize, value: bool) -> Structure {
+        match self {
+            Structure::True => Structure::True,
+            Structure::Up(x) if *x == c => {
+                if value {
+                    Structure::True
+                } else {
+                    Structure::Any(Vec::new()) // an empty Any is false
+                }
+            }
+            Structure::Up(x) => Structure::Up(*x),
+            Structure::All(xs) => Structure::All(xs.iter().map(|x| x.fix(c, value)).collect()),
+            Structure::Any(xs) => Structure::Any(xs.iter().map(|x| x.fix(c, value)).collect()),
+            Structure::AtLeast(k, xs) => {
+                Structure::AtLeast(*k, xs.iter().map(|x| x.fix(c, value)).collect())
+            }
+        }
+    }
+
+    /// Probability that the formula holds when every component is up independently with
+    /// probability `a[c]`. Exact.
+    pub fn availability(&self, a: &[f64]) -> f64 {
+        let mut counts = vec![0u32; a.len()];
+        self.count_uses(&mut counts);
+        // Factor on the most-shared component first: each factoring halves the sharing.
+        match (0..a.len())
+            .filter(|&c| counts[c] > 1)
+            .max_by_key(|&c| (counts[c], std::cmp::Reverse(c)))
+        {
+            Some(c) => {
+                a[c] * self.fix(c, true).availability(a)
+                    + (1.0 - a[c]) * self.fix(c, false).availability(a)
+            }
+            None => self.independent(a),
+        }
+    }
+
+    /// Availability when no component appears twice (children are independent).
+    fn independent(&self, a: &[f64]) -> f64 {
+        match self {
+            Structure::True => 1.0,
+            Structure::Up(c) => a[*c],
+            Structure::All(xs) => xs.iter().map(|x| x.independent(a)).product(),
+            Structure::Any(xs) => 1.0 - xs.iter().map(|x| 1.0 - x.independent(a)).product::<f64>(),
+            Structure::AtLeast(k, xs) => {
+                // dist[j] = P(exactly j children up so far).
+                let mut dist = vec![1.0];
+                for x in xs {
+                    let p = x.independent(a);
+                    let mut next = vec![0.0; dist.len() + 1];
+                    for (j, &d) in dist.iter().enumerate() {
+                        next[j] += d * (1.0 - p);
+                        next[j + 1] += d * p;
+                    }
+                    dist = next;
+                }
+                dist.iter().skip(*k).sum()
+            }
+        }
+    }
+}
+
+/// One thing that can fail: a node (later zones, regions, shared dependencies).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Component {
+    pub name: String,
+    pub kind: &'static str,
+    /// MTBF / (MTBF + MTTR); 1 when the scenario gives it no failure rates.
+    pub availability: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Spof {
+    pub name: String,
+    pub kind: &'static str,
+    /// Why its failure alone stops every request, in words for the tooltip.
+    pub why: String,
+}
+
+/// The reliability view of a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub components: Vec<Component>,
+    pub spofs: Vec<Spof>,
+    /// Exact steady-state availability from the components' MTBF / MTTR.
+    pub availability: f64,
+    /// The structure in words ("lb-1 AND any 1 of (app-1, app-2, app-3)").
+    pub structure: String,
+    #[serde(skip)]
+    pub formula: Structure,
+}
+
+/// MTBF / (MTBF + MTTR), where the time to repair includes the boot that follows the repair
+/// (`boot_s`): what matters is how long the component cannot serve.
+pub fn component_availability(r: Option<&Reliability>, boot_s: f64) -> f64 {
+    match r {
+        Some(r) if r.mtbf_s > 0.0 => r.mtbf_s / (r.mtbf_s + r.mttr_s + boot_s),
+        _ => 1.0,
+    }
+}
+
+/// Components in node order: balancers, then instances (the engine's node order less the
+/// client population).
+pub fn components(s: &Scenario) -> Vec<Component> {
+    let mut out: Vec<Component> = s
+        .balancers
+        .iter()
+        .map(|b| Component {
+            name: b.name.clone(),
+            kind: "balancer",
+            availability: component_availability(b.failures.as_ref(), 0.0),
+        })
+        .collect();
+    out.extend(s.instances.iter().map(|i| Component {
+        name: i.name.clone(),
+        kind: "instance",
+        availability: component_availability(i.failures.as_ref(), i.startup_ms as f64 / 1_000.0),
+    }));
+    out
+}
+
+/// The structure function of "a request can succeed".
+pub fn structure(s: &Scenario) -> Structure {
+    let nb = s.balancers.len();
+    let inst = |name: &str| {
+        s.instances
+            .iter()
+            .position(|i| i.name == name)
+            .map(|i| Structure::Up(nb + i))
+    };
+    match validate::lookup(s, &s.entry) {
+        Some(NameKind::Instance(i)) => Structure::Up(nb + i),
+        Some(NameKind::Balancer(b)) => {
+            // Backups are just more parallel capacity as far as "can it serve" goes.
+            let targets: Vec<Structure> = s.balancers[b]
+                .targets
+                .iter()
+                .filter_map(|t| inst(&t.instance))
+                .collect();
+            Structure::All(vec![Structure::Up(b), Structure::Any(targets)])
+        }
+        _ => Structure::Any(Vec::new()),
+    }
+}
+
+fn describe(f: &Structure, comps: &[Component]) -> String {
+    let list = |xs: &[Structure]| {
+        xs.iter()
+            .map(|x| describe(x, comps))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match f {
+        Structure::True => "always".into(),
+        Structure::Up(c) => comps.get(*c).map(|c| c.name.clone()).unwrap_or_default(),
+        Structure::All(xs) => xs
+            .iter()
+            .map(|x| describe(x, comps))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        Structure::Any(xs) if xs.len() == 1 => describe(&xs[0], comps),
+        Structure::Any(xs) => format!("any 1 of ({})", list(xs)),
+        Structure::AtLeast(k, xs) => format!("at least {k} of ({})", list(xs)),
+    }
+}
+
+pub fn analyse(s: &Scenario) -> Analysis {
+    let comps = components(s);
+    let formula = structure(s);
+    let a: Vec<f64> = comps.iter().map(|c| c.availability).collect();
+    let spofs = (0..comps.len())
+        .filter(|&c| !formula.eval(&|x| x != c))
+        .map(|c| {
+            let comp = &comps[c];
+            let why = match comp.kind {
+                "balancer" => format!(
+                    "every request passes through {}: nothing else can route them",
+                    comp.name
+                ),
+                _ => format!(
+                    "{} is the only server: there is nothing to fail over to",
+                    comp.name
+                ),
+            };
+            Spof {
+                name: comp.name.clone(),
+                kind: comp.kind,
+                why,
+            }
+        })
+        .collect();
+    Analysis {
+        availability: formula.availability(&a),
+        structure: describe(&formula, &comps),
+        components: comps,
+        spofs,
+        formula,
+    }
+}
+
+/// Downtime per 30 days at a given availability, for the nines table.
+pub fn downtime_per_30_days_s(availability: f64) -> f64 {
+    (1.0 - availability).max(0.0) * 30.0 * 86_400.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn up(c: usize) -> Structure {
+        Structure::Up(c)
+    }
+
+    #[test]
+    fn textbook_formulas() {
+        let a = [0.9, 0.8, 0.7];
+        let series = Structure::All(vec![up(0), up(1), up(2)]);
+        assert!((series.availability(&a) - 0.9 * 0.8 * 0.7).abs() < 1e-12);
+        let parallel = Structure::Any(vec![up(0), up(1), up(2)]);
+        assert!((parallel.availability(&a) - (1.0 - 0.1 * 0.2 * 0.3)).abs() < 1e-12);
+        let same = [0.9; 3];
+        let two_of_three = Structure::AtLeast(2, vec![up(0), up(1), up(2)]);
+        let want = 3.0 * 0.81 * 0.1 + 0.729;
+        assert!((two_of_three.availability(&same) - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_shared_component_is_not_double_counted() {
+        // Two servers in one zone (component 2): parallel servers, but both need the zone.
+        let a = [0.9, 0.9, 0.99];
+        let f = Structure::Any(vec![
+            Structure::All(vec![up(0), up(2)]),
+            Structure::All(vec![up(1), up(2)]),
+        ]);
+        let exact = 0.99 * (1.0 - 0.1 * 0.1);
+        assert!((f.availability(&a) - exact).abs() < 1e-12);
+        // The naive parallel formula would over-estimate it.
+        let naive = 1.0 - (1.0 - 0.9 * 0.99) * (1.0 - 0.9 * 0.99);
+        assert!(naive > exact);
+    }
+
+    #[test]
+    fn matches_brute_force_enumeration() {
+        let a = [0.9, 0.75, 0.6, 0.95, 0.5];
+        let f = Structure::All(vec![
+            up(4),
+            Structure::AtLeast(
+                2,
+                vec![
+                    Structure::All(vec![up(0), up(3)]),
+                    Structure::Any(vec![up(1), up(3)]),
+                    up(2),
+                ],
+            ),
+            Structure::Any(vec![up(0), up(4)]),
+        ]);
+        let mut brute = 0.0;
+        for mask in 0u32..32 {
+            let p: f64 = (0..5)
+                .map(|c| {
+                    if mask & (1 << c) != 0 {
+                        a[c]
+                    } else {
+                        1.0 - a[c]
+                    }
+                })
+                .product();
+            if f.eval(&|c| mask & (1 << c) != 0) {
+                brute += p;
+            }
+        }
+        assert!((f.availability(&a) - brute).abs() < 1e-12);
+    }
+
+    #[test]
+    fn nines() {
+        assert!((downtime_per_30_days_s(0.999) / 60.0 - 43.2).abs() < 0.01);
+        assert!((downtime_per_30_days_s(0.99999) - 25.92).abs() < 0.01);
+    }
+}
