@@ -131,7 +131,7 @@ fn bad_input_exits_non_zero_with_a_message() {
         ),
         (
             &["run", "single-server", "--fault", "crash:ghost@1s"],
-            "no node is named `ghost`",
+            "no node, zone or region is named `ghost`",
         ),
         (
             &["run", "single-server", "--set", "server.workers=0"],

@@ -421,7 +421,7 @@ fn every_field_error_names_its_path() {
             "fault node",
             |s| s.faults = vec![Fault::new(1, FaultAction::Crash, "ghost")],
             "faults[0].node",
-            "no node is named `ghost`",
+            "no node, zone or region is named `ghost`",
         ),
         (
             "fault kind",
@@ -600,7 +600,12 @@ fn parameter_edits_are_validated() {
         ("clients", "rate_rps", n(1e7), "between 0 and 20000"),
         ("clients", "timeout_ms", t("x"), "not a number"),
         ("clients", "speed", n(1.0), "unknown parameter `speed`"),
-        ("ghost", "workers", n(1.0), "no node is named `ghost`"),
+        (
+            "ghost",
+            "workers",
+            n(1.0),
+            "no node, zone or region is named `ghost`",
+        ),
         ("lb-1", "colour", n(1.0), "unknown parameter"),
     ];
     for (node, param, value, needle) in cases {
@@ -642,7 +647,10 @@ fn live_commands_are_validated_too() {
         .schedule(Fault::new(0, FaultAction::Crash, "ghost"))
         .err()
         .unwrap_or_default();
-    assert!(e.contains("no node is named `ghost`"), "{e}");
+    assert!(
+        e.contains("no node, zone or region is named `ghost`"),
+        "{e}"
+    );
     let e = sim
         .schedule(Fault::set(0, "lb-1", "retries", ParamValue::Number(-1.0)))
         .err()

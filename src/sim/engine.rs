@@ -19,6 +19,7 @@ use super::rng::{stream, SimRng};
 use super::scenario::{Fault, FaultAction, RetryOn, Scenario};
 use super::snapshot::{LogEntry, LogKind, Transfer, TransferKind};
 use super::time::{fmt_duration, ms_to_us, whole_ms_to_us, TimeUs};
+use super::topology::Topology;
 use super::trace_hash::TraceHash;
 use super::traffic::TrafficSource;
 use super::validate::{self, NameKind, ValidationErrors};
@@ -56,7 +57,15 @@ pub struct Simulation {
     pub(crate) requests: RequestSlab,
     pub(crate) metrics: Metrics,
     entry: Entry,
-    hop_us: TimeUs,
+    pub(crate) topology: Topology,
+    /// Nodes silenced by their zone or region failing (healed with it), by node id.
+    domain_fault: Vec<bool>,
+    /// A node's own fault (crash, unreachable, fail), by node id, kept apart from its
+    /// domain's: a crashed server in a zone that fails and comes back is still crashed.
+    /// Both failure processes stay independent, as the analytic model assumes.
+    own_fault: Vec<Option<FaultAction>>,
+    /// SPOFs and analytic availability (the topology does not change during a run).
+    pub(crate) analysis: reliability::Analysis,
     /// Every command of the run (scenario faults, then user commands), sorted by time,
     /// stable; `next_command` is the first not yet applied.
     commands: Vec<Fault>,
@@ -139,7 +148,10 @@ impl Simulation {
             requests: RequestSlab::default(),
             metrics: Metrics::default(),
             entry,
-            hop_us: ms_to_us(scenario.network.latency_ms),
+            topology: Topology::new(scenario),
+            domain_fault: vec![false; 1 + scenario.balancers.len() + scenario.instances.len()],
+            own_fault: vec![None; 1 + scenario.balancers.len() + scenario.instances.len()],
+            analysis: reliability::analyse(scenario),
             user_log: Vec::new(),
             commands,
             next_command: 0,
@@ -340,9 +352,22 @@ impl Simulation {
         1 + self.balancers.len() as u32 + self.instances.len() as u32
     }
 
+    /// Zones and regions get ids after the nodes, so failure records, logs and random
+    /// failures can name them like nodes.
+    pub fn domain_id(&self, d: u32) -> u32 {
+        self.node_count() + d
+    }
+
+    fn as_domain(&self, id: u32) -> Option<u32> {
+        id.checked_sub(self.node_count())
+            .filter(|&d| (d as usize) < self.topology.domains.len())
+    }
+
     pub fn node_name(&self, node: u32) -> String {
         let nb = self.balancers.len() as u32;
-        if node == CLIENTS_ID {
+        if let Some(d) = self.as_domain(node) {
+            self.topology.domains[d as usize].name.clone()
+        } else if node == CLIENTS_ID {
             validate::CLIENTS_NODE.into()
         } else if node <= nb {
             self.balancers[(node - 1) as usize].name.clone()
@@ -354,11 +379,16 @@ impl Simulation {
         }
     }
 
+    /// The id of a node, or of a zone or region (`domain_id`).
     pub fn node_by_name(&self, name: &str) -> Option<u32> {
         match validate::lookup(&self.scenario, name)? {
             NameKind::Clients => Some(CLIENTS_ID),
             NameKind::Balancer(b) => Some(self.balancer_node(b as u32)),
             NameKind::Instance(i) => Some(self.instance_node(i as u32)),
+            NameKind::Domain => self
+                .topology
+                .domain_by_name(name)
+                .map(|d| self.domain_id(d)),
         }
     }
 
@@ -487,7 +517,8 @@ impl Simulation {
     // ----- random failures (MTBF / MTTR) ------------------------------------------------
 
     fn start_random_failures(&mut self) {
-        let n = self.node_count() as usize;
+        // Node ids, then one pseudo id per zone/region (see `domain_id`).
+        let n = self.node_count() as usize + self.topology.domains.len();
         self.reliability_rngs = (0..n).map(|_| None).collect();
         for node in 1..n as u32 {
             if self.reliability_of(node).is_some() {
@@ -500,7 +531,9 @@ impl Simulation {
 
     fn reliability_of(&self, node: u32) -> Option<super::scenario::Reliability> {
         let nb = self.balancers.len() as u32;
-        if node == CLIENTS_ID {
+        if let Some(d) = self.as_domain(node) {
+            self.topology.domains[d as usize].failures.clone()
+        } else if node == CLIENTS_ID {
             None
         } else if node <= nb {
             self.balancers[(node - 1) as usize].spec.failures.clone()
@@ -536,7 +569,11 @@ impl Simulation {
 
     fn on_random_failure(&mut self, node: u32) {
         let nb = self.balancers.len() as u32;
-        let healthy = if node <= nb {
+        let healthy = if let Some(d) = self.as_domain(node) {
+            !self.topology.domains[d as usize].down
+        } else if self.domain_fault[node as usize] {
+            self.own_fault[node as usize].is_none()
+        } else if node <= nb {
             self.balancers[(node - 1) as usize].state == BalancerState::Up
         } else {
             self.instances[(node - 1 - nb) as usize].state == InstanceState::Up
@@ -546,11 +583,18 @@ impl Simulation {
             self.schedule_random(node, true);
             return;
         }
-        let action = if node <= nb {
+        let action = if node <= nb || self.as_domain(node).is_some() {
             FaultAction::Fail
         } else {
             FaultAction::Crash
         };
+        if self.as_domain(node).is_none() && self.domain_fault[node as usize] {
+            // Silenced by its zone, yet its own failure clock keeps running: it fails "inside"
+            // the outage and stays down after the zone returns, until its own repair.
+            self.own_fault[node as usize] = Some(action);
+            self.schedule_random(node, false);
+            return;
+        }
         let fault = Fault::new(0, action, &self.node_name(node));
         self.log(
             Some(node),
@@ -563,15 +607,17 @@ impl Simulation {
 
     /// Re-evaluate whether the topology can serve after a node changed state.
     fn note_state_change(&mut self) {
-        let nb = self.balancers.len();
-        let (balancers, instances) = (&self.balancers, &self.instances);
+        // Component order of reliability::components: balancers, instances, domains.
+        let (nb, ni) = (self.balancers.len(), self.instances.len());
+        let (balancers, instances, domains) =
+            (&self.balancers, &self.instances, &self.topology.domains);
         let up = self.structure.eval(&|c: usize| {
             if c < nb {
                 balancers[c].state == BalancerState::Up
+            } else if c < nb + ni {
+                instances[c - nb].state == InstanceState::Up
             } else {
-                instances
-                    .get(c - nb)
-                    .is_some_and(|i| i.state == InstanceState::Up)
+                domains.get(c - nb - ni).is_some_and(|d| !d.down)
             }
         });
         if up != self.system_up {
@@ -608,7 +654,19 @@ impl Simulation {
         });
         self.metrics.on_sent(self.now);
         self.push(deadline, Event::ClientDeadline(r));
-        let arrive = self.now + self.hop_us;
+        let entry_node = match self.entry {
+            Entry::Balancer(b) => self.balancer_node(b),
+            Entry::Instance(i) => self.instance_node(i),
+        };
+        let arrive = self.now + self.topology.latency_us(CLIENTS_ID, entry_node);
+        if self.topology.partitioned(CLIENTS_ID, entry_node) {
+            // The packets are dropped: the client waits for its own timeout.
+            if let Some(q) = self.requests.get_mut(r) {
+                q.blame = Some(entry_node);
+            }
+            self.schedule_next_arrival();
+            return;
+        }
         match self.entry {
             Entry::Balancer(b) => {
                 self.transfer(
@@ -718,7 +776,10 @@ impl Simulation {
         let inst = bal.targets[slot as usize].instance;
         let timeout_server = bal.timeout_server_us();
         self.instances[inst as usize].inbound_attempts += 1;
-        let arrive = self.now + self.hop_us;
+        let arrive = self.now
+            + self
+                .topology
+                .latency_us(self.balancer_node(b), self.instance_node(inst));
         self.transfer(
             self.balancer_node(b),
             self.instance_node(inst),
@@ -751,7 +812,15 @@ impl Simulation {
         let via = q.via;
         let i = self.attempt_instance(q);
         let inst_node = self.instance_node(i);
-        match self.instances[i as usize].state {
+        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(CLIENTS_ID);
+        let hop_us = self.topology.latency_us(inst_node, up_node);
+        // Across a partition the instance is as silent as a dead host.
+        let state = if self.topology.partitioned(up_node, inst_node) {
+            InstanceState::Unreachable
+        } else {
+            self.instances[i as usize].state
+        };
+        match state {
             InstanceState::Up => match self.instances[i as usize].admit(Job { r, attempt }) {
                 Admission::Started { worker, service_us } => {
                     let epoch = self.instances[i as usize].epoch;
@@ -769,7 +838,7 @@ impl Simulation {
             },
             InstanceState::Starting | InstanceState::Crashed => {
                 // RST straight back.
-                let back = self.now + self.hop_us;
+                let back = self.now + hop_us;
                 match via {
                     Some(b) => {
                         self.transfer(
@@ -808,7 +877,7 @@ impl Simulation {
                 }
                 if let Some(b) = via {
                     // The balancer's connect timer started when it sent the SYN.
-                    let sent = self.now.saturating_sub(self.hop_us);
+                    let sent = self.now.saturating_sub(hop_us);
                     let at = (sent + self.balancers[b as usize].timeout_connect_us()).max(self.now);
                     self.push(
                         at,
@@ -833,7 +902,11 @@ impl Simulation {
         }
         let via = q.via;
         let from = self.instance_node(i);
-        let back = self.now + self.hop_us;
+        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(CLIENTS_ID);
+        if self.topology.partitioned(from, up_node) {
+            return; // the answer is dropped on the way: the caller times out
+        }
+        let back = self.now + self.topology.latency_us(from, up_node);
         let kind = if status == Status::Ok {
             TransferKind::Success
         } else {
@@ -982,7 +1055,10 @@ impl Simulation {
     }
 
     fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
-        let back = self.now + self.hop_us;
+        if self.topology.partitioned(from, CLIENTS_ID) {
+            return; // dropped: the client waits for its timeout
+        }
+        let back = self.now + self.topology.latency_us(from, CLIENTS_ID);
         let kind = if status == Status::Ok {
             TransferKind::Success
         } else {
@@ -1077,10 +1153,19 @@ impl Simulation {
         if self.balancers[b].state != BalancerState::Up {
             return;
         }
+        let (lb_node, inst_node) = (
+            self.balancer_node(b as u32),
+            self.instance_node(ch.instance),
+        );
         let inst = &self.instances[ch.instance as usize];
         let timeout = whole_ms_to_us(cfg.timeout_ms);
-        let rtt = 2 * self.hop_us;
-        let (ok, after) = match inst.state {
+        let rtt = 2 * self.topology.latency_us(lb_node, inst_node);
+        let state = if self.topology.partitioned(lb_node, inst_node) {
+            InstanceState::Unreachable
+        } else {
+            inst.state
+        };
+        let (ok, after) = match state {
             InstanceState::Up => {
                 let t = rtt + inst.extra_latency_us;
                 if t <= timeout {
@@ -1304,8 +1389,30 @@ impl Simulation {
     }
 
     fn apply_action_inner(&mut self, node: u32, f: &Fault) {
+        if let Some(d) = self.as_domain(node) {
+            self.apply_domain_action(d, f);
+            return;
+        }
         let name = f.node.clone();
         let nb = self.balancers.len() as u32;
+        if let Some(own) = self.own_fault.get_mut(node as usize) {
+            match f.action {
+                FaultAction::Crash | FaultAction::Unreachable | FaultAction::Fail => {
+                    *own = Some(f.action)
+                }
+                FaultAction::Heal => *own = None,
+                _ => {}
+            }
+        }
+        if f.action == FaultAction::Heal && self.topology.domain_down(node) {
+            // Power comes back with the zone, not before.
+            self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{name} cannot be healed while its zone or region is down"),
+            );
+            return;
+        }
         if f.action == FaultAction::Set {
             self.apply_set(node, f);
             return;
@@ -1393,7 +1500,111 @@ impl Simulation {
                     format!("{name}: gray failure ({:.0} % errors, +{extra} ms) while health checks still pass", err * 100.0),
                 );
             }
-            FaultAction::Fail | FaultAction::Set => {}
+            FaultAction::Fail | FaultAction::Set | FaultAction::Partition | FaultAction::Repair => {
+            }
+        }
+    }
+
+    /// Fail or heal a zone/region (every node in it at once), or cut/repair the network
+    /// between two of them.
+    fn apply_domain_action(&mut self, d: u32, f: &Fault) {
+        let id = self.domain_id(d);
+        let (name, kind) = {
+            let dom = &self.topology.domains[d as usize];
+            (dom.name.clone(), dom.kind.name())
+        };
+        let nodes = self.topology.nodes_in(d);
+        match f.action {
+            FaultAction::Fail if !self.topology.domains[d as usize].down => {
+                self.topology.domains[d as usize].down = true;
+                self.open_failure(id, &format!("{kind} outage"));
+                self.log(
+                    Some(id),
+                    LogKind::Fault,
+                    format!(
+                        "{kind} {name} failed: its {} node(s) stop answering at once",
+                        nodes.len()
+                    ),
+                );
+                for n in nodes {
+                    self.domain_fault[n as usize] = true;
+                    let own = self.own_fault[n as usize];
+                    let silence = Fault::new(0, FaultAction::Unreachable, &self.node_name(n));
+                    self.apply_action_inner(n, &silence);
+                    self.own_fault[n as usize] = own;
+                }
+            }
+            FaultAction::Heal if self.topology.domains[d as usize].down => {
+                self.topology.domains[d as usize].down = false;
+                let now = self.now;
+                if let Some(rec) = self.metrics.open_record(id) {
+                    rec.recovered_at_us = Some(now);
+                }
+                self.log(
+                    Some(id),
+                    LogKind::Recovery,
+                    format!("{kind} {name} is back: its nodes restart"),
+                );
+                for n in nodes {
+                    if self.domain_fault[n as usize] && !self.topology.domain_down(n) {
+                        self.domain_fault[n as usize] = false;
+                        match self.own_fault[n as usize] {
+                            None => {
+                                let heal = Fault::new(0, FaultAction::Heal, &self.node_name(n));
+                                self.apply_action_inner(n, &heal);
+                            }
+                            // Still broken on its own: back to that state, not to service.
+                            Some(own) => self.restore_own_fault(n, own),
+                        }
+                    }
+                }
+            }
+            FaultAction::Partition | FaultAction::Repair => {
+                let Some(peer) = f
+                    .peer
+                    .as_deref()
+                    .and_then(|p| self.topology.domain_by_name(p))
+                else {
+                    return;
+                };
+                let peer_name = self.topology.domains[peer as usize].name.clone();
+                let cut = f.action == FaultAction::Partition;
+                if self.topology.set_partition(d, peer, cut) {
+                    let verb = if cut {
+                        "partitioned from"
+                    } else {
+                        "reconnected to"
+                    };
+                    let kind_log = if cut {
+                        LogKind::Fault
+                    } else {
+                        LogKind::Recovery
+                    };
+                    self.log(Some(id), kind_log, format!("{name} {verb} {peer_name}"));
+                }
+            }
+            _ => self.log(
+                Some(id),
+                LogKind::Info,
+                format!("{kind} {name}: {} has no effect now", f.action.name()),
+            ),
+        }
+    }
+
+    /// After its domain comes back, put a node that had failed on its own back into that
+    /// failure (its jobs are already gone and its checks stopped).
+    fn restore_own_fault(&mut self, node: u32, own: FaultAction) {
+        let nb = self.balancers.len() as u32;
+        if node <= nb {
+            self.balancers[(node - 1) as usize].state = match own {
+                FaultAction::Unreachable => BalancerState::Unreachable,
+                _ => BalancerState::Failed,
+            };
+        } else if let Some(inst) = self.instances.get_mut((node - 1 - nb) as usize) {
+            inst.state = match own {
+                FaultAction::Unreachable => InstanceState::Unreachable,
+                _ => InstanceState::Crashed,
+            };
         }
     }
 

@@ -21,6 +21,7 @@ pub mod rng;
 pub mod scenario;
 pub mod snapshot;
 pub mod time;
+pub mod topology;
 pub mod trace_hash;
 pub mod traffic;
 pub mod validate;

@@ -216,6 +216,7 @@ pub fn check_against(
         NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
         NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
+        NameKind::Domain => Err("zones and regions have no parameters".into()),
     }
 }
 
@@ -230,6 +231,9 @@ pub fn apply_to_scenario(
         Some(NameKind::Clients) => apply_traffic(&mut s.traffic, param, v),
         Some(NameKind::Balancer(i)) => apply_balancer(&mut s.balancers[i], param, v),
         Some(NameKind::Instance(i)) => apply_instance(&mut s.instances[i], param, v),
-        None => Err(format!("no node is named `{node}`")),
+        Some(NameKind::Domain) => Err(format!(
+            "`{node}` is a zone or region: it has no parameters"
+        )),
+        None => Err(format!("no node, zone or region is named `{node}`")),
     }
 }

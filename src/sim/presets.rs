@@ -109,6 +109,7 @@ fn instance(name: &str) -> Instance {
         },
         startup_ms: 3_000,
         restart_after_ms: None,
+        zone: None,
         failures: None,
     }
 }
@@ -137,6 +138,7 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
             ..HealthCheck::default()
         }),
         passive: None,
+        zone: None,
         failures: None,
     }
 }
@@ -148,6 +150,7 @@ fn traffic(rate_rps: f64) -> Traffic {
         timeout_ms: 5_000,
         path: "/checkout".into(),
         profile: Vec::new(),
+        region: None,
     }
 }
 
@@ -158,10 +161,14 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         seed: 1,
         duration_s: 60,
         traffic: traffic(200.0),
-        network: Network { latency_ms: 0.5 },
+        network: Network {
+            latency_ms: 0.5,
+            ..Network::default()
+        },
         entry: "lb-1".into(),
         balancers: vec![haproxy_lb(&["app-1", "app-2", "app-3"])],
         instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
+        regions: Vec::new(),
         faults,
     }
 }
@@ -187,7 +194,10 @@ fn single_server() -> Scenario {
             path: "/index.html".into(),
             ..traffic(100.0)
         },
-        network: Network { latency_ms: 0.5 },
+        network: Network {
+            latency_ms: 0.5,
+            ..Network::default()
+        },
         entry: "server".into(),
         balancers: Vec::new(),
         // The data store's query time is part of the server's service time here; the
@@ -196,6 +206,7 @@ fn single_server() -> Scenario {
             workers: 16,
             ..instance("server")
         }],
+        regions: Vec::new(),
         faults: crash_and_heal("server", 20_000, 35_000),
     }
 }

@@ -148,8 +148,8 @@ pub fn component_availability(r: Option<&Reliability>, boot_s: f64) -> f64 {
     }
 }
 
-/// Components in node order: balancers, then instances (the engine's node order less the
-/// client population).
+/// Components: balancers, then instances (the engine's node order less the client
+/// population), then regions and zones (the topology's domain order).
 pub fn components(s: &Scenario) -> Vec<Component> {
     let mut out: Vec<Component> = s
         .balancers
@@ -165,28 +165,64 @@ pub fn components(s: &Scenario) -> Vec<Component> {
         kind: "instance",
         availability: component_availability(i.failures.as_ref(), i.startup_ms as f64 / 1_000.0),
     }));
+    out.extend(s.regions.iter().map(|r| Component {
+        name: r.name.clone(),
+        kind: "region",
+        availability: component_availability(r.failures.as_ref(), 0.0),
+    }));
+    for r in &s.regions {
+        out.extend(r.zones.iter().map(|z| Component {
+            name: z.name.clone(),
+            kind: "zone",
+            availability: component_availability(z.failures.as_ref(), 0.0),
+        }));
+    }
     out
+}
+
+/// Component indices of a zone and of its region.
+fn domain_components(s: &Scenario, zone: &Option<String>) -> Vec<usize> {
+    let base = s.balancers.len() + s.instances.len();
+    let Some(zone) = zone else { return Vec::new() };
+    let mut zi = base + s.regions.len();
+    for (ri, r) in s.regions.iter().enumerate() {
+        for z in &r.zones {
+            if &z.name == zone {
+                return vec![zi, base + ri];
+            }
+            zi += 1;
+        }
+    }
+    Vec::new()
+}
+
+/// A node is usable when it, its zone and its region are up.
+fn placed(node: usize, domains: Vec<usize>) -> Structure {
+    if domains.is_empty() {
+        Structure::Up(node)
+    } else {
+        let mut all = vec![Structure::Up(node)];
+        all.extend(domains.into_iter().map(Structure::Up));
+        Structure::All(all)
+    }
 }
 
 /// The structure function of "a request can succeed".
 pub fn structure(s: &Scenario) -> Structure {
     let nb = s.balancers.len();
-    let inst = |name: &str| {
-        s.instances
-            .iter()
-            .position(|i| i.name == name)
-            .map(|i| Structure::Up(nb + i))
-    };
+    let inst = |i: usize| placed(nb + i, domain_components(s, &s.instances[i].zone));
+    let by_name = |name: &str| s.instances.iter().position(|i| i.name == name).map(inst);
     match validate::lookup(s, &s.entry) {
-        Some(NameKind::Instance(i)) => Structure::Up(nb + i),
+        Some(NameKind::Instance(i)) => inst(i),
         Some(NameKind::Balancer(b)) => {
             // Backups are just more parallel capacity as far as "can it serve" goes.
             let targets: Vec<Structure> = s.balancers[b]
                 .targets
                 .iter()
-                .filter_map(|t| inst(&t.instance))
+                .filter_map(|t| by_name(&t.instance))
                 .collect();
-            Structure::All(vec![Structure::Up(b), Structure::Any(targets)])
+            let lb = placed(b, domain_components(s, &s.balancers[b].zone));
+            Structure::All(vec![lb, Structure::Any(targets)])
         }
         _ => Structure::Any(Vec::new()),
     }
@@ -222,13 +258,10 @@ pub fn analyse(s: &Scenario) -> Analysis {
         .map(|c| {
             let comp = &comps[c];
             let why = match comp.kind {
-                "balancer" => format!(
-                    "every request passes through {}: nothing else can route them",
-                    comp.name
-                ),
-                _ => format!(
-                    "{} is the only server: there is nothing to fail over to",
-                    comp.name
+                "balancer" => format!("every request passes through {}: nothing else can route them", comp.name),
+                "instance" => format!("{} is the only server: there is nothing to fail over to", comp.name),
+                kind => format!(
+                    "everything a request needs is in this {kind}: one power, network or data-center failure stops it all"
                 ),
             };
             Spof {

@@ -70,7 +70,7 @@ impl Simulation {
         let t = self.totals();
         let l = self.latency_summary();
         let secs = |us: Option<u64>| us.map(us_to_s);
-        let analysis = super::reliability::analyse(self.scenario());
+        let analysis = &self.analysis;
         Report {
             scenario: self.scenario().name.clone(),
             seed: self.seed(),

@@ -26,6 +26,10 @@ pub struct Scenario {
     #[serde(default)]
     pub balancers: Vec<Balancer>,
     pub instances: Vec<Instance>,
+    /// Failure domains: regions contain zones, zones contain nodes (`zone` on a node).
+    /// Two instances in one zone are not redundant against a zone outage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
     /// Faults scheduled in advance (the browser adds its clicks to the same list).
     #[serde(default)]
     pub faults: Vec<Fault>,
@@ -54,6 +58,28 @@ pub struct Traffic {
     /// Rate changes over time (a step, or a spike = up then down).
     #[serde(default)]
     pub profile: Vec<RateStep>,
+    /// The region the clients are in (for latency and partitions); none = everywhere near.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub name: String,
+    pub zones: Vec<Zone>,
+    /// Random whole-region outages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    pub name: String,
+    /// Random zone outages (power, network, data-center issue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
 }
 
 fn default_clients() -> u32 {
@@ -76,17 +102,32 @@ pub struct RateStep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
-    /// One-way latency of every hop (client → balancer, balancer → instance, and back).
+    /// One-way latency of a hop inside one zone (or between nodes with no zone).
     #[serde(default = "default_hop_latency_ms")]
     pub latency_ms: f64,
+    /// One-way latency between two zones of one region.
+    #[serde(default = "default_cross_zone_ms")]
+    pub cross_zone_latency_ms: f64,
+    /// One-way latency between two regions.
+    #[serde(default = "default_cross_region_ms")]
+    pub cross_region_latency_ms: f64,
 }
 
 impl Default for Network {
     fn default() -> Self {
         Network {
             latency_ms: default_hop_latency_ms(),
+            cross_zone_latency_ms: default_cross_zone_ms(),
+            cross_region_latency_ms: default_cross_region_ms(),
         }
     }
+}
+
+fn default_cross_zone_ms() -> f64 {
+    1.0
+}
+fn default_cross_region_ms() -> f64 {
+    35.0
 }
 
 fn default_hop_latency_ms() -> f64 {
@@ -208,6 +249,9 @@ pub struct Balancer {
     /// Passive health (NGINX `max_fails` / `fail_timeout`): real traffic errors mark a target down.
     #[serde(default)]
     pub passive: Option<PassiveHealth>,
+    /// The availability zone it runs in (see `regions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,
@@ -418,6 +462,9 @@ pub struct Instance {
     /// `null`: it stays down until healed by hand.
     #[serde(default)]
     pub restart_after_ms: Option<u64>,
+    /// The availability zone it runs in (see `regions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     /// Random failures: the instance crashes after exponential(MTBF) and is repaired after
     /// exponential(MTTR), so long runs measure availability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,6 +551,10 @@ pub enum FaultAction {
     Gray,
     /// Change a parameter (`param`, `value`).
     Set,
+    /// Cut the network between two zones or regions (`node` and `peer`).
+    Partition,
+    /// Undo a `partition` between `node` and `peer`.
+    Repair,
 }
 
 impl FaultAction {
@@ -516,6 +567,8 @@ impl FaultAction {
             FaultAction::AddLatency => "add-latency",
             FaultAction::Gray => "gray",
             FaultAction::Set => "set",
+            FaultAction::Partition => "partition",
+            FaultAction::Repair => "repair",
         }
     }
     pub fn parse(s: &str) -> Option<FaultAction> {
@@ -527,6 +580,8 @@ impl FaultAction {
             FaultAction::AddLatency,
             FaultAction::Gray,
             FaultAction::Set,
+            FaultAction::Partition,
+            FaultAction::Repair,
         ]
         .into_iter()
         .find(|a| a.name() == s)
@@ -558,8 +613,11 @@ impl std::fmt::Display for ParamValue {
 pub struct Fault {
     pub at_ms: u64,
     pub action: FaultAction,
-    /// A balancer or instance name, or `clients` for traffic parameters.
+    /// A balancer, instance, zone or region name, or `clients` for traffic parameters.
     pub node: String,
+    /// The other side of a `partition` / `repair` (a zone or region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_latency_ms: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -576,6 +634,7 @@ impl Fault {
             at_ms,
             action,
             node: node.to_string(),
+            peer: None,
             extra_latency_ms: None,
             error_rate: None,
             param: None,

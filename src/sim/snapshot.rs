@@ -64,6 +64,20 @@ pub struct NodeView {
     pub queue_capacity: u32,
     /// Requests currently at or through this node.
     pub in_flight: u32,
+    /// The zone it runs in, if the scenario places it (clients: their region).
+    pub zone: Option<String>,
+}
+
+/// A zone or region, drawn as a box around its nodes.
+#[derive(Clone, Debug, Serialize)]
+pub struct DomainView {
+    /// Id in the node id space (after the nodes), as used by failure records and logs.
+    pub id: u32,
+    pub name: String,
+    pub kind: super::topology::DomainKind,
+    /// The region of a zone.
+    pub parent: Option<String>,
+    pub down: bool,
 }
 
 /// A balancer's belief about one of its targets.
@@ -137,6 +151,15 @@ pub struct Snapshot {
     pub log: Vec<LogEntry>,
     pub failures: Vec<FailureRecord>,
     pub failures_total: u64,
+    pub domains: Vec<DomainView>,
+    /// Partitioned pairs of zones/regions.
+    pub partitions: Vec<(String, String)>,
+    /// Nodes, zones and regions whose failure alone stops every request (with why).
+    pub spofs: Vec<super::reliability::Spof>,
+    /// Exact availability from MTBF / MTTR and the topology (1 without failure rates).
+    pub analytic_availability: f64,
+    /// Fraction of simulated time so far during which the topology could serve.
+    pub availability_over_time: f64,
 }
 
 /// Kind of a request/response hop, for the animation overlay.

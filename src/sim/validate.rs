@@ -92,6 +92,8 @@ pub enum NameKind {
     Clients,
     Balancer(usize),
     Instance(usize),
+    /// A zone or a region (a failure domain).
+    Domain,
 }
 
 pub const CLIENTS_NODE: &str = "clients";
@@ -103,10 +105,24 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
     if let Some(i) = s.balancers.iter().position(|b| b.name == name) {
         return Some(NameKind::Balancer(i));
     }
-    s.instances
+    if let Some(i) = s.instances.iter().position(|i| i.name == name) {
+        return Some(NameKind::Instance(i));
+    }
+    let is_domain = s
+        .regions
         .iter()
-        .position(|i| i.name == name)
-        .map(NameKind::Instance)
+        .any(|r| r.name == name || r.zones.iter().any(|z| z.name == name));
+    is_domain.then_some(NameKind::Domain)
+}
+
+fn is_zone(s: &Scenario, name: &str) -> bool {
+    s.regions
+        .iter()
+        .any(|r| r.zones.iter().any(|z| z.name == name))
+}
+
+fn is_region(s: &Scenario, name: &str) -> bool {
+    s.regions.iter().any(|r| r.name == name)
 }
 
 pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
@@ -160,6 +176,66 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
             seen.push((name.to_string(), path.clone()));
         }
     };
+    if s.regions.len() > MAX_REGIONS {
+        p.push(
+            "regions",
+            format!("at most {MAX_REGIONS} regions, got {}", s.regions.len()),
+        );
+    }
+    for (ri, r) in s.regions.iter().enumerate() {
+        let path = format!("regions[{ri}]");
+        p.name(&format!("{path}.name"), &r.name);
+        check_unique(&mut p, format!("{path}.name"), &r.name);
+        validate_reliability(r.failures.as_ref(), &path, &mut p);
+        if r.zones.is_empty() || r.zones.len() > MAX_ZONES_PER_REGION {
+            p.push(
+                format!("{path}.zones"),
+                format!(
+                    "a region needs 1 to {MAX_ZONES_PER_REGION} zones, got {}",
+                    r.zones.len()
+                ),
+            );
+        }
+        for (zi, z) in r.zones.iter().enumerate() {
+            let zp = format!("{path}.zones[{zi}]");
+            p.name(&format!("{zp}.name"), &z.name);
+            check_unique(&mut p, format!("{zp}.name"), &z.name);
+            validate_reliability(z.failures.as_ref(), &zp, &mut p);
+        }
+    }
+    p.range_f64(
+        "network.cross_zone_latency_ms",
+        s.network.cross_zone_latency_ms,
+        0.0,
+        MAX_HOP_LATENCY_MS,
+    );
+    p.range_f64(
+        "network.cross_region_latency_ms",
+        s.network.cross_region_latency_ms,
+        0.0,
+        MAX_HOP_LATENCY_MS,
+    );
+    if let Some(r) = &s.traffic.region {
+        if !is_region(s, r) {
+            p.push("traffic.region", format!("no region is named `{r}`"));
+        }
+    }
+    let zone_ok = |p: &mut Problems, path: String, zone: &Option<String>| {
+        if let Some(z) = zone {
+            if !is_zone(s, z) {
+                p.push(
+                    path,
+                    format!("no zone is named `{z}` (zones are declared under `regions`)"),
+                );
+            }
+        }
+    };
+    for (i, inst) in s.instances.iter().enumerate() {
+        zone_ok(&mut p, format!("instances[{i}].zone"), &inst.zone);
+    }
+    for (i, b) in s.balancers.iter().enumerate() {
+        zone_ok(&mut p, format!("balancers[{i}].zone"), &b.zone);
+    }
     for (i, inst) in s.instances.iter().enumerate() {
         let path = format!("instances[{i}]");
         p.name(&format!("{path}.name"), &inst.name);
@@ -383,14 +459,21 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     let Some(kind) = lookup(s, &f.node) else {
         p.push(
             format!("{path}.node"),
-            format!("no node is named `{}`", f.node),
+            format!("no node, zone or region is named `{}`", f.node),
         );
         return;
     };
     let act = f.action.name();
     let ok_for_kind = match (f.action, kind) {
+        (FaultAction::Set, NameKind::Domain) => false,
         (FaultAction::Set, _) => true,
         (_, NameKind::Clients) => false,
+        (
+            FaultAction::Fail | FaultAction::Heal | FaultAction::Partition | FaultAction::Repair,
+            NameKind::Domain,
+        ) => true,
+        (_, NameKind::Domain) => false,
+        (FaultAction::Partition | FaultAction::Repair, _) => false,
         (FaultAction::Fail, NameKind::Instance(_)) => false,
         (FaultAction::Crash, NameKind::Balancer(_)) => true, // a crashed balancer is a failed one
         (FaultAction::AddLatency | FaultAction::Gray, NameKind::Balancer(_)) => false,
@@ -428,6 +511,21 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
                 p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
             }
         }
+        FaultAction::Partition | FaultAction::Repair => match &f.peer {
+            Some(peer) if peer == &f.node => p.push(
+                format!("{path}.peer"),
+                "a domain cannot be partitioned from itself",
+            ),
+            Some(peer) if lookup(s, peer) != Some(NameKind::Domain) => p.push(
+                format!("{path}.peer"),
+                format!("no zone or region is named `{peer}`"),
+            ),
+            Some(_) => {}
+            None => p.push(
+                format!("{path}.peer"),
+                format!("`{act}` needs a peer zone or region"),
+            ),
+        },
         FaultAction::Set => match (&f.param, &f.value) {
             (Some(param), Some(value)) => {
                 if let Err(msg) = params::check_against(s, kind, param, value) {
@@ -443,6 +541,12 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
         p.push(
             format!("{path}.param"),
             format!("only `set` takes param/value, not `{act}`"),
+        );
+    }
+    if f.peer.is_some() && !matches!(f.action, FaultAction::Partition | FaultAction::Repair) {
+        p.push(
+            format!("{path}.peer"),
+            format!("only `partition` and `repair` take a peer, not `{act}`"),
         );
     }
 }

@@ -30,6 +30,7 @@ impl Simulation {
             queue_len: 0,
             queue_capacity: 0,
             in_flight: live,
+            zone: self.place_name(CLIENTS_ID),
         });
         for (bi, b) in self.balancers.iter().enumerate() {
             let id = self.balancer_node(bi as u32);
@@ -57,6 +58,7 @@ impl Simulation {
                 queue_len: 0,
                 queue_capacity: 0,
                 in_flight,
+                zone: self.place_name(id),
             });
             for (slot, t) in b.targets.iter().enumerate() {
                 let health = match b.check {
@@ -197,6 +199,7 @@ impl Simulation {
                 queue_len: inst.queue_len(),
                 queue_capacity: inst.spec.queue_capacity,
                 in_flight: inst.busy() + inst.queue_len(),
+                zone: self.place_name(id),
             });
         }
         let m = &self.metrics;
@@ -221,7 +224,44 @@ impl Simulation {
             log: self.log.iter().skip(skip).cloned().collect(),
             failures: m.failures.iter().cloned().collect(),
             failures_total: m.failures_total,
+            domains: self
+                .topology
+                .domains
+                .iter()
+                .enumerate()
+                .map(|(d, dom)| DomainView {
+                    id: self.domain_id(d as u32),
+                    name: dom.name.clone(),
+                    kind: dom.kind,
+                    parent: dom
+                        .parent
+                        .map(|p| self.topology.domains[p as usize].name.clone()),
+                    down: dom.down,
+                })
+                .collect(),
+            partitions: self
+                .topology
+                .partitions
+                .iter()
+                .map(|&(a, b)| {
+                    (
+                        self.topology.domains[a as usize].name.clone(),
+                        self.topology.domains[b as usize].name.clone(),
+                    )
+                })
+                .collect(),
+            spofs: self.analysis.spofs.clone(),
+            analytic_availability: self.analysis.availability,
+            availability_over_time: self.state_availability(),
         }
+    }
+
+    /// The zone of a node (the region for the clients), by name.
+    fn place_name(&self, node: u32) -> Option<String> {
+        let p = self.topology.place(node);
+        p.zone
+            .or(p.region)
+            .map(|d| self.topology.domains[d as usize].name.clone())
     }
 
     pub fn totals(&self) -> Totals {

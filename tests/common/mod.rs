@@ -33,6 +33,7 @@ pub fn instance(name: &str, workers: u32, mean_ms: f64) -> Instance {
         },
         startup_ms: 1_000,
         restart_after_ms: None,
+        zone: None,
         failures: None,
     }
 }
@@ -58,6 +59,7 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         when_all_down: WhenAllDown::Reject,
         health_check: None,
         passive: None,
+        zone: None,
         failures: None,
     }
 }
@@ -79,11 +81,16 @@ pub fn scenario(
             timeout_ms: 60_000,
             path: "/".into(),
             profile: Vec::new(),
+            region: None,
         },
-        network: Network { latency_ms: 0.0 },
+        network: Network {
+            latency_ms: 0.0,
+            ..Network::default()
+        },
         entry: entry.into(),
         balancers,
         instances,
+        regions: Vec::new(),
         faults: Vec::new(),
     }
 }
