@@ -5,6 +5,7 @@
 //! seeded stream per component; commands (faults, clicks, parameter changes) are applied
 //! *after* every event due at or before their time, both live and on replay, so a run is a
 //! pure function of (scenario, seed, commands).
+use super::dns::{DnsService, DnsState, DnsTransition};
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
 use super::event_queue::EventQueue;
 use super::health_check::{Checker, HealthState, Transition};
@@ -32,6 +33,8 @@ pub const CLIENTS_ID: u32 = 0;
 enum Entry {
     Balancer(u32),
     Instance(u32),
+    /// Resolved per client through the DNS service (its answer is a balancer or instance).
+    Dns,
 }
 
 /// Result of `run_until`.
@@ -58,6 +61,10 @@ pub struct Simulation {
     pub(crate) metrics: Metrics,
     entry: Entry,
     pub(crate) topology: Topology,
+    /// Route 53-style DNS in front of the entry points, if the scenario has one.
+    pub(crate) dns: Option<DnsService>,
+    /// Record targets as entries (parallel to `dns.records`).
+    dns_entries: Vec<Entry>,
     /// Nodes silenced by their zone or region failing (healed with it), by node id.
     domain_fault: Vec<bool>,
     /// A node's own fault (crash, unreachable, fail), by node id, kept apart from its
@@ -129,9 +136,37 @@ impl Simulation {
         let entry = match validate::lookup(scenario, &scenario.entry) {
             Some(NameKind::Balancer(i)) => Entry::Balancer(i as u32),
             Some(NameKind::Instance(i)) => Entry::Instance(i as u32),
-            // Validation guarantees the entry names a balancer or an instance.
+            Some(NameKind::Dns) => Entry::Dns,
+            // Validation guarantees the entry names a balancer, an instance or the DNS.
             _ => Entry::Instance(0),
         };
+        let to_entry = |name: &str| match validate::lookup(scenario, name) {
+            Some(NameKind::Balancer(b)) => Entry::Balancer(b as u32),
+            Some(NameKind::Instance(i)) => Entry::Instance(i as u32),
+            _ => Entry::Instance(0),
+        };
+        let dns_entries: Vec<Entry> = scenario
+            .dns
+            .iter()
+            .flat_map(|d| d.records.iter().map(|r| to_entry(&r.target)))
+            .collect();
+        let (nb, ni) = (
+            scenario.balancers.len() as u32,
+            scenario.instances.len() as u32,
+        );
+        let entry_node = |e: &Entry| match *e {
+            Entry::Balancer(b) => 1 + b,
+            Entry::Instance(i) => 1 + nb + i,
+            Entry::Dns => 1 + nb + ni,
+        };
+        let dns = scenario.dns.as_ref().map(|d| {
+            DnsService::new(
+                d,
+                dns_entries.iter().map(entry_node).collect(),
+                scenario.traffic.clients,
+            )
+        });
+        let node_total = 1 + nb as usize + ni as usize + dns.is_some() as usize;
         let mut commands = scenario.faults.clone();
         commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
         let mut sim = Simulation {
@@ -149,8 +184,10 @@ impl Simulation {
             metrics: Metrics::default(),
             entry,
             topology: Topology::new(scenario),
-            domain_fault: vec![false; 1 + scenario.balancers.len() + scenario.instances.len()],
-            own_fault: vec![None; 1 + scenario.balancers.len() + scenario.instances.len()],
+            dns,
+            dns_entries,
+            domain_fault: vec![false; node_total],
+            own_fault: vec![None; node_total],
             analysis: reliability::analyse(scenario),
             user_log: Vec::new(),
             commands,
@@ -176,6 +213,7 @@ impl Simulation {
         for b in 0..sim.balancers.len() {
             sim.start_checks(b as u32);
         }
+        sim.start_dns_checks();
         Ok(sim)
     }
 
@@ -349,7 +387,22 @@ impl Simulation {
     }
 
     pub fn node_count(&self) -> u32 {
-        1 + self.balancers.len() as u32 + self.instances.len() as u32
+        1 + self.balancers.len() as u32 + self.instances.len() as u32 + self.dns.is_some() as u32
+    }
+
+    /// The DNS service's node id (after the instances), if there is one.
+    pub fn dns_node(&self) -> Option<u32> {
+        self.dns
+            .as_ref()
+            .map(|_| 1 + self.balancers.len() as u32 + self.instances.len() as u32)
+    }
+
+    fn entry_node(&self, e: Entry) -> u32 {
+        match e {
+            Entry::Balancer(b) => self.balancer_node(b),
+            Entry::Instance(i) => self.instance_node(i),
+            Entry::Dns => self.dns_node().unwrap_or(CLIENTS_ID),
+        }
     }
 
     /// Zones and regions get ids after the nodes, so failure records, logs and random
@@ -367,6 +420,11 @@ impl Simulation {
         let nb = self.balancers.len() as u32;
         if let Some(d) = self.as_domain(node) {
             self.topology.domains[d as usize].name.clone()
+        } else if Some(node) == self.dns_node() {
+            self.dns
+                .as_ref()
+                .map(|d| d.spec.name.clone())
+                .unwrap_or_default()
         } else if node == CLIENTS_ID {
             validate::CLIENTS_NODE.into()
         } else if node <= nb {
@@ -385,6 +443,7 @@ impl Simulation {
             NameKind::Clients => Some(CLIENTS_ID),
             NameKind::Balancer(b) => Some(self.balancer_node(b as u32)),
             NameKind::Instance(i) => Some(self.instance_node(i as u32)),
+            NameKind::Dns => self.dns_node(),
             NameKind::Domain => self
                 .topology
                 .domain_by_name(name)
@@ -506,6 +565,8 @@ impl Simulation {
                 }
             }
             Event::RandomFailure { node } => self.on_random_failure(node),
+            Event::DnsCheck { record, seq } => self.on_dns_check(record, seq),
+            Event::DnsCheckResult { record, seq, ok } => self.on_dns_result(record, seq, ok),
             Event::RandomRepair { node } => {
                 let heal = Fault::new(0, FaultAction::Heal, &self.node_name(node));
                 self.apply_action(node, &heal);
@@ -533,6 +594,8 @@ impl Simulation {
         let nb = self.balancers.len() as u32;
         if let Some(d) = self.as_domain(node) {
             self.topology.domains[d as usize].failures.clone()
+        } else if Some(node) == self.dns_node() {
+            self.dns.as_ref().and_then(|d| d.spec.failures.clone())
         } else if node == CLIENTS_ID {
             None
         } else if node <= nb {
@@ -569,8 +632,11 @@ impl Simulation {
 
     fn on_random_failure(&mut self, node: u32) {
         let nb = self.balancers.len() as u32;
+        let is_dns = Some(node) == self.dns_node();
         let healthy = if let Some(d) = self.as_domain(node) {
             !self.topology.domains[d as usize].down
+        } else if is_dns {
+            self.dns.as_ref().is_some_and(|d| d.state == DnsState::Up)
         } else if self.domain_fault[node as usize] {
             self.own_fault[node as usize].is_none()
         } else if node <= nb {
@@ -583,7 +649,7 @@ impl Simulation {
             self.schedule_random(node, true);
             return;
         }
-        let action = if node <= nb || self.as_domain(node).is_some() {
+        let action = if node <= nb || is_dns || self.as_domain(node).is_some() {
             FaultAction::Fail
         } else {
             FaultAction::Crash
@@ -607,17 +673,20 @@ impl Simulation {
 
     /// Re-evaluate whether the topology can serve after a node changed state.
     fn note_state_change(&mut self) {
-        // Component order of reliability::components: balancers, instances, domains.
+        // Component order of reliability::components: balancers, instances, domains, DNS.
         let (nb, ni) = (self.balancers.len(), self.instances.len());
         let (balancers, instances, domains) =
             (&self.balancers, &self.instances, &self.topology.domains);
+        let dns_up = self.dns.as_ref().is_none_or(|d| d.state == DnsState::Up);
         let up = self.structure.eval(&|c: usize| {
             if c < nb {
                 balancers[c].state == BalancerState::Up
             } else if c < nb + ni {
                 instances[c - nb].state == InstanceState::Up
+            } else if c < nb + ni + domains.len() {
+                !domains[c - nb - ni].down
             } else {
-                domains.get(c - nb - ni).is_some_and(|d| !d.down)
+                dns_up
             }
         });
         if up != self.system_up {
@@ -636,9 +705,21 @@ impl Simulation {
         let id = self.traffic.take_request_id();
         let client = self.traffic.next_client();
         let deadline = self.now + self.traffic.timeout_us();
-        let (via, target) = match self.entry {
+        // With DNS, each client goes where its (possibly stale) cached answer points.
+        let (entry, resolve_us) = match self.entry {
+            Entry::Dns => match self.resolve(client) {
+                Some(found) => found,
+                None => {
+                    self.fail_resolution(id, client, deadline);
+                    return;
+                }
+            },
+            e => (e, 0),
+        };
+        let (via, target) = match entry {
             Entry::Balancer(b) => (Some(b), 0),
             Entry::Instance(i) => (None, i),
+            Entry::Dns => (None, 0),
         };
         let r = self.requests.insert(Request {
             id,
@@ -654,11 +735,8 @@ impl Simulation {
         });
         self.metrics.on_sent(self.now);
         self.push(deadline, Event::ClientDeadline(r));
-        let entry_node = match self.entry {
-            Entry::Balancer(b) => self.balancer_node(b),
-            Entry::Instance(i) => self.instance_node(i),
-        };
-        let arrive = self.now + self.topology.latency_us(CLIENTS_ID, entry_node);
+        let entry_node = self.entry_node(entry);
+        let arrive = self.now + resolve_us + self.topology.latency_us(CLIENTS_ID, entry_node);
         if self.topology.partitioned(CLIENTS_ID, entry_node) {
             // The packets are dropped: the client waits for its own timeout.
             if let Some(q) = self.requests.get_mut(r) {
@@ -667,7 +745,7 @@ impl Simulation {
             self.schedule_next_arrival();
             return;
         }
-        match self.entry {
+        match entry {
             Entry::Balancer(b) => {
                 self.transfer(
                     CLIENTS_ID,
@@ -690,8 +768,204 @@ impl Simulation {
                 );
                 self.push(arrive, Event::AtInstance { r, attempt: 1 });
             }
+            Entry::Dns => {}
         }
         self.schedule_next_arrival();
+    }
+
+    // ----- DNS --------------------------------------------------------------------------
+
+    /// A client's answer: its cached one while valid (even if it points at a dead
+    /// endpoint), else a fresh resolution (costing `resolve_ms`). None: cannot resolve.
+    fn resolve(&mut self, client: u32) -> Option<(Entry, TimeUs)> {
+        let now = self.now;
+        let dns = self.dns.as_mut()?;
+        if let Some(rec) = dns.cached(client, now) {
+            return self.dns_entries.get(rec).map(|&e| (e, 0));
+        }
+        if dns.state != DnsState::Up {
+            return None;
+        }
+        let rec = dns.answer();
+        dns.store(client, rec, now);
+        let resolve_us = ms_to_us(dns.spec.resolve_ms);
+        self.dns_entries.get(rec).map(|&e| (e, resolve_us))
+    }
+
+    /// The request could not even start: count it, and fail it when the resolver gives up.
+    fn fail_resolution(&mut self, id: u64, client: u32, deadline: TimeUs) {
+        let r = self.requests.insert(Request {
+            id,
+            client,
+            start_us: self.now,
+            deadline_us: deadline,
+            via: None,
+            target: 0,
+            attempt: 0,
+            tries: 0,
+            attempt_open: false,
+            blame: self.dns_node(),
+        });
+        self.metrics.on_sent(self.now);
+        self.push(deadline, Event::ClientDeadline(r));
+        let after = self
+            .dns
+            .as_ref()
+            .map(|d| ms_to_us(d.spec.resolve_ms))
+            .unwrap_or(0);
+        self.push(
+            self.now + after,
+            Event::ResponseAtClient {
+                r,
+                status: Status::DnsFailure,
+            },
+        );
+        self.schedule_next_arrival();
+    }
+
+    fn start_dns_checks(&mut self) {
+        let Some(dns) = self.dns.as_mut() else { return };
+        dns.seq = dns.seq.wrapping_add(1);
+        let (seq, interval) = (dns.seq, dns.interval_us().max(1));
+        let checked: Vec<u32> = (0..dns.records.len() as u32)
+            .filter(|&r| dns.records[r as usize].health_checked)
+            .collect();
+        for record in checked {
+            let phase = self.check_phase.next_u64() % interval;
+            self.push(self.now + phase, Event::DnsCheck { record, seq });
+        }
+    }
+
+    /// Can this endpoint serve, as a health checker on the internet sees it? For a
+    /// balancer, Route 53's "evaluate target health": up and with a target in rotation.
+    fn endpoint_serving(&self, node: u32) -> (bool, bool) {
+        let nb = self.balancers.len() as u32;
+        if node >= 1 && node <= nb {
+            let b = &self.balancers[(node - 1) as usize];
+            let silent = b.state == BalancerState::Unreachable;
+            let ok = b.state == BalancerState::Up
+                && (0..b.targets.len()).any(|s| b.eligible(s, self.now));
+            (ok, silent)
+        } else if let Some(inst) = node
+            .checked_sub(1 + nb)
+            .and_then(|i| self.instances.get(i as usize))
+        {
+            (
+                inst.state == InstanceState::Up,
+                inst.state == InstanceState::Unreachable,
+            )
+        } else {
+            (false, true)
+        }
+    }
+
+    /// Could a request sent to this endpoint now succeed (ignoring load)?
+    pub(crate) fn endpoint_can_serve(&self, node: u32) -> bool {
+        self.endpoint_serving(node).0 && !self.topology.partitioned(CLIENTS_ID, node)
+    }
+
+    fn on_dns_check(&mut self, record: u32, seq: u32) {
+        let Some(dns) = self.dns.as_ref() else { return };
+        if dns.seq != seq || dns.state != DnsState::Up {
+            return;
+        }
+        let node = dns.records[record as usize].node;
+        let interval = dns.interval_us();
+        let (ok, silent) = self.endpoint_serving(node);
+        self.push(self.now + interval, Event::DnsCheck { record, seq });
+        if !ok && silent {
+            // Route 53 gives an endpoint four seconds to accept the connection.
+            self.push(
+                self.now + 4_000_000,
+                Event::DnsCheckResult { record, seq, ok },
+            );
+        } else {
+            self.on_dns_result(record, seq, ok);
+        }
+    }
+
+    fn on_dns_result(&mut self, record: u32, seq: u32, ok: bool) {
+        let now = self.now;
+        let Some(dns) = self.dns.as_mut() else { return };
+        if dns.seq != seq {
+            return;
+        }
+        let Some(flip) = dns.on_check(record as usize, ok) else {
+            return;
+        };
+        let node = dns.records[record as usize].node;
+        let hc = dns.spec.health_check.clone();
+        let answer = dns.answer();
+        let last_expiry = dns.last_expiry_of(record as usize, now);
+        let ttl_s = dns.spec.ttl_s;
+        let dns_name = dns.spec.name.clone();
+        let target = self.node_name(node);
+        let answer_name = self.node_name(
+            self.dns
+                .as_ref()
+                .map(|d| d.records[answer].node)
+                .unwrap_or(0),
+        );
+        match flip {
+            DnsTransition::BecameUnhealthy => {
+                let detail = format!(
+                    "Route 53 health check: FailureThreshold={} × RequestInterval={} s",
+                    hc.failure_threshold, hc.request_interval_s
+                );
+                if let Some(rec) = self.metrics.open_record(node) {
+                    if rec.detected_at_us.is_none() {
+                        rec.detected_at_us = Some(now);
+                        rec.detected_by = Some(detail.clone());
+                    }
+                    // Clients move as their cached answers expire: the last one at `last_expiry`.
+                    if answer != record as usize && rec.rerouted_at_us.is_none() {
+                        rec.rerouted_at_us = Some(last_expiry);
+                    }
+                }
+                self.log(
+                    Some(node),
+                    LogKind::Detection,
+                    format!("{dns_name}: {target} unhealthy ({detail}); now answering {answer_name}; cached answers live up to TTL {ttl_s} s"),
+                );
+            }
+            DnsTransition::BecameHealthy => self.log(
+                Some(node),
+                LogKind::Recovery,
+                format!("{dns_name}: {target} healthy again; answering {answer_name}"),
+            ),
+        }
+    }
+
+    fn apply_dns_fault(&mut self, action: FaultAction) {
+        let node = self.dns_node().unwrap_or(CLIENTS_ID);
+        let Some(dns) = self.dns.as_mut() else { return };
+        let name = dns.spec.name.clone();
+        match (action, dns.state) {
+            (FaultAction::Fail, DnsState::Up) => {
+                dns.state = DnsState::Failed;
+                dns.seq = dns.seq.wrapping_add(1);
+                self.open_failure(node, "DNS failure");
+                self.log(Some(node), LogKind::Fault, format!("{name} stopped answering: clients with a cached answer carry on, the others cannot resolve"));
+            }
+            (FaultAction::Heal, DnsState::Failed) => {
+                dns.state = DnsState::Up;
+                let now = self.now;
+                if let Some(rec) = self.metrics.open_record(node) {
+                    rec.recovered_at_us = Some(now);
+                }
+                self.start_dns_checks();
+                self.log(
+                    Some(node),
+                    LogKind::Recovery,
+                    format!("{name} answering again"),
+                );
+            }
+            _ => self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{name}: {} has no effect now", action.name()),
+            ),
+        }
     }
 
     fn on_rate_step(&mut self) {
@@ -1092,6 +1366,7 @@ impl Simulation {
                     Status::NoHealthyTarget => FailureReason::NoHealthyTarget,
                     Status::Refused => FailureReason::ConnectionRefused,
                     Status::Reset => FailureReason::CrashedInFlight,
+                    Status::DnsFailure => FailureReason::DnsFailure,
                     Status::Timeout | Status::Ok => FailureReason::Timeout,
                 };
                 self.metrics.on_failure(now, reason);
@@ -1391,6 +1666,10 @@ impl Simulation {
     fn apply_action_inner(&mut self, node: u32, f: &Fault) {
         if let Some(d) = self.as_domain(node) {
             self.apply_domain_action(d, f);
+            return;
+        }
+        if Some(node) == self.dns_node() {
+            self.apply_dns_fault(f.action);
             return;
         }
         let name = f.node.clone();

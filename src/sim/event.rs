@@ -30,6 +30,8 @@ pub enum Status {
     Refused,
     /// 504: a timeout at the balancer.
     Timeout,
+    /// The name could not be resolved.
+    DnsFailure,
     /// The connection died mid-request.
     Reset,
 }
@@ -97,6 +99,17 @@ pub enum Event {
     RandomRepair {
         node: u32,
     },
+    /// A Route 53 health check of DNS record `record`, and its late result (a silent
+    /// endpoint answers only after the checker's 4 s connection timeout).
+    DnsCheck {
+        record: u32,
+        seq: u32,
+    },
+    DnsCheckResult {
+        record: u32,
+        seq: u32,
+        ok: bool,
+    },
 }
 
 impl Event {
@@ -121,6 +134,8 @@ impl Event {
             Event::AutoRestart { instance, .. } => (14, instance),
             Event::RandomFailure { node } => (16, node),
             Event::RandomRepair { node } => (17, node),
+            Event::DnsCheck { record, .. } => (18, record),
+            Event::DnsCheckResult { record, .. } => (19, record),
         }
     }
 }

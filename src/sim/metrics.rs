@@ -18,18 +18,21 @@ pub enum FailureReason {
     QueueFull,
     CrashedInFlight,
     ServerError,
+    /// The client could not resolve the DNS name (the DNS service is down).
+    DnsFailure,
 }
 
 impl FailureReason {
-    pub const ALL: [FailureReason; 6] = [
+    pub const ALL: [FailureReason; 7] = [
         FailureReason::NoHealthyTarget,
         FailureReason::ConnectionRefused,
         FailureReason::Timeout,
         FailureReason::QueueFull,
         FailureReason::CrashedInFlight,
         FailureReason::ServerError,
+        FailureReason::DnsFailure,
     ];
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 
     pub fn index(self) -> usize {
         self as usize
@@ -43,6 +46,7 @@ impl FailureReason {
             FailureReason::QueueFull => "queue_full",
             FailureReason::CrashedInFlight => "crashed_in_flight",
             FailureReason::ServerError => "server_error",
+            FailureReason::DnsFailure => "dns_failure",
         }
     }
 
@@ -54,6 +58,7 @@ impl FailureReason {
             FailureReason::QueueFull => "queue full (503)",
             FailureReason::CrashedInFlight => "crashed while in flight",
             FailureReason::ServerError => "server error (500)",
+            FailureReason::DnsFailure => "DNS resolution failed",
         }
     }
 }

@@ -216,7 +216,9 @@ pub fn check_against(
         NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
         NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
-        NameKind::Domain => Err("zones and regions have no parameters".into()),
+        NameKind::Domain | NameKind::Dns => {
+            Err("zones, regions and DNS have no parameters here".into())
+        }
     }
 }
 
@@ -231,6 +233,9 @@ pub fn apply_to_scenario(
         Some(NameKind::Clients) => apply_traffic(&mut s.traffic, param, v),
         Some(NameKind::Balancer(i)) => apply_balancer(&mut s.balancers[i], param, v),
         Some(NameKind::Instance(i)) => apply_instance(&mut s.instances[i], param, v),
+        Some(NameKind::Dns) => Err(format!(
+            "`{node}` is the DNS name: edit `dns` in the scenario"
+        )),
         Some(NameKind::Domain) => Err(format!(
             "`{node}` is a zone or region: it has no parameters"
         )),

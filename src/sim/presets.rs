@@ -89,6 +89,27 @@ static PRESETS: &[Preset] = &[
         build: gray_failure,
     },
     Preset {
+        name: "one-zone",
+        title: "Two servers, one availability zone",
+        source: "seed 004",
+        explanation: "Two instances behind a load balancer: redundant on paper. But both run in zone eu-west-a, and at 20 s the zone loses power. Both go silent at once, the balancer marks both down, and nothing is served until the zone returns at 50 s. Instances in one zone are not redundant against a zone outage: the zone is the single point of failure (see the SPOF markers). Compare with two-zones.",
+        build: one_zone,
+    },
+    Preset {
+        name: "two-zones",
+        title: "The same servers spread over two zones",
+        source: "seed 004",
+        explanation: "The same two instances, now one in eu-west-a and one in eu-west-b. When eu-west-a fails at 20 s, the balancer marks its instance down within a few seconds and the other zone carries all the traffic. Cross-zone hops cost a millisecond; a zone outage costs a few seconds of retries instead of half a minute of downtime.",
+        build: two_zones,
+    },
+    Preset {
+        name: "dns-region-failover",
+        title: "DNS failover to a second region",
+        source: "seed 004 / seed 003",
+        explanation: "Clients resolve api.example.com through Route 53-style failover routing: primary eu-west, secondary us-east, health-checked every 30 s with FailureThreshold 3, TTL 60 s. At 30 s the whole eu-west region goes dark. Route 53 needs 3 failed checks (60–90 s, plus its 4 s connection timeout) to fail over, and clients keep using their cached answer until its TTL runs out: watch the stale-answer counter. After that, everything is served from us-east, 35 ms further away.",
+        build: dns_region_failover,
+    },
+    Preset {
         name: "lb-spof",
         title: "The load balancer is the new single point of failure",
         source: "seed 004",
@@ -169,6 +190,7 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         balancers: vec![haproxy_lb(&["app-1", "app-2", "app-3"])],
         instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
         regions: Vec::new(),
+        dns: None,
         faults,
     }
 }
@@ -207,6 +229,7 @@ fn single_server() -> Scenario {
             ..instance("server")
         }],
         regions: Vec::new(),
+        dns: None,
         faults: crash_and_heal("server", 20_000, 35_000),
     }
 }
@@ -272,6 +295,105 @@ fn gray_failure() -> Scenario {
     gray.error_rate = Some(0.3);
     gray.extra_latency_ms = Some(150.0);
     three_behind_lb(vec![gray, Fault::new(50_000, FaultAction::Heal, "app-3")])
+}
+
+fn region(name: &str, zones: &[&str]) -> Region {
+    Region {
+        name: name.into(),
+        zones: zones
+            .iter()
+            .map(|z| Zone {
+                name: (*z).into(),
+                failures: None,
+            })
+            .collect(),
+        failures: None,
+    }
+}
+
+fn in_zone(name: &str, zone: &str) -> Instance {
+    Instance {
+        zone: Some(zone.into()),
+        ..instance(name)
+    }
+}
+
+fn zoned_lb(name: &str, zone: &str, targets: &[&str]) -> Balancer {
+    let mut lb = haproxy_lb(targets);
+    lb.name = name.into();
+    lb.zone = Some(zone.into());
+    lb.retries = 1;
+    lb.timeout_connect_ms = 1_000;
+    lb
+}
+
+fn zone_demo(second_zone: &str) -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(20_000, FaultAction::Fail, "eu-west-a"),
+        Fault::new(50_000, FaultAction::Heal, "eu-west-a"),
+    ]);
+    s.regions = vec![region("eu-west", &["eu-west-a", "eu-west-b", "eu-west-c"])];
+    s.traffic.region = Some("eu-west".into());
+    s.balancers = vec![zoned_lb("lb-1", "eu-west-c", &["app-1", "app-2"])];
+    s.instances = vec![in_zone("app-1", "eu-west-a"), in_zone("app-2", second_zone)];
+    s.traffic.rate_rps = 150.0;
+    s
+}
+
+fn one_zone() -> Scenario {
+    zone_demo("eu-west-a")
+}
+
+fn two_zones() -> Scenario {
+    zone_demo("eu-west-b")
+}
+
+fn dns_region_failover() -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(30_000, FaultAction::Fail, "eu-west"),
+        Fault::new(240_000, FaultAction::Heal, "eu-west"),
+    ]);
+    s.duration_s = 300;
+    s.regions = vec![
+        region("eu-west", &["eu-west-a", "eu-west-b"]),
+        region("us-east", &["us-east-a", "us-east-b"]),
+    ];
+    s.traffic.region = Some("eu-west".into());
+    s.traffic.clients = 2_000;
+    s.balancers = vec![
+        zoned_lb("lb-eu", "eu-west-a", &["eu-1", "eu-2"]),
+        zoned_lb("lb-us", "us-east-a", &["us-1", "us-2"]),
+    ];
+    s.instances = vec![
+        in_zone("eu-1", "eu-west-a"),
+        in_zone("eu-2", "eu-west-b"),
+        in_zone("us-1", "us-east-a"),
+        in_zone("us-2", "us-east-b"),
+    ];
+    s.dns = Some(Dns {
+        name: "api.example.com".into(),
+        ttl_s: 60,
+        resolve_ms: 20.0,
+        health_check: DnsHealthCheck {
+            request_interval_s: 30,
+            failure_threshold: 3,
+        },
+        records: vec![
+            DnsRecord {
+                target: "lb-eu".into(),
+                role: RecordRole::Primary,
+                health_checked: true,
+            },
+            DnsRecord {
+                target: "lb-us".into(),
+                role: RecordRole::Secondary,
+                health_checked: true,
+            },
+        ],
+        failures: None,
+    });
+    s.entry = "api.example.com".into();
+    s
 }
 
 fn lb_spof() -> Scenario {

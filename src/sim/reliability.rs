@@ -177,6 +177,13 @@ pub fn components(s: &Scenario) -> Vec<Component> {
             availability: component_availability(z.failures.as_ref(), 0.0),
         }));
     }
+    if let Some(d) = &s.dns {
+        out.push(Component {
+            name: d.name.clone(),
+            kind: "dns",
+            availability: component_availability(d.failures.as_ref(), 0.0),
+        });
+    }
     out
 }
 
@@ -212,7 +219,7 @@ pub fn structure(s: &Scenario) -> Structure {
     let nb = s.balancers.len();
     let inst = |i: usize| placed(nb + i, domain_components(s, &s.instances[i].zone));
     let by_name = |name: &str| s.instances.iter().position(|i| i.name == name).map(inst);
-    match validate::lookup(s, &s.entry) {
+    let endpoint = |name: &str| match validate::lookup(s, name) {
         Some(NameKind::Instance(i)) => inst(i),
         Some(NameKind::Balancer(b)) => {
             // Backups are just more parallel capacity as far as "can it serve" goes.
@@ -225,6 +232,17 @@ pub fn structure(s: &Scenario) -> Structure {
             Structure::All(vec![lb, Structure::Any(targets)])
         }
         _ => Structure::Any(Vec::new()),
+    };
+    match &s.dns {
+        // Failover routing serves if DNS answers and the primary or the secondary can serve
+        // (steady state: after detection and cache expiry).
+        Some(d) => {
+            let zones: usize = s.regions.iter().map(|r| r.zones.len()).sum();
+            let dns = nb + s.instances.len() + s.regions.len() + zones;
+            let records: Vec<Structure> = d.records.iter().map(|r| endpoint(&r.target)).collect();
+            Structure::All(vec![Structure::Up(dns), Structure::Any(records)])
+        }
+        None => endpoint(&s.entry),
     }
 }
 
@@ -254,12 +272,16 @@ pub fn analyse(s: &Scenario) -> Analysis {
     let formula = structure(s);
     let a: Vec<f64> = comps.iter().map(|c| c.availability).collect();
     let spofs = (0..comps.len())
+        // A managed DNS service (Route 53: anycast over many name servers) is redundant in
+        // itself; it is listed only if the scenario gives it failure rates of its own.
+        .filter(|&c| comps[c].kind != "dns" || comps[c].availability < 1.0)
         .filter(|&c| !formula.eval(&|x| x != c))
         .map(|c| {
             let comp = &comps[c];
             let why = match comp.kind {
                 "balancer" => format!("every request passes through {}: nothing else can route them", comp.name),
                 "instance" => format!("{} is the only server: there is nothing to fail over to", comp.name),
+                "dns" => format!("every client must resolve {} before anything else", comp.name),
                 kind => format!(
                     "everything a request needs is in this {kind}: one power, network or data-center failure stops it all"
                 ),

@@ -26,6 +26,10 @@ pub struct Scenario {
     #[serde(default)]
     pub balancers: Vec<Balancer>,
     pub instances: Vec<Instance>,
+    /// DNS failover in front of the entry points (Route 53 failover routing). When set,
+    /// `entry` names it and each client resolves, then caches the answer for `ttl_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
     /// Failure domains: regions contain zones, zones contain nodes (`zone` on a node).
     /// Two instances in one zone are not redundant against a zone outage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,6 +65,80 @@ pub struct Traffic {
     /// The region the clients are in (for latency and partitions); none = everywhere near.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+/// A DNS name with Route 53 failover routing: a primary and an optional secondary record,
+/// health-checked; clients cache answers for the TTL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dns {
+    /// The DNS name (a node name, e.g. `api.example.com`).
+    pub name: String,
+    /// How long clients cache an answer (≤ 60 s recommended for health-checked records).
+    #[serde(default = "default_ttl_s")]
+    pub ttl_s: u64,
+    /// A client's resolver round trip on a cache miss.
+    #[serde(default = "default_resolve_ms")]
+    pub resolve_ms: f64,
+    #[serde(default)]
+    pub health_check: DnsHealthCheck,
+    pub records: Vec<DnsRecord>,
+    /// Random failures of the DNS service itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
+}
+
+fn default_ttl_s() -> u64 {
+    60
+}
+fn default_resolve_ms() -> f64 {
+    20.0
+}
+
+/// Route 53 health check settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsHealthCheck {
+    /// `RequestInterval`: 30 s (standard) or 10 s (fast, costs more).
+    #[serde(default = "default_request_interval_s")]
+    pub request_interval_s: u64,
+    /// `FailureThreshold`: consecutive results that flip an endpoint's health (1–10).
+    #[serde(default = "default_failure_threshold")]
+    pub failure_threshold: u32,
+}
+
+impl Default for DnsHealthCheck {
+    fn default() -> Self {
+        DnsHealthCheck {
+            request_interval_s: default_request_interval_s(),
+            failure_threshold: default_failure_threshold(),
+        }
+    }
+}
+
+fn default_request_interval_s() -> u64 {
+    30
+}
+fn default_failure_threshold() -> u32 {
+    3
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordRole {
+    Primary,
+    Secondary,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsRecord {
+    /// A balancer or instance name (the endpoint the answer points at).
+    pub target: String,
+    pub role: RecordRole,
+    /// A record without a health check is treated as healthy (Route 53).
+    #[serde(default = "default_true")]
+    pub health_checked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub enum NodeKind {
     Clients,
     Balancer,
     Instance,
+    Dns,
 }
 
 /// What to draw for a node: its true state, combined with what balancers believe.
@@ -160,6 +161,29 @@ pub struct Snapshot {
     pub analytic_availability: f64,
     /// Fraction of simulated time so far during which the topology could serve.
     pub availability_over_time: f64,
+    pub dns: Option<DnsView>,
+}
+
+/// The DNS panel: what it answers and how many clients still hold a stale answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct DnsView {
+    pub name: String,
+    pub ttl_s: u64,
+    /// The record target it answers now.
+    pub answering: String,
+    pub records: Vec<DnsRecordView>,
+    /// Clients holding a valid cached answer, and of those the ones pointing at an
+    /// endpoint that cannot serve (they keep failing until the TTL runs out).
+    pub cached_clients: u32,
+    pub stale_clients: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DnsRecordView {
+    pub target: String,
+    pub role: &'static str,
+    pub healthy: bool,
+    pub health_checked: bool,
 }
 
 /// Kind of a request/response hop, for the animation overlay.

@@ -94,6 +94,8 @@ pub enum NameKind {
     Instance(usize),
     /// A zone or a region (a failure domain).
     Domain,
+    /// The DNS name (`dns.name`).
+    Dns,
 }
 
 pub const CLIENTS_NODE: &str = "clients";
@@ -107,6 +109,9 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
     }
     if let Some(i) = s.instances.iter().position(|i| i.name == name) {
         return Some(NameKind::Instance(i));
+    }
+    if s.dns.as_ref().is_some_and(|d| d.name == name) {
+        return Some(NameKind::Dns);
     }
     let is_domain = s
         .regions
@@ -263,12 +268,20 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         }
     }
 
-    match lookup(s, &s.entry) {
-        Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_)) => {}
+    match (lookup(s, &s.entry), &s.dns) {
+        (Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_)), None)
+        | (Some(NameKind::Dns), Some(_)) => {}
+        (_, Some(d)) => p.push(
+            "entry",
+            format!("with `dns`, the entry must be the DNS name `{}`", d.name),
+        ),
         _ => p.push(
             "entry",
             format!("`{}` is not the name of a balancer or an instance", s.entry),
         ),
+    }
+    if let Some(d) = &s.dns {
+        validate_dns(s, d, &mut p, &mut check_unique);
     }
 
     if s.faults.len() > MAX_FAULTS {
@@ -281,6 +294,73 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         validate_fault(s, f, &format!("faults[{i}]"), &mut p);
     }
     p.into_result()
+}
+
+fn validate_dns(
+    s: &Scenario,
+    d: &Dns,
+    p: &mut Problems,
+    check_unique: &mut dyn FnMut(&mut Problems, String, &str),
+) {
+    p.name("dns.name", &d.name);
+    check_unique(p, "dns.name".into(), &d.name);
+    p.range_u64("dns.ttl_s", d.ttl_s, 0, MAX_DURATION_S);
+    p.range_f64(
+        "dns.resolve_ms",
+        d.resolve_ms,
+        0.0,
+        MAX_HOP_LATENCY_MS * 10.0,
+    );
+    let hc = &d.health_check;
+    if hc.request_interval_s != 10 && hc.request_interval_s != 30 {
+        p.push(
+            "dns.health_check.request_interval_s",
+            format!(
+                "Route 53 checks every 10 or 30 s, got {}",
+                hc.request_interval_s
+            ),
+        );
+    }
+    p.range_u32(
+        "dns.health_check.failure_threshold",
+        hc.failure_threshold,
+        1,
+        MAX_THRESHOLD,
+    );
+    validate_reliability(d.failures.as_ref(), "dns", p);
+    let primaries = d
+        .records
+        .iter()
+        .filter(|r| r.role == RecordRole::Primary)
+        .count();
+    let secondaries = d
+        .records
+        .iter()
+        .filter(|r| r.role == RecordRole::Secondary)
+        .count();
+    if primaries != 1 || secondaries > 1 {
+        p.push("dns.records", format!("failover routing needs one primary and at most one secondary record, got {primaries} and {secondaries}"));
+    }
+    for (i, r) in d.records.iter().enumerate() {
+        if !matches!(
+            lookup(s, &r.target),
+            Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_))
+        ) {
+            p.push(
+                format!("dns.records[{i}].target"),
+                format!("no balancer or instance is named `{}`", r.target),
+            );
+        }
+    }
+    if s.traffic.clients > MAX_DNS_CLIENTS {
+        p.push(
+            "traffic.clients",
+            format!(
+                "with `dns`, at most {MAX_DNS_CLIENTS} clients (each caches an answer), got {}",
+                s.traffic.clients
+            ),
+        );
+    }
 }
 
 pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
@@ -465,7 +545,9 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     };
     let act = f.action.name();
     let ok_for_kind = match (f.action, kind) {
-        (FaultAction::Set, NameKind::Domain) => false,
+        (FaultAction::Set, NameKind::Domain | NameKind::Dns) => false,
+        (FaultAction::Fail | FaultAction::Heal, NameKind::Dns) => true,
+        (_, NameKind::Dns) => false,
         (FaultAction::Set, _) => true,
         (_, NameKind::Clients) => false,
         (

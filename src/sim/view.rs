@@ -202,6 +202,7 @@ impl Simulation {
                 zone: self.place_name(id),
             });
         }
+        let dns_view = self.dns_view(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
@@ -253,7 +254,93 @@ impl Simulation {
             spofs: self.analysis.spofs.clone(),
             analytic_availability: self.analysis.availability,
             availability_over_time: self.state_availability(),
+            dns: dns_view,
         }
+    }
+
+    /// The DNS node, its edges to the record targets, and its panel.
+    fn dns_view(&self, nodes: &mut Vec<NodeView>, edges: &mut Vec<EdgeView>) -> Option<DnsView> {
+        let dns = self.dns.as_ref()?;
+        let id = self.dns_node()?;
+        let answer = dns.answer();
+        let answering = self.node_name(dns.records[answer].node);
+        let serving = |node: u32| self.endpoint_can_serve(node);
+        let (cached, stale) = dns.stale_clients(self.now, serving);
+        let failed = dns.state != super::dns::DnsState::Up;
+        nodes.push(NodeView {
+            id,
+            name: dns.spec.name.clone(),
+            kind: NodeKind::Dns,
+            status: if failed {
+                NodeStatus::Failed
+            } else {
+                NodeStatus::Up
+            },
+            detail: if failed {
+                "not answering: only cached answers work".into()
+            } else {
+                format!(
+                    "answering {answering}; TTL {} s; {stale} stale cached",
+                    dns.spec.ttl_s
+                )
+            },
+            workers: 0,
+            busy: 0,
+            queue_len: 0,
+            queue_capacity: 0,
+            in_flight: 0,
+            zone: None,
+        });
+        let mut records = Vec::new();
+        for (k, r) in dns.records.iter().enumerate() {
+            let role = match r.role {
+                super::scenario::RecordRole::Primary => "primary",
+                super::scenario::RecordRole::Secondary => "secondary",
+            };
+            let streak = if r.streak > 0 {
+                format!(
+                    ", {}/{} checks toward a flip",
+                    r.streak, dns.spec.health_check.failure_threshold
+                )
+            } else {
+                String::new()
+            };
+            edges.push(EdgeView {
+                from: id,
+                to: r.node,
+                in_flight: 0,
+                health: Some(HealthView {
+                    state: if !r.health_checked {
+                        "unchecked"
+                    } else if r.healthy {
+                        "up"
+                    } else {
+                        "down"
+                    },
+                    detail: format!(
+                        "{role} record: {}{streak}{}",
+                        if r.healthy { "healthy" } else { "unhealthy" },
+                        if k == answer { "; answered now" } else { "" }
+                    ),
+                    in_rotation: k == answer,
+                }),
+                backup: r.role == super::scenario::RecordRole::Secondary,
+            });
+            records.push(DnsRecordView {
+                target: self.node_name(r.node),
+                role,
+                healthy: r.healthy,
+                health_checked: r.health_checked,
+            });
+        }
+        Some(DnsView {
+            name: dns.spec.name.clone(),
+            ttl_s: dns.spec.ttl_s,
+            answering,
+            records,
+            cached_clients: cached,
+            stale_clients: stale,
+        })
     }
 
     /// The zone of a node (the region for the clients), by name.

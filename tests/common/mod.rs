@@ -91,6 +91,7 @@ pub fn scenario(
         balancers,
         instances,
         regions: Vec::new(),
+        dns: None,
         faults: Vec::new(),
     }
 }
