@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The command-line binary, as a user runs it.
 use std::process::Command;
 

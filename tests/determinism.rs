@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Same scenario + seed + commands → the same run, bit for bit.
 mod common;
 use common::*;

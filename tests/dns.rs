@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! DNS failover (Route 53 semantics): detection by health checks, then clients move as
 //! their cached answers expire.
 mod common;

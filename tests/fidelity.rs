@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The simulation reproduces the formulas and documented behaviour of
 //! shared/reference/semantics.md.
 mod common;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Property tests: random scenarios × random fault schedules never break conservation,
 //! never panic, and stay inside the memory bounds.
 mod common;

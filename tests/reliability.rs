@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Analytic availability and SPOFs from the topology, against what the simulation measures.
 mod common;
 use common::*;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Every validation error, with its path. Each case breaks one thing in a valid scenario
 //! and expects exactly that problem to be named.
 mod common;

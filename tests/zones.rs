@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Zones and regions: correlated failure, partitions, cross-zone latency.
 mod common;
 use common::*;

@@ -8,6 +8,8 @@ pub const MAX_NAME_LEN: usize = 64;
 pub const MAX_INSTANCES: usize = 2_000;
 pub const MAX_BALANCERS: usize = 48;
 pub const MAX_REGIONS: usize = 16;
+/// Any price field (per hour, per month or per minute of downtime).
+pub const MAX_PRICE: f64 = 1e9;
 /// Each client caches its own DNS answer: bounded so the cache stays small.
 pub const MAX_DNS_CLIENTS: u32 = 100_000;
 pub const MAX_ZONES_PER_REGION: usize = 8;

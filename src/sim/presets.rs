@@ -110,6 +110,20 @@ static PRESETS: &[Preset] = &[
         build: dns_region_failover,
     },
     Preset {
+        name: "personal-blog",
+        title: "A personal blog: no redundancy, and that is fine",
+        source: "seed 004",
+        explanation: "One small server. It fails about once a month (MTBF 30 days) and takes two hours to fix, so it is down about 0.3 % of the time — two hours a month. A minute of a blog's downtime costs almost nothing (set here at $0.01), so the expected downtime cost is about $1 a month, far less than a second server, a load balancer and a second zone would cost. Redundancy is a business decision: see the cost panel.",
+        build: personal_blog,
+    },
+    Preset {
+        name: "bank",
+        title: "A bank: full redundancy, and what it costs",
+        source: "seed 004",
+        explanation: "Two regions behind DNS failover, a load balancer and two instances per region spread over two zones, every component with realistic failure rates. Downtime costs $20,000 a minute. The infrastructure costs several times the blog's, but the analytic availability gains several nines and the expected downtime cost falls by orders of magnitude: for a bank, redundancy pays for itself many times over.",
+        build: bank,
+    },
+    Preset {
         name: "lb-spof",
         title: "The load balancer is the new single point of failure",
         source: "seed 004",
@@ -191,6 +205,7 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
         regions: Vec::new(),
         dns: None,
+        costs: Costs::default(),
         faults,
     }
 }
@@ -230,6 +245,7 @@ fn single_server() -> Scenario {
         }],
         regions: Vec::new(),
         dns: None,
+        costs: Costs::default(),
         faults: crash_and_heal("server", 20_000, 35_000),
     }
 }
@@ -393,6 +409,56 @@ fn dns_region_failover() -> Scenario {
         failures: None,
     });
     s.entry = "api.example.com".into();
+    s
+}
+
+fn personal_blog() -> Scenario {
+    let mut s = single_server();
+    s.faults.clear();
+    s.duration_s = 30 * 86_400 / 30; // one simulated day
+    s.traffic.rate_rps = 5.0;
+    s.instances[0].name = "blog".into();
+    s.instances[0].workers = 4;
+    s.instances[0].failures = Some(Reliability {
+        mtbf_s: 30.0 * 86_400.0,
+        mttr_s: 2.0 * 3_600.0,
+    });
+    s.entry = "blog".into();
+    s.costs.downtime_per_minute = 0.01;
+    s
+}
+
+fn bank() -> Scenario {
+    let mut s = dns_region_failover();
+    s.faults.clear();
+    s.duration_s = 86_400;
+    s.traffic.rate_rps = 50.0;
+    let server = Reliability {
+        mtbf_s: 30.0 * 86_400.0,
+        mttr_s: 2.0 * 3_600.0,
+    };
+    for i in s.instances.iter_mut() {
+        i.failures = Some(server.clone());
+    }
+    for b in s.balancers.iter_mut() {
+        b.failures = Some(Reliability {
+            mtbf_s: 180.0 * 86_400.0,
+            mttr_s: 1_800.0,
+        });
+    }
+    for r in s.regions.iter_mut() {
+        r.failures = Some(Reliability {
+            mtbf_s: 365.0 * 86_400.0,
+            mttr_s: 4.0 * 3_600.0,
+        });
+        for z in r.zones.iter_mut() {
+            z.failures = Some(Reliability {
+                mtbf_s: 90.0 * 86_400.0,
+                mttr_s: 3_600.0,
+            });
+        }
+    }
+    s.costs.downtime_per_minute = 20_000.0;
     s
 }
 

@@ -55,6 +55,8 @@ pub struct Report {
     pub analytic_availability: f64,
     /// Nodes whose failure alone stops every request.
     pub spofs: Vec<String>,
+    /// Monthly infrastructure cost against expected downtime cost.
+    pub cost: super::cost::CostReport,
     pub latency_ms: LatencyMs,
     pub events: u64,
     pub trace_hash: String,
@@ -91,6 +93,11 @@ impl Simulation {
             availability_over_time: self.state_availability(),
             analytic_availability: analysis.availability,
             spofs: analysis.spofs.iter().map(|s| s.name.clone()).collect(),
+            cost: super::cost::report(
+                self.scenario(),
+                analysis.availability,
+                self.state_availability(),
+            ),
             latency_ms: LatencyMs {
                 mean: l.mean_ms,
                 p50: l.p50_ms,

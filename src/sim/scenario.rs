@@ -26,6 +26,9 @@ pub struct Scenario {
     #[serde(default)]
     pub balancers: Vec<Balancer>,
     pub instances: Vec<Instance>,
+    /// Prices, for the cost of redundancy against the cost of downtime.
+    #[serde(default)]
+    pub costs: Costs,
     /// DNS failover in front of the entry points (Route 53 failover routing). When set,
     /// `entry` names it and each client resolves, then caches the answer for `ttl_s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +68,57 @@ pub struct Traffic {
     /// The region the clients are in (for latency and partitions); none = everywhere near.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+/// Prices (US dollars by default; any currency works). Defaults are cloud list prices of
+/// the kind a course would quote: an application load balancer, a general-purpose
+/// two-vCPU instance, Route 53 hosted zone and health checks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    #[serde(default = "default_balancer_per_hour")]
+    pub balancer_per_hour: f64,
+    #[serde(default = "default_instance_per_hour")]
+    pub instance_per_hour: f64,
+    #[serde(default = "default_dns_zone_per_month")]
+    pub dns_zone_per_month: f64,
+    #[serde(default = "default_dns_health_check_per_month")]
+    pub dns_health_check_per_month: f64,
+    /// Extra per health check for the 10 s ("fast") interval.
+    #[serde(default = "default_dns_fast_extra")]
+    pub dns_fast_interval_extra_per_month: f64,
+    /// What one minute of downtime costs the business (lost revenue, trust, penalties).
+    #[serde(default)]
+    pub downtime_per_minute: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Costs {
+            balancer_per_hour: default_balancer_per_hour(),
+            instance_per_hour: default_instance_per_hour(),
+            dns_zone_per_month: default_dns_zone_per_month(),
+            dns_health_check_per_month: default_dns_health_check_per_month(),
+            dns_fast_interval_extra_per_month: default_dns_fast_extra(),
+            downtime_per_minute: 0.0,
+        }
+    }
+}
+
+fn default_balancer_per_hour() -> f64 {
+    0.0225
+}
+fn default_instance_per_hour() -> f64 {
+    0.0832
+}
+fn default_dns_zone_per_month() -> f64 {
+    0.50
+}
+fn default_dns_health_check_per_month() -> f64 {
+    0.50
+}
+fn default_dns_fast_extra() -> f64 {
+    1.00
 }
 
 /// A DNS name with Route 53 failover routing: a primary and an optional secondary record,

@@ -162,6 +162,7 @@ pub struct Snapshot {
     /// Fraction of simulated time so far during which the topology could serve.
     pub availability_over_time: f64,
     pub dns: Option<DnsView>,
+    pub cost: super::cost::CostReport,
 }
 
 /// The DNS panel: what it answers and how many clients still hold a stale answer.

@@ -208,6 +208,20 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
             validate_reliability(z.failures.as_ref(), &zp, &mut p);
         }
     }
+    let c = &s.costs;
+    for (field, v) in [
+        ("balancer_per_hour", c.balancer_per_hour),
+        ("instance_per_hour", c.instance_per_hour),
+        ("dns_zone_per_month", c.dns_zone_per_month),
+        ("dns_health_check_per_month", c.dns_health_check_per_month),
+        (
+            "dns_fast_interval_extra_per_month",
+            c.dns_fast_interval_extra_per_month,
+        ),
+        ("downtime_per_minute", c.downtime_per_minute),
+    ] {
+        p.range_f64(&format!("costs.{field}"), v, 0.0, MAX_PRICE);
+    }
     p.range_f64(
         "network.cross_zone_latency_ms",
         s.network.cross_zone_latency_ms,

@@ -255,6 +255,11 @@ impl Simulation {
             analytic_availability: self.analysis.availability,
             availability_over_time: self.state_availability(),
             dns: dns_view,
+            cost: super::cost::report(
+                &self.scenario,
+                self.analysis.availability,
+                self.state_availability(),
+            ),
         }
     }
 

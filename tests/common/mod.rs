@@ -92,6 +92,7 @@ pub fn scenario(
         instances,
         regions: Vec::new(),
         dns: None,
+        costs: Costs::default(),
         faults: Vec::new(),
     }
 }

@@ -1,0 +1,38 @@
+//! The browser front end (Yew, client-side rendering). Compiled only for wasm32.
+//!
+//! * [`start`] is what the `failover-lab-web` binary calls: it installs the panic hook and mounts
+//!   [`App`] into `#app` of `index.html`.
+//! * [`app`] holds the root component, [`shell`] the page layout (header, control bar, diagram,
+//!   side panel, chart), [`panic`] the hook that turns a Rust panic into a visible banner.
+
+pub mod app;
+pub mod panic;
+pub mod shell;
+
+pub use app::App;
+
+/// Id of the element in `index.html` the app mounts into. Its initial content is the loading
+/// message, which Yew clears when it mounts.
+pub const ROOT_ID: &str = "app";
+
+/// Entry point of the browser app.
+pub fn start() {
+    // First, so that even a panic while mounting shows the banner instead of a blank page.
+    panic::install();
+
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        // No DOM (e.g. loaded in a worker by mistake): nowhere to render, nothing to show.
+        return;
+    };
+    // Fall back to <body> so the app still appears when embedded in a page without `#app`.
+    let root = document
+        .get_element_by_id(ROOT_ID)
+        .or_else(|| document.body().map(Into::into));
+    match root {
+        Some(root) => {
+            // The handle only offers explicit unmounting; the app lives as long as the page.
+            let _app = yew::Renderer::<App>::with_root(root).render();
+        }
+        None => panic::show_panic_banner("the page has neither an #app element nor a <body>"),
+    }
+}

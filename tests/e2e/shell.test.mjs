@@ -1,0 +1,160 @@
+// End-to-end tests of the app shell on the release build in dist/ (built by `make test`).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, openApp, READY_SELECTOR, screenshot, startServer } from './support.mjs';
+
+const AREAS = ['header', 'controls', 'diagram', 'side', 'chart'];
+const PRODUCT_NAME = 'Failover Lab';
+
+describe('app shell', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('desktop: header, five areas, no console errors', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    try {
+      assert.equal(await page.title(), PRODUCT_NAME);
+      const heading = page.locator('[data-area="header"] h1');
+      assert.equal((await heading.textContent())?.trim(), PRODUCT_NAME);
+      assert.ok(await page.locator('[data-area="header"] .tagline').isVisible());
+
+      for (const area of AREAS) {
+        const locator = page.locator(`[data-area="${area}"]`);
+        assert.equal(await locator.count(), 1, `exactly one ${area} area`);
+        assert.ok(await locator.isVisible(), `${area} area is visible`);
+      }
+
+      // Wide layout: diagram and side panel side by side, chart under the diagram.
+      const box = async (area) => page.locator(`[data-area="${area}"]`).boundingBox();
+      const [diagram, side, chart] = [await box('diagram'), await box('side'), await box('chart')];
+      assert.ok(side.x > diagram.x + diagram.width - 1, 'side panel is right of the diagram');
+      assert.ok(chart.y > diagram.y + diagram.height - 1, 'chart is below the diagram');
+
+      // The panic banner exists but stays hidden while nothing is wrong.
+      assert.equal(await page.locator('#panic-banner').isHidden(), true);
+
+      await screenshot(page, 'shell');
+      assert.deepEqual(errors, [], 'no console errors or failed requests');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('dark theme follows prefers-color-scheme', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, { colorScheme: 'dark' });
+    try {
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const [r, g, b] = background.match(/\d+/g).map(Number);
+      assert.ok(r + g + b < 120, `dark background expected, got ${background}`);
+      await screenshot(page, 'shell-dark');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('375 px wide: areas stack in one column without horizontal scrolling', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, {
+      viewport: { width: 375, height: 812 },
+    });
+    try {
+      for (const area of AREAS) {
+        assert.ok(await page.locator(`[data-area="${area}"]`).isVisible(), `${area} visible`);
+      }
+      const widths = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      assert.ok(widths.scroll <= widths.client, `no horizontal overflow: ${JSON.stringify(widths)}`);
+
+      const boxes = {};
+      for (const area of ['controls', 'diagram', 'chart', 'side']) {
+        boxes[area] = await page.locator(`[data-area="${area}"]`).boundingBox();
+      }
+      assert.ok(boxes.diagram.y >= boxes.controls.y + boxes.controls.height - 1);
+      assert.ok(boxes.chart.y >= boxes.diagram.y + boxes.diagram.height - 1);
+      assert.ok(boxes.side.y >= boxes.chart.y + boxes.chart.height - 1);
+      for (const [area, box] of Object.entries(boxes)) {
+        assert.ok(box.x >= 0 && box.x + box.width <= 375, `${area} fits in 375 px`);
+      }
+
+      await screenshot(page, 'shell-375');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('works under a sub-path and inside an iframe (public_url = "./")', async () => {
+    const nested = await startServer({
+      prefix: '/nested/app/',
+      pages: {
+        '/embed.html':
+          // An explicit empty icon: otherwise Chromium asks for /favicon.ico and logs the 404.
+          '<!doctype html><title>embed</title><link rel="icon" href="data:,">' +
+          '<iframe src="/nested/app/" title="Failover Lab" width="1000" height="700"></iframe>',
+      },
+    });
+    try {
+      const { page, context, errors } = await openApp(browser, `${nested.origin}/embed.html`, {
+        waitForReady: false,
+      });
+      try {
+        const frame = page.frameLocator('iframe');
+        await frame.locator(READY_SELECTOR).waitFor({ timeout: 15_000 });
+        assert.equal(
+          (await frame.locator('[data-area="header"] h1').textContent())?.trim(),
+          PRODUCT_NAME,
+        );
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await nested.close();
+    }
+  });
+
+  test('a .wasm that fails to load shows the banner, not an endless loading message', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      await page.goto(server.url);
+      const banner = page.locator('#panic-banner');
+      await banner.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await banner.textContent(), /could not start/);
+      assert.equal(await page.locator('html').getAttribute('data-app-load-failed'), '1');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a Rust panic shows the error banner instead of a blank page', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}?debug=panic`, {
+      waitForReady: false,
+    });
+    try {
+      const banner = page.locator('#panic-banner');
+      await banner.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await banner.textContent(), /internal error/);
+      assert.match(await page.locator('#panic-message').textContent(), /deliberate panic/);
+      assert.equal(await page.locator('html').getAttribute('data-app-panicked'), '1');
+      // The panic is also logged to the console for bug reports.
+      assert.ok(errors.some((error) => error.includes('deliberate panic')), errors.join('\n'));
+      await screenshot(page, 'shell-panic');
+    } finally {
+      await context.close();
+    }
+  });
+});

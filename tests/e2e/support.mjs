@@ -1,0 +1,156 @@
+// Shared helpers for the Playwright end-to-end tests (node --test tests/e2e/).
+//
+// - startServer(): a tiny static file server for dist/ on 127.0.0.1 with a random free port, so
+//   the tests exercise the real release build without extra dependencies.
+// - launchBrowser(): Debian's Chromium through playwright-core (no browser downloads).
+// - openApp(): a page that records console errors and waits until the app is mounted.
+import { createServer } from 'node:http';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'artifacts', 'screenshots');
+
+/** Selector that matches once the app has rendered (set by src/ui/app.rs). */
+export const READY_SELECTOR = '[data-app-ready="1"]';
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  // Browsers only stream-compile wasm served with exactly this type.
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves `root` (default dist/) on 127.0.0.1 at a random free port.
+ *
+ * @param {object} [options]
+ * @param {string} [options.root] directory to serve
+ * @param {string} [options.prefix] URL path the directory is mounted at, e.g. '/nested/app/'
+ *   (checks that the build works under a sub-path)
+ * @param {Record<string, string>} [options.pages] extra HTML pages by exact path, e.g. a page
+ *   that embeds the app in an iframe
+ * @returns {Promise<{origin: string, url: string, close: () => Promise<void>}>} `url` is the
+ *   app's address (origin + prefix)
+ */
+export async function startServer({ root = DIST_DIR, prefix = '/', pages = {} } = {}) {
+  const rootDir = resolve(root);
+  await stat(join(rootDir, 'index.html')).catch(() => {
+    throw new Error(`${rootDir}/index.html not found: run \`trunk build --release --offline\` first`);
+  });
+
+  const server = createServer(async (req, res) => {
+    const send = (status, body, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      if (Object.hasOwn(pages, path)) {
+        return send(200, pages[path], MIME_TYPES['.html']);
+      }
+      if (!path.startsWith(prefix)) return send(404, 'not found');
+      let relative = path.slice(prefix.length);
+      if (relative === '' || relative.endsWith('/')) relative += 'index.html';
+      const file = normalize(join(rootDir, relative));
+      // Refuse anything that escapes the served directory (../ tricks).
+      if (file !== rootDir && !file.startsWith(rootDir + sep)) return send(403, 'forbidden');
+      const body = await readFile(file);
+      return send(200, body, MIME_TYPES[extname(file)] ?? 'application/octet-stream');
+    } catch (error) {
+      if (error?.code === 'ENOENT' || error?.code === 'EISDIR') return send(404, 'not found');
+      return send(500, String(error));
+    }
+  });
+
+  await new Promise((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(0, '127.0.0.1', resolveListen);
+  });
+  const { port } = server.address();
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: origin + prefix,
+    close: () =>
+      new Promise((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+/** Chromium flags for running as root in containers and CI without network side traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Launches Debian's Chromium (override the binary with CHROMIUM_PATH). */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
+/**
+ * Opens `url` in a fresh browser context and waits until the app has mounted.
+ *
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ * @param {object} [options]
+ * @param {{width: number, height: number}} [options.viewport]
+ * @param {'light' | 'dark'} [options.colorScheme]
+ * @param {boolean} [options.waitForReady] wait for READY_SELECTOR (default true)
+ * @returns {Promise<{page: import('playwright-core').Page, context: import('playwright-core').BrowserContext, errors: string[]}>}
+ *   `errors` collects console errors, uncaught exceptions and failed requests, as they happen
+ */
+export async function openApp(
+  browser,
+  url,
+  { viewport = { width: 1280, height: 800 }, colorScheme = 'light', waitForReady = true } = {},
+) {
+  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(url);
+  if (waitForReady) {
+    await page.waitForSelector(READY_SELECTOR, { timeout: 15_000 });
+  }
+  return { page, context, errors };
+}
+
+/** Saves a full-page screenshot to artifacts/screenshots/NAME.png and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
