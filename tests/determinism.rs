@@ -35,6 +35,8 @@ fn golden_trace_hashes() {
         ("with-retries", "b695e0c094a621e6"),
         ("unreachable-host", "a9731dd87a62faa2"),
         ("gray-failure", "00551db9caf48728"),
+        ("two-zones", "4096d85f1e2f8310"),
+        ("dns-region-failover", "202590d9b96fb5a1"),
     ];
     for (name, want) in golden {
         let sim = run(&preset(name), 1, 30);

@@ -132,3 +132,111 @@ proptest! {
         }
     }
 }
+
+/// Zones, regions, DNS and domain faults: random placements and schedules.
+fn arb_domain_fault() -> impl Strategy<Value = Fault> {
+    let domains = ["eu", "us", "eu-a", "eu-b", "us-a"];
+    (
+        0u64..40_000,
+        prop::sample::select(vec![
+            FaultAction::Fail,
+            FaultAction::Heal,
+            FaultAction::Partition,
+            FaultAction::Repair,
+        ]),
+        prop::sample::select(domains.to_vec()),
+        prop::sample::select(domains.to_vec()),
+    )
+        .prop_map(|(at, action, a, b)| {
+            let mut f = Fault::new(at, action, a);
+            if matches!(action, FaultAction::Partition | FaultAction::Repair) {
+                f.peer = Some(if a == b {
+                    "us".to_string()
+                } else {
+                    b.to_string()
+                });
+                if f.peer.as_deref() == Some(a) {
+                    f.peer = Some("eu-b".into());
+                }
+            }
+            f
+        })
+}
+
+prop_compose! {
+    fn arb_zoned()(
+        zones in prop::collection::vec(prop::sample::select(vec!["eu-a", "eu-b", "us-a"]), 4),
+        lb_zone in prop::sample::select(vec!["eu-a", "eu-b", "us-a"]),
+        with_dns in any::<bool>(),
+        ttl_s in 0u64..120,
+        rate in 0.0f64..300.0,
+        node_faults in prop::collection::vec(arb_fault(4), 0..5),
+        domain_faults in prop::collection::vec(arb_domain_fault(), 0..6),
+        dns_fail in prop::option::of(0u64..40_000),
+        mtbf in prop::option::of(5.0f64..200.0),
+    ) -> Scenario {
+        let names = ["app-0", "app-1", "app-2", "app-3"];
+        let mut lb = plain_lb("lb", &names[..2], Algorithm::LeastConn);
+        lb.zone = Some(lb_zone.to_string());
+        lb.health_check = Some(HealthCheck { inter_ms: Some(500), ..HealthCheck::default() });
+        let mut lb2 = plain_lb("lb2", &names[2..], Algorithm::RoundRobin);
+        lb2.zone = Some("us-a".into());
+        let instances = names.iter().zip(&zones).map(|(n, z)| {
+            let mut i = instance(n, 2, 10.0);
+            i.zone = Some(z.to_string());
+            i.failures = mtbf.map(|m| Reliability { mtbf_s: m, mttr_s: m / 10.0 });
+            i.queue_capacity = 20;
+            i
+        }).collect();
+        let mut s = scenario(rate, vec![lb, lb2], instances, "lb");
+        s.traffic.timeout_ms = 2_000;
+        s.traffic.clients = 500;
+        s.regions = vec![
+            Region { name: "eu".into(), zones: vec![Zone { name: "eu-a".into(), failures: None }, Zone { name: "eu-b".into(), failures: mtbf.map(|m| Reliability { mtbf_s: m * 2.0, mttr_s: m }) }], failures: None },
+            Region { name: "us".into(), zones: vec![Zone { name: "us-a".into(), failures: None }], failures: None },
+        ];
+        s.traffic.region = Some("eu".into());
+        if with_dns {
+            s.dns = Some(Dns {
+                name: "api".into(),
+                ttl_s,
+                resolve_ms: 5.0,
+                health_check: DnsHealthCheck { request_interval_s: 10, failure_threshold: 2 },
+                records: vec![
+                    DnsRecord { target: "lb".into(), role: RecordRole::Primary, health_checked: true },
+                    DnsRecord { target: "lb2".into(), role: RecordRole::Secondary, health_checked: true },
+                ],
+                failures: None,
+            });
+            s.entry = "api".into();
+        }
+        let mut faults: Vec<Fault> = node_faults.into_iter().filter(|f| f.node != "lb" || f.action != FaultAction::Set).collect();
+        faults.extend(domain_faults);
+        if let (Some(at), true) = (dns_fail, with_dns) {
+            faults.push(Fault::new(at, FaultAction::Fail, "api"));
+        }
+        s.faults = faults;
+        s
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn zones_dns_and_domain_faults_conserve(s in arb_zoned(), seed in any::<u64>()) {
+        let mut sim = Simulation::with_seed(&s, seed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut t = 0;
+        while t < 45 * US_PER_S {
+            t += 500_000;
+            sim.run_until(t, u64::MAX);
+            assert_conserved(&sim);
+        }
+        let snap = sim.snapshot();
+        prop_assert!((0.0..=1.0).contains(&snap.availability_over_time));
+        prop_assert!((0.0..=1.0).contains(&snap.analytic_availability));
+        if let Some(d) = &snap.dns {
+            prop_assert!(d.stale_clients <= d.cached_clients);
+        }
+    }
+}

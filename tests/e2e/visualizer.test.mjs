@@ -1,0 +1,337 @@
+// End-to-end journeys through the visualizer on the release build in dist/: crash and heal by
+// clicking, the single point of failure, share-link replay, embed mode, bad links, keyboard
+// only, files, narrow screens. Each journey saves a screenshot under artifacts/screenshots/.
+//
+// Simulated time is advanced with the app's own "Run to" control (fast-forward within the
+// frame budget, then pause), so the journeys wait on DOM state rather than wall-clock sleeps.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, openApp, screenshot, startServer } from './support.mjs';
+
+const ROOT = '[data-lab]';
+const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
+
+async function simTimeUs(page) {
+  return Number(await page.getAttribute(ROOT, 'data-sim-time-us'));
+}
+
+async function traceHash(page) {
+  return page.getAttribute(ROOT, 'data-trace-hash');
+}
+
+/** Pauses the run (no-op when already paused) and waits until the frame loop agrees. */
+async function pause(page) {
+  await page.waitForSelector(`${ROOT}[data-playing]`);
+  if ((await page.getAttribute(ROOT, 'data-playing')) === '1') {
+    await page.click('[data-control="play"]');
+  }
+  await page.waitForSelector(`${ROOT}[data-playing="0"]`);
+}
+
+/** Fast-forwards to `seconds` of simulated time with the "Run to" control; ends paused. */
+async function runTo(page, seconds) {
+  await page.fill('[data-control="run-to-input"]', String(seconds));
+  await page.click('[data-control="run-to"]');
+  const target = Math.round(seconds * 1e6);
+  await page.waitForFunction(
+    ([sel, t]) => {
+      const root = document.querySelector(sel);
+      return root && root.getAttribute('data-playing') === '0' && Number(root.getAttribute('data-sim-time-us')) === t;
+    },
+    [ROOT, target],
+    { timeout: 30_000 },
+  );
+}
+
+/** Opens a node's menu by clicking it and picks `action` (crash, heal, ...). */
+async function nodeAction(page, node, action) {
+  await page.click(`[data-node-name="${node}"]`);
+  await page.waitForSelector(`.node-menu[data-menu-for="${node}"]`);
+  await page.click(`.node-menu [data-action="${action}"]`);
+  await page.waitForSelector('.node-menu', { state: 'detached' });
+}
+
+async function nodeStatus(page, node) {
+  return page.getAttribute(`[data-node-name="${node}"]`, 'data-status');
+}
+
+describe('visualizer journeys', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    // FAILOVER_LAB_DIST serves another build (handy while developing); default dist/.
+    server = await startServer(process.env.FAILOVER_LAB_DIST ? { root: process.env.FAILOVER_LAB_DIST } : {});
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('default preset: crash an instance by clicking, see it marked down and recovered', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    try {
+      assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
+      for (const name of ['clients', 'lb-1', 'app-1', 'app-2', 'app-3']) {
+        assert.ok(await page.isVisible(`[data-node-name="${name}"]`), `${name} is drawn`);
+      }
+      await pause(page);
+      await runTo(page, 5);
+      const crashedAt = await simTimeUs(page);
+      await nodeAction(page, 'app-1', 'crash');
+      assert.match(page.url(), /c=5000:crash:app-1/, 'the command is in the link');
+
+      // HAProxy defaults (inter 2 s, fall 3): marked down 4–6 s after the crash.
+      await runTo(page, 11.5);
+      // The process is still dead (node: crashed); the balancer has marked it down (badge).
+      assert.equal(await nodeStatus(page, 'app-1'), 'crashed');
+      assert.match(await page.getAttribute('[data-node-name="app-1"]', 'aria-label'), /connections refused/);
+      const entry = page.locator('[data-failure-node="app-1"]');
+      await entry.waitFor();
+      const detected = Number(await entry.getAttribute('data-detected'));
+      const window = (detected - crashedAt) / 1e6;
+      assert.ok(window >= 4 && window <= 6, `marked down ${window} s after the crash (expected 4–6 s)`);
+      const sentence = await entry.locator('.failure-text').textContent();
+      assert.match(sentence, /^app-1 crashed at 5\.0 s, marked down \d\.\d s later \(lb-1 health check: fall=3 × inter=2(\.0)? s\), \d+ requests? lost, \d+ saved by retry/);
+      // The balancer's view of app-1 is on the edge badge.
+      assert.equal(await page.getAttribute('.badge[data-to="app-1"]', 'data-health'), 'down');
+
+      await nodeAction(page, 'app-1', 'heal');
+      // Boot (3 s) + rise 2 × inter 2 s → back in rotation.
+      await runTo(page, 22);
+      assert.equal(await nodeStatus(page, 'app-1'), 'up');
+      assert.match(await entry.locator('.failure-text').textContent(), /back in rotation at/);
+      assert.match(page.url(), /c=5000:crash:app-1,11500:heal:app-1/);
+      await screenshot(page, 'visualizer-crash-and-heal');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('single server: crashing the only server takes availability down', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    try {
+      await page.selectOption('[data-control="preset"]', 'single-server');
+      await page.waitForSelector('[data-node-name="server"]');
+      assert.match(page.url(), /p=single-server/);
+      await pause(page);
+      await runTo(page, 4);
+      assert.equal(await page.getAttribute('[data-metric="availability"] dd', 'data-value'), '1.000000');
+      await nodeAction(page, 'server', 'crash');
+      await runTo(page, 12);
+      assert.equal(await nodeStatus(page, 'server'), 'crashed');
+      const availability = Number(await page.getAttribute('[data-metric="availability"] dd', 'data-value'));
+      assert.ok(availability < 0.5, `availability ${availability} should fall far below 100 %`);
+      assert.ok(Number(await page.getAttribute('[data-metric="failed"] dd', 'data-value')) > 500);
+      // The stacked chart names the failure reason.
+      assert.ok(await page.isVisible('.legend .key.r-refused'), 'connection refused in the legend');
+      await screenshot(page, 'visualizer-single-server');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('share link round trip reproduces the same trace hash', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    let link;
+    let hash;
+    try {
+      await pause(page);
+      await runTo(page, 3);
+      await nodeAction(page, 'app-3', 'crash');
+      await page.click('[data-node-name="lb-1"]');
+      await page.keyboard.press('Escape');
+      await page.fill('input[data-param="retries"]', '0');
+      await page.press('input[data-param="retries"]', 'Enter');
+      await runTo(page, 15);
+      hash = await traceHash(page);
+      await page.click('[data-control="share"]');
+      const field = page.locator('[data-share-url]');
+      await field.waitFor();
+      link = await field.inputValue();
+      assert.match(link, /#v=1&p=redundant-behind-lb&seed=1&c=3000:crash:app-3,3000:set:lb-1:retries:0$/);
+      await screenshot(page, 'visualizer-share');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    const second = await openApp(browser, link);
+    try {
+      await runTo(second.page, 15);
+      assert.equal(await traceHash(second.page), hash, 'same link, same run');
+      assert.equal(second.page.url(), link, 'the link is kept as given (replaceState)');
+      assert.deepEqual(second.errors, []);
+    } finally {
+      await second.context.close();
+    }
+  });
+
+  test('embed mode: compact layout without the header', async () => {
+    for (const url of [`${server.url}?embed`, `${server.url}#v=1&p=lb-spof&seed=3&embed=1`]) {
+      const { page, context, errors } = await openApp(browser, url, { viewport: { width: 900, height: 640 } });
+      try {
+        await page.waitForSelector('[data-node-name="lb-1"]');
+        assert.equal(await page.locator('[data-area="header"]').count(), 0, `${url}: no header`);
+        assert.ok(await page.isVisible('[data-area="diagram"]'));
+        assert.ok(await page.isVisible('text=Open in Failover Lab'));
+        assert.match(page.url(), /embed=1/, 'embed mode stays in the link');
+        if (url.includes('lb-spof')) {
+          assert.equal(await page.inputValue('[data-control="seed"]'), '3');
+          await screenshot(page, 'visualizer-embed');
+        }
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+    // The embed button copies an iframe snippet.
+    const { page, context } = await openApp(browser, server.url);
+    try {
+      await page.click('[data-control="embed"]');
+      const snippet = await page.locator('[data-share-url]').inputValue();
+      assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=1&amp;p=redundant-behind-lb&amp;seed=1&amp;embed=1" title="Failover Lab"/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a bad link shows the error and opens the default preset', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=redundant-behind-lb&c=1000:explode:app-2`);
+    try {
+      const notice = page.locator('[data-notice="error"]');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /could not be opened: command 1: `1000:explode:app-2`: unknown action `explode`/);
+      assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
+      assert.match(page.url(), /#v=1&p=redundant-behind-lb&seed=1$/, 'the address now names what is shown');
+      await screenshot(page, 'visualizer-bad-link');
+      // Not an app error: nothing in the console.
+      assert.deepEqual(errors, []);
+      // A second bad link pasted into the same tab (hashchange) is reported too.
+      await page.evaluate(() => { location.hash = '#v=9&p=x'; });
+      await page.waitForFunction(() => document.querySelector('[data-notice="error"]')?.textContent.includes('version 9'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('keyboard only: Tab to a node, Enter, choose crash', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    try {
+      let found = false;
+      for (let i = 0; i < 40 && !found; i += 1) {
+        await page.keyboard.press('Tab');
+        found = await page.evaluate(() => document.activeElement?.getAttribute('data-node-name') === 'app-2');
+      }
+      assert.ok(found, 'app-2 is reachable with Tab');
+      // The focus ring is visible on the focused node.
+      const ring = await page.evaluate(() => getComputedStyle(document.activeElement.querySelector('.node-focus')).opacity);
+      assert.equal(ring, '1');
+      await screenshot(page, 'visualizer-keyboard-focus');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.node-menu[data-menu-for="app-2"]');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'crash');
+      await page.keyboard.press('Enter');
+      // Still playing: the command is applied at the next simulated millisecond.
+      await page.waitForSelector('[data-node-name="app-2"][data-status="crashed"]');
+      // Focus is back on the node, and Escape closes a reopened menu.
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-node-name')), 'app-2');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.node-menu');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.node-menu', { state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('scenario files: export, re-import (same run), bad file, metrics CSV', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    try {
+      await pause(page);
+      await runTo(page, 2);
+      await nodeAction(page, 'app-2', 'unreachable');
+      await runTo(page, 8);
+      const hash = await traceHash(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-control="export-json"]')]);
+      assert.equal(download.suggestedFilename(), 'redundant-behind-lb-seed1.json');
+      const json = await readFile(await download.path(), 'utf8');
+      assert.match(json, /"action": "unreachable"/);
+
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-control="export-csv"]')]);
+      const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
+      assert.match(rows[0], /^second,sent,succeeded,failed,failed_no_healthy_target,failed_connection_refused,/);
+      assert.ok(rows.length >= 8, `${rows.length} CSV rows`);
+
+      await page.setInputFiles('[data-control="import"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+      await page.waitForSelector('[data-notice="info"]');
+      assert.match(page.url(), /#v=1&s=/, 'an imported scenario travels in the link');
+      await pause(page);
+      await runTo(page, 8);
+      assert.equal(await traceHash(page), hash, 'the exported file replays the run');
+
+      const bad = json.replace('"rise": 2', '"rise": 0').replace('"preset": "haproxy"', '"preset": "haproxy", "rise": 0');
+      await page.setInputFiles('[data-control="import"]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+      const notice = page.locator('[data-notice="error"]');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /bad\.json is not a valid scenario:\s*balancers\[0\]\.health_check\.rise: must be between 1 and 10, got 0/);
+      assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
+      await screenshot(page, 'visualizer-bad-file');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('narrow screen and dark theme: stacked, vertical diagram, no horizontal scroll', async () => {
+    const { page, context, errors } = await openApp(browser, server.url, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'dark',
+    });
+    try {
+      await page.waitForSelector('.diagram-stage[data-orientation="vertical"]');
+      await runTo(page, 24);
+      const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(widths[0] <= widths[1], `no horizontal overflow: ${widths}`);
+      await page.click('[data-node-name="app-2"]');
+      await page.waitForSelector('.node-menu');
+      await screenshot(page, 'visualizer-375-dark');
+      await page.keyboard.press('Escape');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('prefers-reduced-motion: no moving dots, edges glow instead', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector('text=reduced motion: edge glow shows traffic');
+      await runTo(page, 4);
+      await screenshot(page, 'visualizer-reduced-motion');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a panic banner names the seed to reproduce the run', async () => {
+    const { page, context } = await openApp(browser, `${server.url}?debug=panic#v=1&p=single-server&seed=42`, {
+      waitForReady: false,
+    });
+    try {
+      await page.locator('#panic-banner').waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await page.locator('#panic-banner').textContent();
+      assert.match(text, /single-server, seed 42/);
+      assert.match(text, /#v=1&p=single-server&seed=42/);
+    } finally {
+      await context.close();
+    }
+  });
+});
