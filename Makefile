@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test dist
+.PHONY: setup serve test bench dist bench-ui
 
 setup:
 	bash scripts/setup.sh
@@ -22,3 +22,14 @@ test: setup
 # Static release build in dist/ (what `make test` builds and tests).
 dist: setup
 	trunk build --release --offline
+
+# Frame-time benchmark of the visualizer (not part of `make test`): busiest preset at
+# 1,000 req/s and 100× for 20 s in headless Chromium; prints p50/p95 script time per frame,
+# dropped frames and the gzipped bundle size.
+bench-ui: dist
+	node tests/e2e/bench_frames.mjs
+
+# Simulated requests per second: native vs SimPy (same model) vs the engine in wasm32 under
+# Node, with the ratios and the cross-platform trace-hash check. Not part of `make test`.
+bench: setup
+	bash benches/run.sh

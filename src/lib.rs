@@ -2,7 +2,11 @@
 //!
 //! `sim` is the pure-Rust core (no web-sys, no wall clock, no global RNG); `ui` is the Yew
 //! front end, compiled only for wasm32. See ARCHITECTURE.md for the code map.
+pub mod bench_model;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_bench;

@@ -173,7 +173,9 @@ prop_compose! {
         node_faults in prop::collection::vec(arb_fault(4), 0..5),
         domain_faults in prop::collection::vec(arb_domain_fault(), 0..6),
         dns_fail in prop::option::of(0u64..40_000),
-        mtbf in prop::option::of(5.0f64..200.0),
+                mtbf in prop::option::of(5.0f64..200.0),
+        db in prop::option::of((any::<bool>(), any::<bool>(), any::<bool>(), 0.0f64..1.0)),
+        db_faults in prop::collection::vec((0u64..40_000, prop::sample::select(vec![FaultAction::Crash, FaultAction::Unreachable, FaultAction::Heal]), any::<bool>()), 0..4),
     ) -> Scenario {
         let names = ["app-0", "app-1", "app-2", "app-3"];
         let mut lb = plain_lb("lb", &names[..2], Algorithm::LeastConn);
@@ -212,8 +214,28 @@ prop_compose! {
         }
         let mut faults: Vec<Fault> = node_faults.into_iter().filter(|f| f.node != "lb" || f.action != FaultAction::Set).collect();
         faults.extend(domain_faults);
-        if let (Some(at), true) = (dns_fail, with_dns) {
+                if let (Some(at), true) = (dns_fail, with_dns) {
             faults.push(Fault::new(at, FaultAction::Fail, "api"));
+        }
+        if let Some((sync, strict, fencing, writes)) = db {
+            s.traffic.write_fraction = writes;
+            s.database = Some(Database {
+                name: "db-a".into(),
+                zone: Some("eu-a".into()),
+                standby: Some(Standby { name: "db-b".into(), zone: Some("eu-b".into()), failures: mtbf.map(|m| Reliability { mtbf_s: m, mttr_s: m / 5.0 }) }),
+                replication: if sync { Replication::Sync } else { Replication::Async },
+                strict_sync: sync && strict,
+                query_ms: 1.0,
+                apply_ms: 0.5,
+                query_timeout_ms: 500,
+                read_from_standby: strict,
+                failover: DbFailover { ttl_s: 3, loop_wait_s: 1, promotion_ms: 500, reconnect_ms: 200, maximum_lag_writes: 1_000 },
+                fencing,
+                failures: None,
+            });
+            for (at, action, first) in db_faults {
+                faults.push(Fault::new(at, action, if first { "db-a" } else { "db-b" }));
+            }
         }
         s.faults = faults;
         s

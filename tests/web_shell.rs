@@ -100,15 +100,30 @@ async fn all_five_areas_are_present_in_order_and_say_what_they_are_for() {
 /// Placeholder stage: until the simulator is wired in, nothing may look clickable. The issue
 /// that adds the real controls replaces this test with tests of those controls.
 #[wasm_bindgen_test]
-async fn placeholders_do_not_pretend_to_be_controls() {
+async fn the_areas_hold_the_working_visualizer() {
+    // The placeholders are gone: every area now holds real, working parts (the visualizer's
+    // own tests in web_visualizer.rs exercise them).
     let host = mount_app().await;
-    let interactive = host
-        .query_selector_all("button, input, select, textarea, a[href]")
-        .expect("valid selector");
-    assert_eq!(
-        interactive.length(),
-        0,
-        "the shell has no working controls yet, so it must not show any"
+    for selector in [
+        "[data-area=\"controls\"] [data-control=\"play\"]",
+        "[data-area=\"controls\"] [data-control=\"step\"]",
+        "[data-area=\"diagram\"] [data-control=\"preset\"]",
+        "[data-area=\"diagram\"] [data-node-id][role=\"button\"]",
+        "[data-area=\"chart\"] [data-metric=\"availability\"]",
+        "[data-area=\"side\"] .ideas",
+    ] {
+        assert!(
+            host.query_selector(selector)
+                .expect("valid selector")
+                .is_some(),
+            "missing {selector}"
+        );
+    }
+    assert!(
+        host.query_selector(".placeholder")
+            .expect("valid selector")
+            .is_none(),
+        "no placeholder is left"
     );
 }
 

@@ -5,9 +5,10 @@
 //! seeded stream per component; commands (faults, clicks, parameter changes) are applied
 //! *after* every event due at or before their time, both live and on replay, so a run is a
 //! pure function of (scenario, seed, commands).
+use super::database::{DatabaseCluster, DbRole};
 use super::dns::{DnsService, DnsState, DnsTransition};
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
-use super::event_queue::EventQueue;
+use super::event_queue::{EventQueue, Scheduled};
 use super::health_check::{Checker, HealthState, Transition};
 use super::instance::{Admission, Finished, Instance, InstanceState, Job};
 use super::limits::{LOG_KEPT, MAX_FAULTS, TRANSFERS_KEPT};
@@ -65,6 +66,17 @@ pub struct Simulation {
     pub(crate) dns: Option<DnsService>,
     /// Record targets as entries (parallel to `dns.records`).
     dns_entries: Vec<Entry>,
+    /// The data store, if the scenario has one.
+    pub(crate) db: Option<DatabaseCluster>,
+    /// Per instance: the database node its connection pool talks to, and whether it is
+    /// reconnecting (after an error) to the current primary.
+    pub(crate) db_view: Vec<u8>,
+    db_reconnecting: Vec<bool>,
+    /// When the leader stopped serving (the cut-off for writes lost at promotion).
+    db_leader_down_since: Option<TimeUs>,
+    /// Acknowledged writes that had not reached the standby when the leader died: they
+    /// can never arrive, whatever the standby does meanwhile.
+    db_lost_at_failure: Option<u64>,
     /// Nodes silenced by their zone or region failing (healed with it), by node id.
     domain_fault: Vec<bool>,
     /// A node's own fault (crash, unreachable, fail), by node id, kept apart from its
@@ -166,7 +178,12 @@ impl Simulation {
                 scenario.traffic.clients,
             )
         });
-        let node_total = 1 + nb as usize + ni as usize + dns.is_some() as usize;
+        let db_first = 1 + nb + ni + dns.is_some() as u32;
+        let db = scenario
+            .database
+            .as_ref()
+            .map(|d| DatabaseCluster::new(d, db_first));
+        let node_total = db_first as usize + db.as_ref().map_or(0, |d| d.nodes.len());
         let mut commands = scenario.faults.clone();
         commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
         let mut sim = Simulation {
@@ -186,6 +203,12 @@ impl Simulation {
             topology: Topology::new(scenario),
             dns,
             dns_entries,
+            db,
+            db_view: vec![0; ni as usize],
+            db_reconnecting: vec![false; ni as usize],
+            db_leader_down_since: None,
+            db_lost_at_failure: None,
+
             domain_fault: vec![false; node_total],
             own_fault: vec![None; node_total],
             analysis: reliability::analyse(scenario),
@@ -214,6 +237,11 @@ impl Simulation {
             sim.start_checks(b as u32);
         }
         sim.start_dns_checks();
+        if let Some(db) = sim.db.as_ref() {
+            let (epoch, wait) = (db.epoch, db.loop_wait_us().max(1));
+            let phase = sim.check_phase.next_u64() % wait;
+            sim.push(phase, Event::DbLease { epoch });
+        }
         Ok(sim)
     }
 
@@ -299,24 +327,37 @@ impl Simulation {
         let Some(s) = self.queue.pop() else {
             return false;
         };
+        self.process(s);
+        true
+    }
+
+    /// Process one popped event.
+    #[inline]
+    fn process(&mut self, s: Scheduled) {
         self.now = s.at_us;
         self.events += 1;
         let (kind, subject) = s.event.trace_key();
         self.hash.record(s.at_us, kind, subject);
         self.handle(s.event);
-        true
     }
 
     /// Advance to `t_us`, processing at most `max_events` events. Time never goes back.
     pub fn run_until(&mut self, t_us: TimeUs, max_events: u64) -> StepOutcome {
         let mut n = 0;
         while n < max_events {
-            let next_event = self.queue.peek_time().unwrap_or(TimeUs::MAX);
             let next_cmd = self
                 .commands
                 .get(self.next_command)
                 .map(|f| whole_ms_to_us(f.at_ms))
                 .unwrap_or(TimeUs::MAX);
+            // Fast path: one look at the queue for an event due by t_us and not after the
+            // next command (a command runs after every event due at or before its time).
+            if let Some(s) = self.queue.pop_due(t_us.min(next_cmd)) {
+                self.process(s);
+                n += 1;
+                continue;
+            }
+            let next_event = self.queue.peek_time().unwrap_or(TimeUs::MAX);
             if next_event.min(next_cmd) > t_us {
                 self.now = self.now.max(t_us);
                 self.metrics.tick(self.now);
@@ -387,7 +428,17 @@ impl Simulation {
     }
 
     pub fn node_count(&self) -> u32 {
+        self.db_first_node() + self.db.as_ref().map_or(0, |d| d.nodes.len() as u32)
+    }
+
+    /// Node id of the first database node (after the instances and the DNS service).
+    pub fn db_first_node(&self) -> u32 {
         1 + self.balancers.len() as u32 + self.instances.len() as u32 + self.dns.is_some() as u32
+    }
+
+    fn as_db(&self, node: u32) -> Option<usize> {
+        let k = node.checked_sub(self.db_first_node())? as usize;
+        self.db.as_ref().filter(|d| k < d.nodes.len()).map(|_| k)
     }
 
     /// The DNS service's node id (after the instances), if there is one.
@@ -425,6 +476,11 @@ impl Simulation {
                 .as_ref()
                 .map(|d| d.spec.name.clone())
                 .unwrap_or_default()
+        } else if let Some(k) = self.as_db(node) {
+            self.db
+                .as_ref()
+                .map(|d| d.nodes[k].name.clone())
+                .unwrap_or_default()
         } else if node == CLIENTS_ID {
             validate::CLIENTS_NODE.into()
         } else if node <= nb {
@@ -444,6 +500,7 @@ impl Simulation {
             NameKind::Balancer(b) => Some(self.balancer_node(b as u32)),
             NameKind::Instance(i) => Some(self.instance_node(i as u32)),
             NameKind::Dns => self.dns_node(),
+            NameKind::Database(k) => Some(self.db_first_node() + k as u32),
             NameKind::Domain => self
                 .topology
                 .domain_by_name(name)
@@ -567,6 +624,43 @@ impl Simulation {
             Event::RandomFailure { node } => self.on_random_failure(node),
             Event::DnsCheck { record, seq } => self.on_dns_check(record, seq),
             Event::DnsCheckResult { record, seq, ok } => self.on_dns_result(record, seq, ok),
+            Event::DbQuery {
+                instance,
+                worker,
+                r,
+                attempt,
+                db,
+                write,
+            } => self.on_db_query(instance, worker, r, attempt, db as usize, write),
+            Event::DbReply {
+                instance,
+                worker,
+                r,
+                attempt,
+                ok,
+                db,
+                life,
+            } => {
+                let sent = self
+                    .db
+                    .as_ref()
+                    .is_some_and(|d| d.nodes.get(db as usize).is_some_and(|n| n.life == life));
+                if sent {
+                    self.on_db_answer(instance, worker, r, attempt, ok);
+                }
+            }
+            Event::DbTimeout {
+                instance,
+                worker,
+                r,
+                attempt,
+            } => self.on_db_answer(instance, worker, r, attempt, false),
+            Event::DbLease { epoch } => self.on_db_lease(epoch),
+            Event::DbPromote { epoch } => self.on_db_promote(epoch),
+            Event::DbReconnect { instance } => {
+                self.db_reconnecting[instance as usize] = false;
+                self.db_view[instance as usize] = self.db.as_ref().map_or(0, |d| d.leader as u8);
+            }
             Event::RandomRepair { node } => {
                 let heal = Fault::new(0, FaultAction::Heal, &self.node_name(node));
                 self.apply_action(node, &heal);
@@ -596,6 +690,13 @@ impl Simulation {
             self.topology.domains[d as usize].failures.clone()
         } else if Some(node) == self.dns_node() {
             self.dns.as_ref().and_then(|d| d.spec.failures.clone())
+        } else if let Some(k) = self.as_db(node) {
+            let spec = &self.db.as_ref()?.spec;
+            if k == 0 {
+                spec.failures.clone()
+            } else {
+                spec.standby.as_ref().and_then(|s| s.failures.clone())
+            }
         } else if node == CLIENTS_ID {
             None
         } else if node <= nb {
@@ -639,6 +740,10 @@ impl Simulation {
             self.dns.as_ref().is_some_and(|d| d.state == DnsState::Up)
         } else if self.domain_fault[node as usize] {
             self.own_fault[node as usize].is_none()
+        } else if let Some(k) = self.as_db(node) {
+            self.db
+                .as_ref()
+                .is_some_and(|d| d.nodes[k].state == InstanceState::Up)
         } else if node <= nb {
             self.balancers[(node - 1) as usize].state == BalancerState::Up
         } else {
@@ -652,7 +757,7 @@ impl Simulation {
         let action = if node <= nb || is_dns || self.as_domain(node).is_some() {
             FaultAction::Fail
         } else {
-            FaultAction::Crash
+            FaultAction::Crash // instances and databases
         };
         if self.as_domain(node).is_none() && self.domain_fault[node as usize] {
             // Silenced by its zone, yet its own failure clock keeps running: it fails "inside"
@@ -678,6 +783,8 @@ impl Simulation {
         let (balancers, instances, domains) =
             (&self.balancers, &self.instances, &self.topology.domains);
         let dns_up = self.dns.as_ref().is_none_or(|d| d.state == DnsState::Up);
+        let dns_count = self.dns.is_some() as usize;
+        let db_nodes = self.db.as_ref().map(|d| d.nodes.as_slice()).unwrap_or(&[]);
         let up = self.structure.eval(&|c: usize| {
             if c < nb {
                 balancers[c].state == BalancerState::Up
@@ -685,8 +792,12 @@ impl Simulation {
                 instances[c - nb].state == InstanceState::Up
             } else if c < nb + ni + domains.len() {
                 !domains[c - nb - ni].down
-            } else {
+            } else if c < nb + ni + domains.len() + dns_count {
                 dns_up
+            } else {
+                db_nodes
+                    .get(c - nb - ni - domains.len() - dns_count)
+                    .is_some_and(|d| d.state == InstanceState::Up)
             }
         });
         if up != self.system_up {
@@ -1208,6 +1319,13 @@ impl Simulation {
         if inst.epoch != epoch || inst.state != InstanceState::Up {
             return;
         }
+        if self.db.is_some() {
+            // The worker now waits for its data store (client → server → data store).
+            if let Some(job) = inst.job_of(worker) {
+                self.send_query(i, worker, job);
+            }
+            return;
+        }
         let Some(Finished { job, error, next }) = inst.finish(worker) else {
             return;
         };
@@ -1647,6 +1765,384 @@ impl Simulation {
         }
     }
 
+    // ----- database ---------------------------------------------------------------------
+
+    /// A worker that finished its local work queries the data store: writes go to the
+    /// primary its connection pool points at, reads too unless replicas serve reads.
+    fn send_query(&mut self, i: u32, worker: u32, job: Job) {
+        let write_fraction = self.traffic.spec.write_fraction;
+        let write = self.instances[i as usize].draws_write(write_fraction);
+        let Some(db) = self.db.as_ref() else { return };
+        let view = self.db_view[i as usize] as usize;
+        let target = if !write && db.spec.read_from_standby {
+            db.standby_index().unwrap_or(view)
+        } else {
+            view
+        };
+        let (inst_node, db_node) = (self.instance_node(i), db.nodes[target].node);
+        let timeout = whole_ms_to_us(db.spec.query_timeout_ms);
+        let (r, attempt) = (job.r, job.attempt);
+        self.push(
+            self.now + timeout,
+            Event::DbTimeout {
+                instance: i,
+                worker,
+                r,
+                attempt,
+            },
+        );
+        if !self.topology.partitioned(inst_node, db_node) {
+            let at = self.now + self.topology.latency_us(inst_node, db_node);
+            self.transfer(inst_node, db_node, at, TransferKind::Request);
+            self.push(
+                at,
+                Event::DbQuery {
+                    instance: i,
+                    worker,
+                    r,
+                    attempt,
+                    db: target as u8,
+                    write,
+                },
+            );
+        }
+    }
+
+    fn on_db_query(&mut self, i: u32, worker: u32, r: ReqRef, attempt: u32, k: usize, write: bool) {
+        let now = self.now;
+        let inst_node = self.instance_node(i);
+        let Some(db) = self.db.as_mut() else { return };
+        let (state, role, db_node) = (db.nodes[k].state, db.nodes[k].role, db.nodes[k].node);
+        if state == InstanceState::Unreachable || self.topology.domain_down(db_node) {
+            return; // silent: the instance's query timeout answers for it
+        }
+        let back = self.topology.latency_us(db_node, inst_node);
+        let query = db.query_us();
+        let answer = |ok: bool, at: TimeUs| (ok, at);
+        let (ok, at) = if state != InstanceState::Up {
+            answer(false, now + back) // refused
+        } else if !write {
+            db.stats.reads += 1;
+            answer(true, now + query + back)
+        } else if role != DbRole::Primary {
+            // A standby or a fenced old primary is read-only.
+            db.stats.writes_refused += 1;
+            answer(false, now + back)
+        } else {
+            let leader = db.leader;
+            if k != leader {
+                // An unfenced old primary accepting writes while another leads: split brain.
+                db.stats.conflicting_writes += 1;
+            }
+            let standby = (0..db.nodes.len()).find(|&s| s != k);
+            let link = standby.map(|s| {
+                let sn = &db.nodes[s];
+                let ok = sn.state == InstanceState::Up
+                    && sn.role == DbRole::Standby
+                    && !self.topology.domain_down(sn.node)
+                    && !self.topology.partitioned(db_node, sn.node);
+                (ok, self.topology.latency_us(db_node, sn.node))
+            });
+            match link {
+                // Synchronous: acknowledged once the standby has it; nothing acked is lost.
+                Some((true, lat)) if db.is_sync() && k == leader => {
+                    db.replicate(now + query + lat, now + query + 2 * lat);
+                    db.stats.writes += 1;
+                    answer(true, now + query + 2 * lat + back)
+                }
+                _ if db.is_sync() && db.spec.strict_sync && k == leader => {
+                    db.stats.writes_refused += 1;
+                    answer(false, now + back)
+                }
+                // Asynchronous (or sync degraded to async): acknowledged at once; the write
+                // reaches the standby one hop later, or never while the link is down.
+                Some((up, lat)) => {
+                    db.replicate(
+                        if up { now + query + lat } else { TimeUs::MAX },
+                        now + query,
+                    );
+                    db.stats.writes += 1;
+                    answer(true, now + query + back)
+                }
+                None => {
+                    db.stats.writes += 1;
+                    answer(true, now + query + back)
+                }
+            }
+        };
+        let (lag_writes, _) = db.lag(now);
+        self.metrics.note_replication_lag(now, lag_writes);
+        let kind = if ok {
+            TransferKind::Success
+        } else {
+            TransferKind::Failure
+        };
+        if !self.topology.partitioned(db_node, inst_node) {
+            self.transfer(db_node, inst_node, at, kind);
+            let life = self.db.as_ref().map_or(0, |d| d.nodes[k].life);
+            self.push(
+                at,
+                Event::DbReply {
+                    instance: i,
+                    worker,
+                    r,
+                    attempt,
+                    ok,
+                    db: k as u8,
+                    life,
+                },
+            );
+        }
+    }
+
+    /// The data store answered (or the wait timed out): the worker is free again and the
+    /// request's answer goes back up.
+    fn on_db_answer(&mut self, i: u32, worker: u32, r: ReqRef, attempt: u32, ok: bool) {
+        let inst = &mut self.instances[i as usize];
+        let holds = inst
+            .job_of(worker)
+            .is_some_and(|j| j.r == r && j.attempt == attempt);
+        if inst.state != InstanceState::Up || !holds {
+            return; // stale: the other of reply/timeout came first, or the instance died
+        }
+        let epoch = inst.epoch;
+        let Some(Finished { job, error, next }) = inst.finish(worker) else {
+            return;
+        };
+        if let Some((_, service_us)) = next {
+            self.push(
+                self.now + service_us,
+                Event::ServiceDone {
+                    instance: i,
+                    worker,
+                    epoch,
+                },
+            );
+        }
+        if !ok && !self.db_reconnecting[i as usize] {
+            // Errors make the pool reconnect, to whoever holds the leader lock by then.
+            self.db_reconnecting[i as usize] = true;
+            let after = self.db.as_ref().map_or(0, |d| d.reconnect_us());
+            self.push(self.now + after, Event::DbReconnect { instance: i });
+        }
+        let status = if ok && !error {
+            Status::Ok
+        } else {
+            Status::ServerError
+        };
+        self.reply_from_instance(i, job.r, job.attempt, status);
+    }
+
+    /// Patroni's loop: the leader renews its lock; when it cannot for `ttl`, the lock
+    /// expires, fencing demotes the old leader, and a healthy standby is promoted.
+    fn on_db_lease(&mut self, epoch: u32) {
+        let now = self.now;
+        let Some(db) = self.db.as_mut() else { return };
+        if db.epoch != epoch {
+            return;
+        }
+        let wait = db.loop_wait_us().max(1);
+        let leader = db.leader;
+        let lnode = db.nodes[leader].node;
+        let alive =
+            db.nodes[leader].state == InstanceState::Up && !self.topology.domain_down(lnode);
+        let standby = db.standby_index();
+        // The consensus store lives with the majority, on the standby's side of any cut.
+        let dcs_ok = standby.is_none_or(|s| !self.topology.partitioned(lnode, db.nodes[s].node));
+        let mut messages = Vec::new();
+        if alive && dcs_ok {
+            db.renewed_at = now;
+        } else if now >= db.renewed_at + db.ttl_us() && !db.promoting {
+            if db.spec.fencing && db.nodes[leader].role == DbRole::Primary && alive {
+                db.nodes[leader].role = DbRole::Fenced;
+                messages.push((
+                    lnode,
+                    LogKind::Info,
+                    format!(
+                        "{} lost its leader lock and demoted itself (fencing): read-only",
+                        db.nodes[leader].name
+                    ),
+                ));
+            }
+            let (lag, _) = db.lag(now);
+            match standby {
+                Some(s)
+                    if db.nodes[s].state == InstanceState::Up
+                        && !self.topology.domain_down(db.nodes[s].node)
+                        && lag <= db.spec.failover.maximum_lag_writes =>
+                {
+                    db.promoting = true;
+                    let at = now + whole_ms_to_us(db.spec.failover.promotion_ms);
+                    self.queue.push(at, Event::DbPromote { epoch });
+                    messages.push((
+                        lnode,
+                        LogKind::Detection,
+                        format!(
+                            "leader lock of {} expired (ttl {} s, loop_wait {} s): promoting {}",
+                            db.nodes[leader].name,
+                            db.spec.failover.ttl_s,
+                            db.spec.failover.loop_wait_s,
+                            db.nodes[s].name
+                        ),
+                    ));
+                }
+                _ => {
+                    db.stats.failovers_blocked += 1;
+                    let why = match standby {
+                        None => "there is no standby".to_string(),
+                        Some(s) if db.nodes[s].state != InstanceState::Up => {
+                            format!("{} is down too", db.nodes[s].name)
+                        }
+                        Some(_) => {
+                            format!("the standby lags {lag} writes (> maximum_lag_on_failover)")
+                        }
+                    };
+                    if db.stats.failovers_blocked == 1 || db.stats.failovers_blocked % 30 == 0 {
+                        messages.push((
+                            lnode,
+                            LogKind::Info,
+                            format!("no failover for {}: {why}", db.nodes[leader].name),
+                        ));
+                    }
+                }
+            }
+        }
+        self.push(now + wait, Event::DbLease { epoch });
+        if !messages.is_empty() {
+            if self.db_leader_down_since.is_none() {
+                self.db_leader_down_since = Some(now);
+            }
+            let detected = messages.iter().any(|m| m.1 == LogKind::Detection);
+            if detected {
+                if let Some(rec) = self.metrics.open_record(lnode) {
+                    rec.detected_at_us.get_or_insert(now);
+                    rec.detected_by
+                        .get_or_insert_with(|| "Patroni leader lock (ttl / loop_wait)".into());
+                }
+            }
+        }
+        for (node, kind, text) in messages {
+            self.log(Some(node), kind, text);
+        }
+    }
+
+    fn on_db_promote(&mut self, epoch: u32) {
+        let now = self.now;
+        let lost_at_failure = self.db_lost_at_failure.take();
+        let Some(db) = self.db.as_mut() else { return };
+        if db.epoch != epoch {
+            return;
+        }
+        db.promoting = false;
+        let Some(s) = db
+            .standby_index()
+            .filter(|&s| db.nodes[s].state == InstanceState::Up)
+        else {
+            return;
+        };
+        let old = db.leader;
+        // A dead leader's unshipped writes were counted when it died; a live but cut-off
+        // leader's are the ones that never left it.
+        let lost = lost_at_failure.unwrap_or_else(|| db.unreplicated_at(now));
+        db.stats.writes_lost += lost;
+        db.stats.failovers += 1;
+        db.leader = s;
+        db.nodes[s].role = DbRole::Primary;
+        if db.spec.fencing && db.nodes[old].role == DbRole::Primary {
+            db.nodes[old].role = DbRole::Fenced;
+        }
+        db.renewed_at = now;
+        db.epoch = db.epoch.wrapping_add(1);
+        db.reset_replication(now);
+        let (new_epoch, wait) = (db.epoch, db.loop_wait_us().max(1));
+        let (old_node, old_name, new_name) = (
+            db.nodes[old].node,
+            db.nodes[old].name.clone(),
+            db.nodes[s].name.clone(),
+        );
+        self.db_leader_down_since = None;
+        self.push(now + wait, Event::DbLease { epoch: new_epoch });
+        if let Some(rec) = self.metrics.open_record(old_node) {
+            rec.rerouted_at_us.get_or_insert(now);
+        }
+        self.log(
+            Some(old_node),
+            LogKind::Recovery,
+            format!("{new_name} promoted to primary in place of {old_name}: {lost} acknowledged write(s) lost (RPO); instances reconnect on their next error"),
+        );
+    }
+
+    fn apply_db_fault(&mut self, k: usize, action: FaultAction) {
+        let now = self.now;
+        let node = self.db_first_node() + k as u32;
+        let Some(db) = self.db.as_mut() else { return };
+        let (name, state) = (db.nodes[k].name.clone(), db.nodes[k].state);
+        let is_leader = db.leader == k;
+        let text = match action {
+            FaultAction::Crash | FaultAction::Unreachable if state == InstanceState::Up => {
+                db.nodes[k].state = if action == FaultAction::Crash {
+                    InstanceState::Crashed
+                } else {
+                    InstanceState::Unreachable
+                };
+                db.nodes[k].life = db.nodes[k].life.wrapping_add(1);
+                let what = if action == FaultAction::Crash {
+                    "crashed"
+                } else {
+                    "became unreachable"
+                };
+                let role = db.nodes[k].role.name();
+                Some((LogKind::Fault, format!("{name} ({role}) {what}")))
+            }
+            FaultAction::Heal if state != InstanceState::Up => {
+                db.nodes[k].state = InstanceState::Up;
+                let role = if is_leader {
+                    DbRole::Primary
+                } else if db.nodes[k].role == DbRole::Primary && !db.spec.fencing {
+                    // Nothing stops it: it still believes it is the primary.
+                    DbRole::Primary
+                } else {
+                    DbRole::Standby
+                };
+                db.nodes[k].role = role;
+                let note = if role == DbRole::Primary && !is_leader {
+                    "back, and still acting as primary: split brain (no fencing)"
+                } else if role == DbRole::Standby {
+                    "back as a standby"
+                } else {
+                    "back as the primary"
+                };
+                Some((LogKind::Recovery, format!("{name} {note}")))
+            }
+            _ => None,
+        };
+        match (action, text) {
+            (FaultAction::Crash | FaultAction::Unreachable, Some((kind, text))) => {
+                if is_leader && self.db_leader_down_since.is_none() {
+                    self.db_leader_down_since = Some(now);
+                    self.db_lost_at_failure = self.db.as_ref().map(|d| d.unreplicated_at(now));
+                }
+                self.open_failure(node, "database failure");
+                self.log(Some(node), kind, text);
+            }
+            (FaultAction::Heal, Some((kind, text))) => {
+                if is_leader {
+                    self.db_leader_down_since = None;
+                    self.db_lost_at_failure = None;
+                }
+                if let Some(rec) = self.metrics.open_record(node) {
+                    rec.recovered_at_us = Some(now);
+                }
+                self.log(Some(node), kind, text);
+            }
+            _ => self.log(
+                Some(node),
+                LogKind::Info,
+                format!("{name}: {} has no effect now", action.name()),
+            ),
+        }
+    }
+
     // ----- commands ---------------------------------------------------------------------
 
     fn apply_command(&mut self, f: &Fault) {
@@ -1670,6 +2166,28 @@ impl Simulation {
         }
         if Some(node) == self.dns_node() {
             self.apply_dns_fault(f.action);
+            return;
+        }
+        if let Some(k) = self.as_db(node) {
+            if let Some(own) = self.own_fault.get_mut(node as usize) {
+                match f.action {
+                    FaultAction::Crash | FaultAction::Unreachable => *own = Some(f.action),
+                    FaultAction::Heal => *own = None,
+                    _ => {}
+                }
+            }
+            if f.action == FaultAction::Heal && self.topology.domain_down(node) {
+                self.log(
+                    Some(node),
+                    LogKind::Info,
+                    format!(
+                        "{} cannot be healed while its zone or region is down",
+                        f.node
+                    ),
+                );
+                return;
+            }
+            self.apply_db_fault(k, f.action);
             return;
         }
         let name = f.node.clone();
@@ -1874,7 +2392,15 @@ impl Simulation {
     /// failure (its jobs are already gone and its checks stopped).
     fn restore_own_fault(&mut self, node: u32, own: FaultAction) {
         let nb = self.balancers.len() as u32;
-        if node <= nb {
+        let state = match own {
+            FaultAction::Unreachable => InstanceState::Unreachable,
+            _ => InstanceState::Crashed,
+        };
+        if let Some(k) = self.as_db(node) {
+            if let Some(db) = self.db.as_mut() {
+                db.nodes[k].state = state;
+            }
+        } else if node <= nb {
             self.balancers[(node - 1) as usize].state = match own {
                 FaultAction::Unreachable => BalancerState::Unreachable,
                 _ => BalancerState::Failed,

@@ -110,6 +110,43 @@ pub enum Event {
         seq: u32,
         ok: bool,
     },
+    /// A query from an instance's worker reaches database node `db`, and its answer
+    /// comes back (or the worker gives up). `r`/`attempt` name the job the worker holds.
+    DbQuery {
+        instance: u32,
+        worker: u32,
+        r: ReqRef,
+        attempt: u32,
+        db: u8,
+        write: bool,
+    },
+    DbReply {
+        instance: u32,
+        worker: u32,
+        r: ReqRef,
+        attempt: u32,
+        ok: bool,
+        /// The answering node and its life when it answered (a node that died meanwhile
+        /// never sent it).
+        db: u8,
+        life: u32,
+    },
+    DbTimeout {
+        instance: u32,
+        worker: u32,
+        r: ReqRef,
+        attempt: u32,
+    },
+    /// Patroni's loop: the leader renews its lock, the standby watches it.
+    DbLease {
+        epoch: u32,
+    },
+    DbPromote {
+        epoch: u32,
+    },
+    DbReconnect {
+        instance: u32,
+    },
 }
 
 impl Event {
@@ -136,6 +173,12 @@ impl Event {
             Event::RandomRepair { node } => (17, node),
             Event::DnsCheck { record, .. } => (18, record),
             Event::DnsCheckResult { record, .. } => (19, record),
+            Event::DbQuery { instance, .. } => (20, instance),
+            Event::DbReply { instance, .. } => (21, instance),
+            Event::DbTimeout { instance, .. } => (22, instance),
+            Event::DbLease { epoch } => (23, epoch),
+            Event::DbPromote { epoch } => (24, epoch),
+            Event::DbReconnect { instance } => (25, instance),
         }
     }
 }

@@ -127,6 +127,17 @@ impl Instance {
         self.resize_workers();
     }
 
+    /// The job a worker holds (while it waits for the database, for instance).
+    pub fn job_of(&self, worker: u32) -> Option<Job> {
+        self.workers.get(worker as usize).copied().flatten()
+    }
+
+    /// Draw whether this request writes (stream of this instance, so routing elsewhere does
+    /// not shift it).
+    pub fn draws_write(&mut self, write_fraction: f64) -> bool {
+        self.rng.chance(write_fraction)
+    }
+
     pub fn busy(&self) -> u32 {
         self.workers.iter().filter(|w| w.is_some()).count() as u32
     }

@@ -71,6 +71,8 @@ pub struct SecondBucket {
     pub succeeded: u32,
     pub failed: [u32; FailureReason::COUNT],
     pub retried: u32,
+    /// Most writes waiting to reach or be applied on the standby during this second.
+    pub replication_lag_writes: u64,
     /// Latency quantiles of the requests that succeeded in this second (µs), 0 if none.
     pub p50_us: u64,
     pub p99_us: u64,
@@ -127,6 +129,8 @@ pub struct Metrics {
     pub seconds: VecDeque<SecondBucket>,
     pub failures: VecDeque<FailureRecord>,
     pub failures_total: u64,
+    /// End of the second the last bucket covers (the hot path's bound).
+    bucket_end_us: TimeUs,
 }
 
 impl Default for Metrics {
@@ -143,6 +147,7 @@ impl Default for Metrics {
             seconds,
             failures: VecDeque::new(),
             failures_total: 0,
+            bucket_end_us: US_PER_S,
         }
     }
 }
@@ -169,7 +174,13 @@ impl Metrics {
     /// Advance the per-second ring to the second containing `now`, closing finished
     /// seconds (empty seconds get empty buckets so charts show gaps truthfully).
     fn bucket(&mut self, now: TimeUs) -> &mut SecondBucket {
+        // Hot path (every request): still inside the current second.
+        if now < self.bucket_end_us {
+            let last = self.seconds.len() - 1;
+            return &mut self.seconds[last];
+        }
         let sec = now / US_PER_S;
+        self.bucket_end_us = (sec + 1) * US_PER_S;
         loop {
             let cur = self.seconds.back().map(|b| b.second).unwrap_or(0);
             if cur >= sec {
@@ -206,6 +217,11 @@ impl Metrics {
     pub fn on_sent(&mut self, now: TimeUs) {
         self.sent += 1;
         self.bucket(now).sent += 1;
+    }
+
+    pub fn note_replication_lag(&mut self, now: TimeUs, lag_writes: u64) {
+        let b = self.bucket(now);
+        b.replication_lag_writes = b.replication_lag_writes.max(lag_writes);
     }
 
     pub fn on_retry(&mut self, now: TimeUs) {

@@ -4,6 +4,7 @@
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
 pub mod cost;
+pub mod database;
 pub mod dns;
 pub mod engine;
 pub mod event;

@@ -123,6 +123,34 @@ static PRESETS: &[Preset] = &[
         explanation: "Two regions behind DNS failover, a load balancer and two instances per region spread over two zones, every component with realistic failure rates. Downtime costs $20,000 a minute. The infrastructure costs several times the blog's, but the analytic availability gains several nines and the expected downtime cost falls by orders of magnitude: for a bank, redundancy pays for itself many times over.",
         build: bank,
     },
+        Preset {
+        name: "website-flow",
+        title: "Client → server → data store",
+        source: "seed 003",
+        explanation: "The website flow of seed 003: a client asks a server for a page and the server fetches it from a data store. Every request needs both. At 20 s the data store's disk fails: the server is healthy and its health checks would pass, yet every request now fails with a 500 until the store is back at 35 s. The database is the single point of failure everyone forgets.",
+        build: website_flow,
+    },
+    Preset {
+        name: "db-async-vs-sync",
+        title: "Database failover with asynchronous replication",
+        source: "seed 004",
+        explanation: "A primary database in eu-west-a with a standby in eu-west-b, replicated asynchronously; 30 % of requests write. At 20 s the primary crashes. Patroni's leader lock expires (ttl 30 s, checked every loop_wait 10 s), the standby is promoted 5 s later, and instances reconnect on their next error. Writes the primary had acknowledged but not yet shipped are lost: the RPO counter shows them. Switch `replication` to `sync` (preset db-sync) and nothing acknowledged is lost, at the price of a round trip to the standby on every write.",
+        build: db_async,
+    },
+    Preset {
+        name: "db-sync",
+        title: "Database failover with synchronous replication",
+        source: "seed 004",
+        explanation: "The same cluster as db-async-vs-sync, replicated synchronously: the primary acknowledges a write only once the standby has it. When the primary crashes at 20 s, the promoted standby has every acknowledged write (RPO 0); every write paid an extra cross-zone round trip for that.",
+        build: db_sync,
+    },
+    Preset {
+        name: "split-brain",
+        title: "Split brain: failover without fencing",
+        source: "semantics",
+        explanation: "The network between eu-west-a (primary database, app-1) and eu-west-b (standby, app-2) is cut at 20 s. The standby's side holds the consensus store, so the leader lock expires and the standby is promoted. With no fencing, the old primary never demotes itself: app-1 can still reach it and keeps writing there. Two primaries accept writes — conflicting writes pile up until the partition is repaired at 90 s. Turn `fencing` on and the old primary goes read-only when its lock expires.",
+        build: split_brain,
+    },
     Preset {
         name: "lb-spof",
         title: "The load balancer is the new single point of failure",
@@ -186,6 +214,7 @@ fn traffic(rate_rps: f64) -> Traffic {
         path: "/checkout".into(),
         profile: Vec::new(),
         region: None,
+        write_fraction: 0.0,
     }
 }
 
@@ -205,6 +234,7 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
         regions: Vec::new(),
         dns: None,
+        database: None,
         costs: Costs::default(),
         faults,
     }
@@ -245,6 +275,7 @@ fn single_server() -> Scenario {
         }],
         regions: Vec::new(),
         dns: None,
+        database: None,
         costs: Costs::default(),
         faults: crash_and_heal("server", 20_000, 35_000),
     }
@@ -459,6 +490,79 @@ fn bank() -> Scenario {
         }
     }
     s.costs.downtime_per_minute = 20_000.0;
+    s
+}
+
+fn database(name: &str, zone: Option<&str>, standby: Option<(&str, &str)>) -> Database {
+    Database {
+        name: name.into(),
+        zone: zone.map(String::from),
+        standby: standby.map(|(n, z)| Standby {
+            name: n.into(),
+            zone: Some(z.into()),
+            failures: None,
+        }),
+        replication: Replication::Async,
+        strict_sync: false,
+        query_ms: 2.0,
+        apply_ms: 0.5,
+        query_timeout_ms: 3_000,
+        read_from_standby: false,
+        failover: DbFailover::default(),
+        fencing: true,
+        failures: None,
+    }
+}
+
+fn website_flow() -> Scenario {
+    let mut s = single_server();
+    s.faults = vec![
+        Fault::new(20_000, FaultAction::Crash, "data-store"),
+        Fault::new(35_000, FaultAction::Heal, "data-store"),
+    ];
+    s.traffic.write_fraction = 0.1;
+    s.database = Some(database("data-store", None, None));
+    s
+}
+
+fn db_cluster(replication: Replication) -> Scenario {
+    let mut s = zone_demo("eu-west-b");
+    s.duration_s = 120;
+    s.faults = vec![
+        Fault::new(20_000, FaultAction::Crash, "db-primary"),
+        Fault::new(90_000, FaultAction::Heal, "db-primary"),
+    ];
+    s.network.cross_zone_latency_ms = 2.0;
+    s.traffic.write_fraction = 0.3;
+    s.traffic.rate_rps = 200.0;
+    let mut db = database(
+        "db-primary",
+        Some("eu-west-a"),
+        Some(("db-standby", "eu-west-b")),
+    );
+    db.replication = replication;
+    s.database = Some(db);
+    s
+}
+
+fn db_async() -> Scenario {
+    db_cluster(Replication::Async)
+}
+
+fn db_sync() -> Scenario {
+    db_cluster(Replication::Sync)
+}
+
+fn split_brain() -> Scenario {
+    let mut s = db_cluster(Replication::Async);
+    let mut cut = Fault::new(20_000, FaultAction::Partition, "eu-west-a");
+    cut.peer = Some("eu-west-b".into());
+    let mut mend = Fault::new(90_000, FaultAction::Repair, "eu-west-a");
+    mend.peer = Some("eu-west-b".into());
+    s.faults = vec![cut, mend];
+    if let Some(db) = s.database.as_mut() {
+        db.fencing = false;
+    }
     s
 }
 

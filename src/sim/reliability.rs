@@ -184,6 +184,20 @@ pub fn components(s: &Scenario) -> Vec<Component> {
             availability: component_availability(d.failures.as_ref(), 0.0),
         });
     }
+    if let Some(db) = &s.database {
+        out.push(Component {
+            name: db.name.clone(),
+            kind: "database",
+            availability: component_availability(db.failures.as_ref(), 0.0),
+        });
+        if let Some(st) = &db.standby {
+            out.push(Component {
+                name: st.name.clone(),
+                kind: "database",
+                availability: component_availability(st.failures.as_ref(), 0.0),
+            });
+        }
+    }
     out
 }
 
@@ -233,7 +247,7 @@ pub fn structure(s: &Scenario) -> Structure {
         }
         _ => Structure::Any(Vec::new()),
     };
-    match &s.dns {
+    let front = match &s.dns {
         // Failover routing serves if DNS answers and the primary or the secondary can serve
         // (steady state: after detection and cache expiry).
         Some(d) => {
@@ -243,6 +257,20 @@ pub fn structure(s: &Scenario) -> Structure {
             Structure::All(vec![Structure::Up(dns), Structure::Any(records)])
         }
         None => endpoint(&s.entry),
+    };
+    // Every request also needs the data store: the primary, or the standby once promoted
+    // (steady state, as for DNS).
+    match &s.database {
+        Some(db) => {
+            let zones: usize = s.regions.iter().map(|r| r.zones.len()).sum();
+            let first = nb + s.instances.len() + s.regions.len() + zones + s.dns.is_some() as usize;
+            let mut copies = vec![placed(first, domain_components(s, &db.zone))];
+            if let Some(st) = &db.standby {
+                copies.push(placed(first + 1, domain_components(s, &st.zone)));
+            }
+            Structure::All(vec![front, Structure::Any(copies)])
+        }
+        None => front,
     }
 }
 
@@ -281,7 +309,8 @@ pub fn analyse(s: &Scenario) -> Analysis {
             let why = match comp.kind {
                 "balancer" => format!("every request passes through {}: nothing else can route them", comp.name),
                 "instance" => format!("{} is the only server: there is nothing to fail over to", comp.name),
-                "dns" => format!("every client must resolve {} before anything else", comp.name),
+                                "dns" => format!("every client must resolve {} before anything else", comp.name),
+                "database" => format!("every request reads or writes {}: with no standby to promote, its failure stops everything", comp.name),
                 kind => format!(
                     "everything a request needs is in this {kind}: one power, network or data-center failure stops it all"
                 ),

@@ -57,6 +57,8 @@ pub struct Report {
     pub spofs: Vec<String>,
     /// Monthly infrastructure cost against expected downtime cost.
     pub cost: super::cost::CostReport,
+    /// Database counters: writes lost at failover (RPO), refused, conflicting (split brain).
+    pub database: Option<super::database::DbStats>,
     pub latency_ms: LatencyMs,
     pub events: u64,
     pub trace_hash: String,
@@ -98,6 +100,7 @@ impl Simulation {
                 analysis.availability,
                 self.state_availability(),
             ),
+            database: self.db.as_ref().map(|d| d.stats.clone()),
             latency_ms: LatencyMs {
                 mean: l.mean_ms,
                 p50: l.p50_ms,

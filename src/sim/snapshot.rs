@@ -11,6 +11,7 @@ pub enum NodeKind {
     Balancer,
     Instance,
     Dns,
+    Database,
 }
 
 /// What to draw for a node: its true state, combined with what balancers believe.
@@ -163,6 +164,19 @@ pub struct Snapshot {
     pub availability_over_time: f64,
     pub dns: Option<DnsView>,
     pub cost: super::cost::CostReport,
+    pub database: Option<DatabaseView>,
+}
+
+/// The database panel: replication, data lost at failover (RPO), stalls, split brain.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatabaseView {
+    pub replication: &'static str,
+    pub leader: String,
+    /// Writes acknowledged but not yet applied on the standby, and how far behind (ms).
+    pub lag_writes: u64,
+    pub lag_ms: f64,
+    pub stats: super::database::DbStats,
+    pub fencing: bool,
 }
 
 /// The DNS panel: what it answers and how many clients still hold a stale answer.

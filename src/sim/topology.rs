@@ -101,6 +101,16 @@ impl Topology {
         }];
         places.extend(s.balancers.iter().map(|b| place_of_zone(&b.zone)));
         places.extend(s.instances.iter().map(|i| place_of_zone(&i.zone)));
+        // Node order continues with the DNS service (global: no place) and the databases.
+        if s.dns.is_some() {
+            places.push(Place::default());
+        }
+        if let Some(db) = &s.database {
+            places.push(place_of_zone(&db.zone));
+            if let Some(st) = &db.standby {
+                places.push(place_of_zone(&st.zone));
+            }
+        }
         Topology {
             domains,
             places,

@@ -96,6 +96,8 @@ pub enum NameKind {
     Domain,
     /// The DNS name (`dns.name`).
     Dns,
+    /// A database node: 0 = the primary of the file, 1 = the standby.
+    Database(usize),
 }
 
 pub const CLIENTS_NODE: &str = "clients";
@@ -112,6 +114,14 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
     }
     if s.dns.as_ref().is_some_and(|d| d.name == name) {
         return Some(NameKind::Dns);
+    }
+    if let Some(db) = &s.database {
+        if db.name == name {
+            return Some(NameKind::Database(0));
+        }
+        if db.standby.as_ref().is_some_and(|st| st.name == name) {
+            return Some(NameKind::Database(1));
+        }
     }
     let is_domain = s
         .regions
@@ -297,6 +307,68 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     if let Some(d) = &s.dns {
         validate_dns(s, d, &mut p, &mut check_unique);
     }
+    if let Some(db) = &s.database {
+        p.name("database.name", &db.name);
+        check_unique(&mut p, "database.name".into(), &db.name);
+        zone_ok(&mut p, "database.zone".into(), &db.zone);
+        validate_reliability(db.failures.as_ref(), "database", &mut p);
+        if let Some(st) = &db.standby {
+            p.name("database.standby.name", &st.name);
+            check_unique(&mut p, "database.standby.name".into(), &st.name);
+            zone_ok(&mut p, "database.standby.zone".into(), &st.zone);
+            validate_reliability(st.failures.as_ref(), "database.standby", &mut p);
+        }
+        p.range_f64(
+            "database.query_ms",
+            db.query_ms,
+            MIN_SERVICE_MS,
+            MAX_SERVICE_MS,
+        );
+        p.range_f64("database.apply_ms", db.apply_ms, 0.0, MAX_SERVICE_MS);
+        p.range_u64(
+            "database.query_timeout_ms",
+            db.query_timeout_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        );
+        let f = &db.failover;
+        p.range_u64("database.failover.loop_wait_s", f.loop_wait_s, 1, 3_600);
+        p.range_u64("database.failover.ttl_s", f.ttl_s, 1, 3_600);
+        if f.ttl_s <= f.loop_wait_s {
+            p.push(
+                "database.failover.ttl_s",
+                format!(
+                    "must be greater than loop_wait_s ({}), as Patroni requires",
+                    f.loop_wait_s
+                ),
+            );
+        }
+        p.range_u64(
+            "database.failover.promotion_ms",
+            f.promotion_ms,
+            0,
+            MAX_STARTUP_MS,
+        );
+        p.range_u64(
+            "database.failover.reconnect_ms",
+            f.reconnect_ms,
+            0,
+            MAX_STARTUP_MS,
+        );
+        p.range_u64(
+            "database.failover.maximum_lag_writes",
+            f.maximum_lag_writes,
+            0,
+            1_000_000_000,
+        );
+        if db.strict_sync && db.replication != Replication::Sync {
+            p.push(
+                "database.strict_sync",
+                "only applies to synchronous replication",
+            );
+        }
+    }
+    p.range_f64("traffic.write_fraction", s.traffic.write_fraction, 0.0, 1.0);
 
     if s.faults.len() > MAX_FAULTS {
         p.push(
@@ -559,7 +631,12 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     };
     let act = f.action.name();
     let ok_for_kind = match (f.action, kind) {
-        (FaultAction::Set, NameKind::Domain | NameKind::Dns) => false,
+        (FaultAction::Set, NameKind::Domain | NameKind::Dns | NameKind::Database(_)) => false,
+        (
+            FaultAction::Crash | FaultAction::Unreachable | FaultAction::Heal,
+            NameKind::Database(_),
+        ) => true,
+        (_, NameKind::Database(_)) => false,
         (FaultAction::Fail | FaultAction::Heal, NameKind::Dns) => true,
         (_, NameKind::Dns) => false,
         (FaultAction::Set, _) => true,

@@ -1,4 +1,5 @@
 //! Building snapshots: the read side of the engine, kept apart from the event handlers.
+use super::database::DbRole;
 use super::engine::{Simulation, CLIENTS_ID};
 use super::health_check::HealthState;
 use super::instance::InstanceState;
@@ -203,6 +204,7 @@ impl Simulation {
             });
         }
         let dns_view = self.dns_view(&mut nodes, &mut edges);
+        let database = self.database_view(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
@@ -255,12 +257,96 @@ impl Simulation {
             analytic_availability: self.analysis.availability,
             availability_over_time: self.state_availability(),
             dns: dns_view,
+            database,
             cost: super::cost::report(
                 &self.scenario,
                 self.analysis.availability,
                 self.state_availability(),
             ),
         }
+    }
+
+    /// The database nodes, the instance → database and replication edges, and the panel.
+    fn database_view(
+        &self,
+        nodes: &mut Vec<NodeView>,
+        edges: &mut Vec<EdgeView>,
+    ) -> Option<DatabaseView> {
+        let db = self.db.as_ref()?;
+        let now = self.now;
+        let (lag_writes, lag_us) = db.lag_at(now);
+        for (k, n) in db.nodes.iter().enumerate() {
+            let status = match n.state {
+                InstanceState::Up => NodeStatus::Up,
+                InstanceState::Starting => NodeStatus::Starting,
+                InstanceState::Crashed => NodeStatus::Crashed,
+                InstanceState::Unreachable => NodeStatus::Unreachable,
+            };
+            let split = n.role == DbRole::Primary && k != db.leader && n.state == InstanceState::Up;
+            let detail = if split {
+                "primary (split brain: another node holds the lock)".to_string()
+            } else if n.role == DbRole::Standby {
+                format!("standby; {lag_writes} write(s) behind")
+            } else {
+                n.role.name().to_string()
+            };
+            nodes.push(NodeView {
+                id: n.node,
+                name: n.name.clone(),
+                kind: NodeKind::Database,
+                status,
+                detail,
+                workers: 0,
+                busy: 0,
+                queue_len: 0,
+                queue_capacity: 0,
+                in_flight: 0,
+                zone: self.place_name(n.node),
+            });
+        }
+        for (i, view) in self.db_view.iter().enumerate() {
+            let target = db.nodes.get(*view as usize).map(|n| n.node).unwrap_or(0);
+            edges.push(EdgeView {
+                from: self.instance_node(i as u32),
+                to: target,
+                in_flight: 0,
+                health: None,
+                backup: false,
+            });
+        }
+        if let Some(s) = db.standby_index() {
+            edges.push(EdgeView {
+                from: db.nodes[db.leader].node,
+                to: db.nodes[s].node,
+                in_flight: lag_writes as u32,
+                health: Some(HealthView {
+                    state: if db.nodes[s].state == InstanceState::Up {
+                        "up"
+                    } else {
+                        "down"
+                    },
+                    detail: format!(
+                        "{} replication; {lag_writes} write(s), {:.1} ms behind",
+                        if db.is_sync() {
+                            "synchronous"
+                        } else {
+                            "asynchronous"
+                        },
+                        us_to_ms(lag_us)
+                    ),
+                    in_rotation: db.nodes[s].state == InstanceState::Up,
+                }),
+                backup: true,
+            });
+        }
+        Some(DatabaseView {
+            replication: if db.is_sync() { "sync" } else { "async" },
+            leader: db.nodes[db.leader].name.clone(),
+            lag_writes,
+            lag_ms: us_to_ms(lag_us),
+            stats: db.stats.clone(),
+            fencing: db.spec.fencing,
+        })
     }
 
     /// The DNS node, its edges to the record targets, and its panel.

@@ -82,6 +82,7 @@ pub fn scenario(
             path: "/".into(),
             profile: Vec::new(),
             region: None,
+            write_fraction: 0.0,
         },
         network: Network {
             latency_ms: 0.0,
@@ -92,6 +93,7 @@ pub fn scenario(
         instances,
         regions: Vec::new(),
         dns: None,
+        database: None,
         costs: Costs::default(),
         faults: Vec::new(),
     }

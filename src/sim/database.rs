@@ -1,0 +1,230 @@
+//! The data store: a primary and an optional standby, with replication and failover.
+//!
+//! Roles: `Primary` (accepts writes), `Standby` (applies the primary's writes, may serve
+//! reads), `Fenced` (an old primary that demoted itself after losing its leader lock).
+//! Process states are those of an instance (`Up`, `Crashed`, `Unreachable`).
+//!
+//! Replication: every acknowledged write travels to the standby (one network hop) and is
+//! applied there one after another (`apply_ms` each), so lag grows with the write rate and
+//! the link latency. Asynchronous: the primary acknowledges first, and the writes that had not
+//! *reached* the standby when the primary died are lost at promotion (the RPO). Synchronous:
+//! the primary waits for the standby, so nothing acknowledged is lost; in strict mode writes
+//! stop when no standby can acknowledge.
+//!
+//! Failover follows Patroni: the leader renews a lock every `loop_wait`; when it cannot (dead,
+//! or cut off from the standby's side where the consensus store lives), the lock expires
+//! `ttl` after the last renewal, and the standby — if up and not lagging more than
+//! `maximum_lag_on_failover` — promotes itself after `promotion_ms`. With fencing the old
+//! primary demotes itself when its lock expires; without, it keeps accepting writes from
+//! whoever can still reach it: split brain, counted as conflicting writes.
+use super::instance::InstanceState;
+use super::scenario::{Database as DatabaseSpec, Replication};
+use super::time::{ms_to_us, whole_ms_to_us, TimeUs};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Replication entries kept (one per write not yet applied on the standby).
+pub const MAX_REPLICATION_BACKLOG: usize = 1_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DbRole {
+    Primary,
+    Standby,
+    Fenced,
+}
+
+impl DbRole {
+    pub fn name(self) -> &'static str {
+        match self {
+            DbRole::Primary => "primary",
+            DbRole::Standby => "standby",
+            DbRole::Fenced => "fenced",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DbNode {
+    pub name: String,
+    /// Engine node id.
+    pub node: u32,
+    pub state: InstanceState,
+    pub role: DbRole,
+    /// Bumped when the node dies: answers it had not sent yet are never sent.
+    pub life: u32,
+}
+
+/// Counters for the panels and the report.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct DbStats {
+    pub reads: u64,
+    pub writes: u64,
+    /// Acknowledged writes lost at a failover (never reached the standby).
+    pub writes_lost: u64,
+    /// Writes refused: strict sync without a standby, or sent to a read-only node.
+    pub writes_refused: u64,
+    /// Writes accepted by an old primary while another one was leader (split brain).
+    pub conflicting_writes: u64,
+    pub failovers: u64,
+    /// Failovers that could not happen (no standby, or it lagged too far).
+    pub failovers_blocked: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseCluster {
+    pub spec: DatabaseSpec,
+    /// [primary, standby?] in file order; roles move, indices do not.
+    pub nodes: Vec<DbNode>,
+    /// Index of the node holding the leader lock.
+    pub leader: usize,
+    /// When the leader last renewed its lock.
+    pub renewed_at: TimeUs,
+    /// When the leader stopped being able to renew (for the RPO cut-off).
+    pub leader_lost_at: Option<TimeUs>,
+    /// A promotion is under way (scheduled), so lease ticks do not start another.
+    pub promoting: bool,
+    /// (arrival at the standby, applied there, acknowledged to the client) of writes not
+    /// yet applied, in order; `TimeUs::MAX` arrival = it never left the primary.
+    replication: VecDeque<(TimeUs, TimeUs, TimeUs)>,
+    /// When the standby's apply queue is free again.
+    apply_free_at: TimeUs,
+    /// Unshipped writes beyond `MAX_REPLICATION_BACKLOG` (counted, not stored).
+    unshipped_overflow: u64,
+    pub stats: DbStats,
+    /// Bumped at each promotion and lease restart: stale lease/promotion events drop out.
+    pub epoch: u32,
+}
+
+impl DatabaseCluster {
+    pub fn new(spec: &DatabaseSpec, first_node: u32) -> DatabaseCluster {
+        let mut nodes = vec![DbNode {
+            name: spec.name.clone(),
+            node: first_node,
+            state: InstanceState::Up,
+            role: DbRole::Primary,
+            life: 0,
+        }];
+        if let Some(s) = &spec.standby {
+            nodes.push(DbNode {
+                name: s.name.clone(),
+                node: first_node + 1,
+                state: InstanceState::Up,
+                role: DbRole::Standby,
+                life: 0,
+            });
+        }
+        DatabaseCluster {
+            spec: spec.clone(),
+            nodes,
+            leader: 0,
+            renewed_at: 0,
+            leader_lost_at: None,
+            promoting: false,
+            replication: VecDeque::new(),
+            apply_free_at: 0,
+            unshipped_overflow: 0,
+            stats: DbStats::default(),
+            epoch: 0,
+        }
+    }
+
+    pub fn query_us(&self) -> TimeUs {
+        ms_to_us(self.spec.query_ms).max(1)
+    }
+
+    pub fn loop_wait_us(&self) -> TimeUs {
+        self.spec.failover.loop_wait_s * 1_000_000
+    }
+
+    pub fn ttl_us(&self) -> TimeUs {
+        self.spec.failover.ttl_s * 1_000_000
+    }
+
+    pub fn reconnect_us(&self) -> TimeUs {
+        whole_ms_to_us(self.spec.failover.reconnect_ms)
+    }
+
+    pub fn standby_index(&self) -> Option<usize> {
+        (0..self.nodes.len()).find(|&i| i != self.leader)
+    }
+
+    pub fn is_sync(&self) -> bool {
+        self.spec.replication == Replication::Sync
+    }
+
+    /// Record an acknowledged write that reaches the standby at `arrives_at` (MAX: never).
+    pub fn replicate(&mut self, arrives_at: TimeUs, acked_at: TimeUs) {
+        let apply = ms_to_us(self.spec.apply_ms);
+        if arrives_at == TimeUs::MAX {
+            // Memory stays bounded: past the limit, unshipped writes are only counted.
+            if self.replication.len() >= MAX_REPLICATION_BACKLOG {
+                self.unshipped_overflow += 1;
+            } else {
+                self.replication
+                    .push_back((TimeUs::MAX, TimeUs::MAX, acked_at));
+            }
+            return;
+        }
+        // The link works again: the WAL the standby missed ships now, ahead of this write.
+        self.unshipped_overflow = 0;
+        for entry in self.replication.iter_mut().filter(|e| e.0 == TimeUs::MAX) {
+            self.apply_free_at = self.apply_free_at.max(arrives_at) + apply;
+            *entry = (arrives_at, self.apply_free_at, entry.2);
+        }
+        self.apply_free_at = self.apply_free_at.max(arrives_at) + apply;
+        self.replication
+            .push_back((arrives_at, self.apply_free_at, acked_at));
+    }
+
+    /// Writes acknowledged but not yet applied on the standby, and how far behind (µs).
+    pub fn lag(&mut self, now: TimeUs) -> (u64, TimeUs) {
+        while self
+            .replication
+            .front()
+            .is_some_and(|&(_, applied, _)| applied <= now)
+        {
+            self.replication.pop_front();
+        }
+        let behind = self
+            .replication
+            .front()
+            .map(|&(arrived, _, _)| now.saturating_sub(arrived.min(now)))
+            .unwrap_or(0);
+        (self.replication.len() as u64, behind)
+    }
+
+    /// `lag` without trimming (for snapshots): entries are ordered by apply time, so a
+    /// binary search finds the first one still pending.
+    pub fn lag_at(&self, now: TimeUs) -> (u64, TimeUs) {
+        let done = self
+            .replication
+            .partition_point(|&(_, applied, _)| applied <= now);
+        let pending = (self.replication.len() - done) as u64 + self.unshipped_overflow;
+        let behind = self
+            .replication
+            .get(done)
+            .map(|&(arrived, _, _)| now.saturating_sub(arrived.min(now)))
+            .unwrap_or(0);
+        (pending, behind)
+    }
+
+    /// Writes acknowledged by `cutoff` that had not reached the standby by then: lost if
+    /// the standby is promoted (the RPO). Writes not yet acknowledged are not data loss:
+    /// their client gets an error.
+    pub fn unreplicated_at(&self, cutoff: TimeUs) -> u64 {
+        self.replication
+            .iter()
+            .filter(|&&(arrived, _, acked)| arrived > cutoff && acked <= cutoff)
+            .count() as u64
+            + self.unshipped_overflow
+    }
+
+    /// Start a new replication history after a promotion (the new standby, if any, starts
+    /// from the new primary's state).
+    pub fn reset_replication(&mut self, now: TimeUs) {
+        self.replication.clear();
+        self.unshipped_overflow = 0;
+        self.apply_free_at = now;
+    }
+}
