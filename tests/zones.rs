@@ -369,3 +369,32 @@ fn domain_faults_are_validated() {
         assert!(errs.contains(needle), "{needle}: {errs}");
     }
 }
+
+#[test]
+fn cross_zone_load_balancing_off_keeps_traffic_in_the_balancers_zone() {
+    let mut s = zoned(&["eu-a", "eu-b"], Some("eu-a"));
+    let served = |s: &Scenario| -> Vec<String> {
+        run(s, 1, 20)
+            .snapshot()
+            .nodes
+            .iter()
+            .filter(|n| n.workers > 0)
+            .map(|n| n.detail.clone())
+            .collect()
+    };
+    let on = served(&s);
+    assert!(on.iter().all(|d| !d.contains(" 0 served")), "{on:?}");
+    s.balancers[0].cross_zone = false;
+    let off = served(&s);
+    assert!(
+        off[1].contains(" 0 served") && !off[0].contains(" 0 served"),
+        "{off:?}"
+    );
+    // And with its own zone's target gone, a balancer without cross-zone has nothing left.
+    s.faults = vec![Fault::new(5_000, FaultAction::Crash, "app-0")];
+    let sim = run(&s, 1, 20);
+    assert!(
+        sim.metrics().failed[failover_lab::sim::metrics::FailureReason::NoHealthyTarget.index()]
+            > 1_000
+    );
+}

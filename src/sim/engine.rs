@@ -229,6 +229,16 @@ impl Simulation {
             system_up_us: 0,
         };
         sim.start_random_failures();
+        // Which targets share their balancer's zone (for cross-zone load balancing off).
+        for b in 0..sim.balancers.len() {
+            let lb_zone = sim.topology.place(sim.balancer_node(b as u32)).zone;
+            for t in 0..sim.balancers[b].targets.len() {
+                let inst = sim.balancers[b].targets[t].instance;
+                let zone = sim.topology.place(sim.instance_node(inst)).zone;
+                sim.balancers[b].targets[t].local =
+                    lb_zone.is_none() || zone.is_none() || lb_zone == zone;
+            }
+        }
         sim.schedule_next_arrival();
         if let Some(at) = sim.traffic.next_step_at_us() {
             sim.queue.push(at, Event::RateStep);

@@ -47,6 +47,8 @@ pub struct TargetSlot {
     pub passive_window_start: TimeUs,
     /// Passive health: marked down until this time.
     pub passive_down_until: TimeUs,
+    /// In the balancer's own zone (or either has no zone): usable with cross-zone off.
+    pub local: bool,
     /// Smooth weighted round robin's running weight (NGINX's algorithm).
     current_weight: i64,
 }
@@ -93,6 +95,7 @@ impl Balancer {
                 passive_fails: 0,
                 passive_window_start: 0,
                 passive_down_until: 0,
+                local: true,
                 current_weight: 0,
             })
             .collect();
@@ -147,7 +150,7 @@ impl Balancer {
 
     pub fn eligible(&self, slot: usize, now: TimeUs) -> bool {
         let t = &self.targets[slot];
-        t.health.in_rotation() && self.passive_ok(t, now)
+        t.health.in_rotation() && self.passive_ok(t, now) && (self.spec.cross_zone || t.local)
     }
 
     /// Record a failed attempt for passive health; returns true if it marked the target down.
@@ -191,7 +194,11 @@ impl Balancer {
             }
         }
         if cand.is_empty() && self.spec.when_all_down == WhenAllDown::FailOpen {
-            cand.extend(0..self.targets.len() as u32);
+            let cross_zone = self.spec.cross_zone;
+            cand.extend(
+                (0..self.targets.len() as u32)
+                    .filter(|&s| cross_zone || self.targets[s as usize].local),
+            );
         }
         if let Some(x) = exclude {
             if cand.len() > 1 {

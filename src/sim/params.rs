@@ -11,6 +11,7 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "retries",
     "redispatch",
     "when_all_down",
+    "cross_zone",
     "timeout_connect_ms",
     "timeout_server_ms",
     "health_check.preset",
@@ -117,6 +118,7 @@ pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Resul
         }
         "retries" => b.retries = whole32(v)?,
         "redispatch" => b.redispatch = switch(v)?,
+        "cross_zone" => b.cross_zone = switch(v)?,
         "when_all_down" => {
             b.when_all_down = match word(v).as_str() {
                 "reject" => WhenAllDown::Reject,

@@ -202,6 +202,7 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
         }),
         passive: None,
         zone: None,
+        cross_zone: true,
         failures: None,
     }
 }

@@ -237,9 +237,20 @@ pub fn structure(s: &Scenario) -> Structure {
         Some(NameKind::Instance(i)) => inst(i),
         Some(NameKind::Balancer(b)) => {
             // Backups are just more parallel capacity as far as "can it serve" goes.
-            let targets: Vec<Structure> = s.balancers[b]
+            // Without cross-zone load balancing only the balancer's own zone counts.
+            let bal = &s.balancers[b];
+            let usable = |t: &&super::scenario::Target| {
+                bal.cross_zone
+                    || bal.zone.is_none()
+                    || s.instances
+                        .iter()
+                        .find(|i| i.name == t.instance)
+                        .is_none_or(|i| i.zone.is_none() || i.zone == bal.zone)
+            };
+            let targets: Vec<Structure> = bal
                 .targets
                 .iter()
+                .filter(usable)
                 .filter_map(|t| by_name(&t.instance))
                 .collect();
             let lb = placed(b, domain_components(s, &s.balancers[b].zone));

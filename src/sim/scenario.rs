@@ -514,6 +514,10 @@ pub struct Balancer {
     /// The availability zone it runs in (see `regions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
+    /// Cross-zone load balancing (ALB: on; NLB: off). Off, a balancer in a zone only uses
+    /// targets in its own zone.
+    #[serde(default = "default_true")]
+    pub cross_zone: bool,
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,

@@ -60,6 +60,7 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         health_check: None,
         passive: None,
         zone: None,
+        cross_zone: true,
         failures: None,
     }
 }
