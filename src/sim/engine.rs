@@ -98,6 +98,10 @@ pub struct Simulation {
     transfer_stride: u64,
     transfer_seen: u64,
     pub(crate) peak_pending_events: usize,
+    /// Client deadlines in time order (one sweep event stands for the earliest), and when
+    /// the pending sweep is due.
+    deadlines: VecDeque<(TimeUs, ReqRef)>,
+    sweep_at: Option<TimeUs>,
     /// Random-failure streams, by node id (None for nodes without MTBF/MTTR).
     reliability_rngs: Vec<Option<SimRng>>,
     /// "A request can succeed", as a formula over balancers then instances (reliability.rs).
@@ -222,6 +226,8 @@ impl Simulation {
             transfer_stride: 1,
             transfer_seen: 0,
             peak_pending_events: 0,
+            deadlines: VecDeque::new(),
+            sweep_at: None,
             reliability_rngs: Vec::new(),
             structure: reliability::structure(scenario),
             system_up: true,
@@ -571,11 +577,7 @@ impl Simulation {
         match event {
             Event::Arrival { gen } => self.on_arrival(gen),
             Event::RateStep => self.on_rate_step(),
-            Event::ClientDeadline(r) => {
-                if self.requests.get(r).is_some() {
-                    self.finish(r, Status::Timeout);
-                }
-            }
+            Event::DeadlineSweep => self.on_deadline_sweep(),
             Event::AtBalancer(r) => self.on_at_balancer(r),
             Event::AtInstance { r, attempt } => self.on_at_instance(r, attempt),
             Event::AttemptFailed { r, attempt, why } => {
@@ -855,7 +857,7 @@ impl Simulation {
             blame: None,
         });
         self.metrics.on_sent(self.now);
-        self.push(deadline, Event::ClientDeadline(r));
+        self.add_deadline(deadline, r);
         let entry_node = self.entry_node(entry);
         let arrive = self.now + resolve_us + self.topology.latency_us(CLIENTS_ID, entry_node);
         if self.topology.partitioned(CLIENTS_ID, entry_node) {
@@ -928,7 +930,7 @@ impl Simulation {
             blame: self.dns_node(),
         });
         self.metrics.on_sent(self.now);
-        self.push(deadline, Event::ClientDeadline(r));
+        self.add_deadline(deadline, r);
         let after = self
             .dns
             .as_ref()
@@ -1086,6 +1088,46 @@ impl Simulation {
                 LogKind::Info,
                 format!("{name}: {} has no effect now", action.name()),
             ),
+        }
+    }
+
+    /// Remember a client's deadline. Timeouts are usually constant, so deadlines arrive in
+    /// order and this is a push at the back; a shortened timeout inserts in place.
+    fn add_deadline(&mut self, at: TimeUs, r: ReqRef) {
+        if self.deadlines.back().is_none_or(|&(last, _)| last <= at) {
+            self.deadlines.push_back((at, r));
+        } else {
+            let pos = self.deadlines.partition_point(|&(t, _)| t <= at);
+            self.deadlines.insert(pos, (at, r));
+        }
+        if self.sweep_at.is_none_or(|s| at < s) {
+            self.sweep_at = Some(at);
+            self.push(at, Event::DeadlineSweep);
+        }
+    }
+
+    /// Time out every live request whose deadline has come, forget the ones that finished
+    /// in time, and schedule the next sweep.
+    fn on_deadline_sweep(&mut self) {
+        if self.sweep_at.is_some_and(|s| s > self.now) {
+            return; // an older sweep, superseded by an earlier one that already ran
+        }
+        self.sweep_at = None;
+        while let Some(&(at, r)) = self.deadlines.front() {
+            if at <= self.now {
+                self.deadlines.pop_front();
+                if self.requests.get(r).is_some() {
+                    self.finish(r, Status::Timeout);
+                }
+            } else if self.requests.get(r).is_none() {
+                self.deadlines.pop_front(); // finished in time: nothing to do
+            } else {
+                break;
+            }
+        }
+        if let Some(&(at, _)) = self.deadlines.front() {
+            self.sweep_at = Some(at);
+            self.push(at, Event::DeadlineSweep);
         }
     }
 

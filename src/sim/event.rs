@@ -42,7 +42,9 @@ pub enum Event {
         gen: u32,
     },
     RateStep,
-    ClientDeadline(ReqRef),
+    /// Client timeouts are kept in their own time-ordered list (`Simulation::deadlines`);
+    /// one sweep event stands for the earliest, so requests that finish in time cost no event.
+    DeadlineSweep,
     AtBalancer(ReqRef),
     AtInstance {
         r: ReqRef,
@@ -156,7 +158,7 @@ impl Event {
         match *self {
             Event::Arrival { .. } => (0, 0),
             Event::RateStep => (1, 0),
-            Event::ClientDeadline(r) => (2, r.slot),
+            Event::DeadlineSweep => (2, 0),
             Event::AtBalancer(r) => (3, r.slot),
             Event::AtInstance { r, .. } => (4, r.slot),
             Event::AttemptFailed { r, .. } => (5, r.slot),
