@@ -4,9 +4,28 @@
 //!   [`App`] into `#app` of `index.html`.
 //! * [`app`] holds the root component, [`shell`] the page layout (header, control bar, diagram,
 //!   side panel, chart), [`panic`] the hook that turns a Rust panic into a visible banner.
+//! * The visualizer: [`lab`] wires [`runner`] (the simulation, driven by requestAnimationFrame)
+//!   to the panels: [`controls`], [`diagram`] (SVG laid out by [`layout`], requests animated
+//!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`] is the
+//!   versioned URL-hash codec of a run, [`files`] import/export and the clipboard,
+//!   [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
+//!   formatting and the state vocabulary (colour + icon + word).
 
 pub mod app;
+pub mod canvas;
+pub mod charts;
+pub mod common;
+pub mod controls;
+pub mod diagram;
+pub mod event_log;
+pub mod files;
+pub mod inspector;
+pub mod lab;
+pub mod layout;
 pub mod panic;
+pub mod panic_context;
+pub mod runner;
+pub mod share;
 pub mod shell;
 
 pub use app::App;

@@ -24,7 +24,14 @@ pub fn install() {
 
 fn hook(info: &PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
-    show_panic_banner(&info.to_string());
+    // What was running, so the crash can be reproduced: scenario, seed, simulated time and the
+    // run's link (the address bar holds it too, so "Reload" replays the same run).
+    let context = crate::ui::panic_context::get();
+    if context.is_empty() {
+        show_panic_banner(&info.to_string());
+    } else {
+        show_panic_banner(&format!("{info}\n{context}"));
+    }
 }
 
 /// Shows the panic banner with `message`. Creates the banner when the host page has none (for

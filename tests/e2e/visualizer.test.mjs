@@ -136,6 +136,33 @@ describe('visualizer journeys', () => {
     }
   });
 
+  test('zones: boxes inside regions, fail a whole zone from its box', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=two-zones&seed=1`);
+    try {
+      await pause(page);
+      await runTo(page, 5);
+      const zone = page.locator('.group-box.level-zone[data-domain="eu-west-b"]');
+      assert.equal(await zone.getAttribute('data-down'), '0');
+      assert.ok((await page.locator('.group-box.level-region').count()) >= 1, 'regions are boxed too');
+      await zone.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.node-menu[data-menu-for="eu-west-b"]');
+      await page.click('.node-menu [data-action="fail"]');
+      assert.match(page.url(), /c=5000:fail:eu-west-b/);
+      await runTo(page, 15);
+      assert.equal(await zone.getAttribute('data-down'), '1');
+      assert.match(await zone.textContent(), /eu-west-b · down/);
+      await page.locator('[data-failure-node="eu-west-b"]').waitFor();
+      // The other zone carries the traffic: a zone outage costs little.
+      const availability = Number(await page.getAttribute('[data-metric="availability"] dd', 'data-value'));
+      assert.ok(availability > 0.95, `availability ${availability}`);
+      await screenshot(page, 'visualizer-zone-down');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('share link round trip reproduces the same trace hash', async () => {
     const { page, context, errors } = await openApp(browser, server.url);
     let link;

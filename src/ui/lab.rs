@@ -1,0 +1,512 @@
+//! The visualizer: wires the runner (simulation + frame loop) to the panels.
+//!
+//! State lives in one `Runner` behind `Rc<RefCell<…>>`, shared by the frame loop and the
+//! UI callbacks (never borrowed across an await or a re-render: Yew renders from a microtask
+//! after the callback returns). Panels render the runner's last `View`.
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::charts::{Charts, Headline};
+use super::common::{self, look};
+use super::controls::{Controls, Part};
+use super::diagram::{Diagram, NodeAction};
+use super::event_log::{EventLog, FailureTimeline};
+use super::files;
+use super::inspector::{Inspector, SetParam};
+use super::runner::{self, FrameLoop, Notice, Runner};
+use super::share::{self, Source};
+use crate::sim::limits::SECONDS_KEPT;
+use crate::sim::presets;
+use crate::sim::snapshot::NodeStatus;
+use crate::sim::time::TimeUs;
+use crate::sim::Fault;
+
+#[derive(Properties, PartialEq, Default)]
+pub struct LabProps {
+    /// The page header (hidden in embed mode).
+    #[prop_or_default]
+    pub header: Html,
+    /// Extra content at the end of the side panel (hidden in embed mode).
+    #[prop_or_default]
+    pub side_extra: Html,
+}
+
+/// What the share popover shows.
+#[derive(Clone, PartialEq)]
+struct ShareState {
+    embed: bool,
+    text: String,
+    /// None while copying; Some(true) copied; Some(false) copy it by hand.
+    copied: Option<bool>,
+}
+
+type RunnerRc = Rc<RefCell<Runner>>;
+
+/// A callback that gets the runner mutably, then re-renders.
+fn with_runner<T: 'static>(
+    runner: &RunnerRc,
+    force: &UseForceUpdateHandle,
+    f: impl Fn(&mut Runner, T) + 'static,
+) -> Callback<T> {
+    let runner = Rc::clone(runner);
+    let force = force.clone();
+    Callback::from(move |arg: T| {
+        if let Ok(mut r) = runner.try_borrow_mut() {
+            f(&mut r, arg);
+        }
+        force.force_update();
+    })
+}
+
+#[function_component(Lab)]
+pub fn lab(props: &LabProps) -> Html {
+    let runner: RunnerRc = use_mut_ref(Runner::boot);
+    let force = use_force_update();
+    let selected = use_state(|| None::<u32>);
+    let menu = use_state(|| None::<u32>);
+    let share_state = use_state(|| None::<ShareState>);
+
+    // The frame loop lives as long as the component.
+    {
+        let runner = Rc::clone(&runner);
+        let force = force.clone();
+        use_effect_with((), move |_| {
+            let on_panels = Callback::from(move |_| force.force_update());
+            let frame_loop = FrameLoop::start(runner, on_panels);
+            move || drop(frame_loop)
+        });
+    }
+    // A new link pasted into the address bar of this tab only fires `hashchange`.
+    {
+        let runner = Rc::clone(&runner);
+        let force = force.clone();
+        let selected = selected.clone();
+        let menu = menu.clone();
+        use_effect_with((), move |_| {
+            let handler = Closure::<dyn Fn()>::new(move || {
+                let hash = common::window()
+                    .and_then(|w| w.location().hash().ok())
+                    .unwrap_or_default();
+                let Ok(mut r) = runner.try_borrow_mut() else {
+                    return;
+                };
+                if hash.trim_start_matches('#') == r.written_hash {
+                    return;
+                }
+                match share::decode(&hash) {
+                    Ok(Some(recipe)) => {
+                        r.load(recipe, None);
+                    }
+                    Ok(None) => {
+                        r.load(share::Recipe::preset(presets::DEFAULT), None);
+                    }
+                    Err(e) => {
+                        r.load(
+                            share::Recipe::preset(presets::DEFAULT),
+                            Some(runner::bad_link(&e)),
+                        );
+                    }
+                }
+                drop(r);
+                selected.set(None);
+                menu.set(None);
+                force.force_update();
+            });
+            let window = common::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    handler.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        handler.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(handler);
+            }
+        });
+    }
+
+    let (view, notice, embed, canvas, root) = match runner.try_borrow_mut() {
+        Ok(mut r) => (
+            r.view(),
+            r.notice.clone(),
+            r.embed,
+            r.canvas.clone(),
+            r.root.clone(),
+        ),
+        // Only possible if a render were to run inside a runner callback; render nothing new.
+        Err(_) => return html! {},
+    };
+    let snap = view.snapshot.clone();
+
+    // ----- callbacks -------------------------------------------------------------------
+    let notify = |r: &mut Runner, res: Result<Fault, String>| {
+        if let Err(e) = res {
+            r.notice = Some(Notice {
+                error: true,
+                text: format!("The command was not scheduled: {e}"),
+            });
+        }
+    };
+    let on_toggle = with_runner(&runner, &force, |r, ()| r.toggle_play());
+    let on_step = with_runner(&runner, &force, |r, ()| r.step());
+    let on_reset = {
+        let cb = with_runner(&runner, &force, |r, ()| r.reset());
+        let menu = menu.clone();
+        Callback::from(move |()| {
+            menu.set(None);
+            cb.emit(());
+        })
+    };
+    let on_speed = with_runner(&runner, &force, |r, s: f64| r.set_speed(s));
+    let on_seed = with_runner(&runner, &force, |r, s: u64| r.set_seed(s));
+    let on_run_to = with_runner(&runner, &force, |r, t: TimeUs| r.run_to(t));
+    let on_preset = {
+        let cb = with_runner(&runner, &force, |r, name: String| r.set_preset(&name));
+        let selected = selected.clone();
+        let menu = menu.clone();
+        Callback::from(move |name: String| {
+            selected.set(None);
+            menu.set(None);
+            cb.emit(name);
+        })
+    };
+    let on_action = {
+        let cb = with_runner(
+            &runner,
+            &force,
+            move |r, (id, action): (u32, NodeAction)| {
+                // A node, or a zone / region (their ids follow the nodes' in the same space).
+                let snap = r.sim.snapshot();
+                let name = snap
+                    .nodes
+                    .iter()
+                    .find(|n| n.id == id)
+                    .map(|n| n.name.clone())
+                    .or_else(|| {
+                        snap.domains
+                            .iter()
+                            .find(|d| d.id == id)
+                            .map(|d| d.name.clone())
+                    })
+                    .unwrap_or_else(|| r.sim.node_name(id));
+                let res = r.command(action.fault(0, &name));
+                notify(r, res);
+            },
+        );
+        let menu = menu.clone();
+        Callback::from(move |(id, action): (u32, NodeAction)| {
+            menu.set(None);
+            cb.emit((id, action));
+            // Keyboard users continue from the node they acted on.
+            runner::focus_node(id);
+        })
+    };
+    let on_set = with_runner(&runner, &force, move |r, (node, param, value): SetParam| {
+        let res = r.command(Fault::set(0, &node, &param, value));
+        notify(r, res);
+    });
+    let on_node = {
+        let selected = selected.clone();
+        let menu = menu.clone();
+        let snap = snap.clone();
+        Callback::from(move |id: u32| {
+            selected.set(Some(id));
+            let has_menu = match snap.nodes.iter().find(|n| n.id == id) {
+                Some(n) => !NodeAction::for_kind(n.kind).is_empty(),
+                None => snap.domains.iter().any(|d| d.id == id),
+            };
+            menu.set(if *menu == Some(id) || !has_menu {
+                None
+            } else {
+                Some(id)
+            });
+        })
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |id: u32| selected.set(Some(id)))
+    };
+    let on_close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |()| menu.set(None))
+    };
+    let dismiss = with_runner(&runner, &force, |r, _: MouseEvent| r.notice = None);
+
+    let share_click = |embed_snippet: bool| {
+        let runner = Rc::clone(&runner);
+        let share_state = share_state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let url = match runner.try_borrow() {
+                Ok(r) => r.share_url(embed_snippet),
+                Err(_) => return,
+            };
+            let text = if embed_snippet {
+                format!(
+                    "<iframe src=\"{}\" title=\"Failover Lab\" style=\"width:100%;height:680px;border:0\" loading=\"lazy\"></iframe>",
+                    url.replace('&', "&amp;").replace('"', "&quot;")
+                )
+            } else {
+                url
+            };
+            share_state.set(Some(ShareState {
+                embed: embed_snippet,
+                text: text.clone(),
+                copied: None,
+            }));
+            let st = share_state.clone();
+            let copied = text.clone();
+            files::copy(&copied, move |ok| {
+                st.set(Some(ShareState {
+                    embed: embed_snippet,
+                    text,
+                    copied: Some(ok),
+                }));
+            });
+        })
+    };
+    let on_share = share_click(false);
+    let on_embed = share_click(true);
+    let close_share = {
+        let s = share_state.clone();
+        Callback::from(move |_: MouseEvent| s.set(None))
+    };
+
+    let on_import = {
+        let runner = Rc::clone(&runner);
+        let force = force.clone();
+        let selected = selected.clone();
+        let menu = menu.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let runner = Rc::clone(&runner);
+            let force = force.clone();
+            let selected = selected.clone();
+            let menu = menu.clone();
+            let input2 = input.clone();
+            files::read_text(&input, move |res| {
+                // Let the same file be chosen again after fixing it.
+                input2.set_value("");
+                let Ok(mut r) = runner.try_borrow_mut() else {
+                    return;
+                };
+                match res.and_then(|(name, text)| files::parse_scenario(&name, &text)) {
+                    Ok(scenario) => {
+                        let name = scenario.name.clone();
+                        if r.load_scenario(scenario) {
+                            r.notice = Some(Notice {
+                                error: false,
+                                text: format!("Imported scenario “{name}”."),
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        r.load(
+                            share::Recipe::preset(presets::DEFAULT),
+                            Some(Notice {
+                                error: true,
+                                text: format!(
+                                    "{e}\nShowing the default scenario ({}) instead.",
+                                    presets::DEFAULT
+                                ),
+                            }),
+                        );
+                    }
+                }
+                drop(r);
+                selected.set(None);
+                menu.set(None);
+                force.force_update();
+            });
+        })
+    };
+    let on_export_json = with_runner(&runner, &force, |r, _: MouseEvent| {
+        let s = r.export_scenario();
+        let name = format!("{}-seed{}.json", s.name, s.seed);
+        if let Err(e) = files::download(&name, "application/json", &s.to_json_pretty()) {
+            r.notice = Some(Notice {
+                error: true,
+                text: format!("Export failed: {e}"),
+            });
+        }
+    });
+    let on_export_csv = with_runner(&runner, &force, |r, _: MouseEvent| {
+        let csv = files::metrics_csv(&r.sim.series(SECONDS_KEPT));
+        let name = format!("{}-seed{}-metrics.csv", r.base.name, r.sim.seed());
+        if let Err(e) = files::download(&name, "text/csv", &csv) {
+            r.notice = Some(Notice {
+                error: true,
+                text: format!("Export failed: {e}"),
+            });
+        }
+    });
+
+    // ----- render ----------------------------------------------------------------------
+    let (title, source_note, explanation) = match &*view.source {
+        Source::Preset(name) => match presets::find(name) {
+            Some(p) => (
+                p.title.to_string(),
+                format!(" (preset {}, from {})", p.name, p.source),
+                p.explanation.to_string(),
+            ),
+            None => (name.clone(), String::new(), String::new()),
+        },
+        Source::Custom(s) => (
+            s.name.clone(),
+            " (imported scenario)".to_string(),
+            s.description.clone(),
+        ),
+    };
+
+    let notice_html = notice.map(|n| {
+        html! {
+            <div class={classes!("notice", if n.error { "notice-error" } else { "notice-info" })}
+                 role={if n.error { "alert" } else { "status" }} data-notice={if n.error { "error" } else { "info" }}>
+                <svg viewBox="0 0 12 12" class="notice-icon" aria-hidden="true">
+                    <path d={if n.error { common::icon::BANG } else { common::icon::CHECK }} />
+                </svg>
+                <p class="notice-text">{ n.text }</p>
+                <button type="button" class="btn btn-small btn-ghost" onclick={dismiss} aria-label="Dismiss">{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
+    let share_html = (*share_state).clone().map(|s| {
+        let status = match s.copied {
+            None => "Copying…",
+            Some(true) => "Copied to the clipboard.",
+            Some(false) => "Copy it from here (the clipboard is not available):",
+        };
+        html! {
+            <div class="share-pop" role="status" data-share={if s.embed { "embed" } else { "link" }}>
+                <span class="share-status">{ status }</span>
+                <input class="input mono share-text" type="text" readonly=true value={s.text.clone()} data-share-url={s.text.clone()}
+                       aria-label={if s.embed { "Embed snippet" } else { "Share link" }}
+                       onfocus={Callback::from(|e: FocusEvent| {
+                           if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); }
+                       })} />
+                <button type="button" class="btn btn-small btn-ghost" onclick={close_share}>{ "Close" }</button>
+            </div>
+        }
+    });
+
+    let open_full = embed.then(|| {
+        let href = common::window()
+            .and_then(|w| w.location().href().ok())
+            .map(|h| {
+                let base = h.split('#').next().unwrap_or_default().replace("?embed=1", "").replace("?embed", "");
+                let hash = runner.try_borrow().map(|r| {
+                    let mut rec = r.current_recipe();
+                    rec.embed = false;
+                    share::encode(&rec)
+                }).unwrap_or_default();
+                format!("{base}#{hash}")
+            })
+            .unwrap_or_default();
+        html! { <a class="btn btn-small btn-ghost" href={href} target="_blank" rel="noopener">{ "Open in Failover Lab ↗" }</a> }
+    });
+
+    let legend = [
+        NodeStatus::Up,
+        NodeStatus::Suspected,
+        NodeStatus::Down,
+        NodeStatus::Starting,
+        NodeStatus::Crashed,
+        NodeStatus::Unreachable,
+        NodeStatus::Degraded,
+        NodeStatus::Failed,
+    ]
+    .map(|s| {
+        let l = look(s);
+        html! {
+            <li class={classes!("legend-item", l.class)}>
+                <svg viewBox="0 0 12 12" class="pill-svg" aria-hidden="true"><path d={l.icon} /></svg>{ l.label }
+            </li>
+        }
+    });
+
+    html! {
+        <div class={classes!("lab", embed.then_some("embed"))} ref={root} data-lab="">
+            if !embed { { props.header.clone() } }
+            <main class="workspace" id="main">
+                <section class="panel controls" data-area="controls" aria-label="Run controls">
+                    <Controls part={Part::Run} playing={view.playing} speed={view.speed} slow={view.slow} achieved_speed={view.achieved_speed}
+                              now_us={snap.now_us} events={snap.events} seed={view.seed} source={view.source.clone()}
+                              run_to={view.run_to} commands={view.commands}
+                              on_toggle={on_toggle.clone()} on_step={on_step.clone()} on_reset={on_reset.clone()} on_speed={on_speed.clone()}
+                              on_seed={on_seed.clone()} on_preset={on_preset.clone()} on_run_to={on_run_to.clone()} />
+                </section>
+                <section class="panel diagram" data-area="diagram" aria-labelledby="diagram-title">
+                    <div class="panel-head">
+                        <h2 class="panel-title" id="diagram-title">{ "System" }</h2>
+                        <div class="share-row" role="group" aria-label="Share and files">
+                            <button type="button" class="btn btn-small" onclick={on_share} data-control="share" title="Copy a link that reproduces this exact run">{ "Share link" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_embed} data-control="embed" title="Copy an <iframe> snippet of this run">{ "Embed" }</button>
+                            <label class="btn btn-small file-btn" title="Load a scenario JSON file">
+                                { "Import" }
+                                <input type="file" accept=".json,application/json" class="visually-hidden" onchange={on_import} data-control="import" />
+                            </label>
+                            <button type="button" class="btn btn-small" onclick={on_export_json} data-control="export-json" title="Download the scenario with your commands as faults: importing it replays this run">{ "Export JSON" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_csv} data-control="export-csv" title="Download the per-second metrics">{ "Export CSV" }</button>
+                            { open_full }
+                        </div>
+                    </div>
+                    <div class="scenario-bar">
+                        <Controls part={Part::Scenario} playing={view.playing} speed={view.speed} slow={view.slow} achieved_speed={view.achieved_speed}
+                                  now_us={snap.now_us} events={snap.events} seed={view.seed} source={view.source.clone()}
+                                  run_to={view.run_to} commands={view.commands}
+                                  {on_toggle} {on_step} {on_reset} {on_speed} {on_seed} {on_preset} {on_run_to} />
+                    </div>
+                    // One stable wrapper: what follows must not be recreated when a message
+                    // appears (Yew matches unkeyed children from the end).
+                    <div class="control-messages">
+                        { share_html }
+                        { notice_html }
+                    </div>
+                    <div class="scenario-intro">
+                        <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
+                        <p class="scenario-explain">{ explanation }<span class="muted">{ source_note }</span></p>
+                    </div>
+                    <Diagram layout={view.layout.clone()} snapshot={snap.clone()} selected={*selected} menu={*menu}
+                             canvas={canvas} sampling={view.sampling} reduced_motion={view.reduced_motion}
+                             {on_node} on_action={on_action.clone()} {on_close_menu} />
+                    <ul class="state-legend" aria-label="Node states">{ for legend }</ul>
+                </section>
+                <section class="panel chart" data-area="chart" aria-labelledby="chart-title">
+                    <div class="panel-head">
+                        <h2 class="panel-title" id="chart-title">{ "What users see" }</h2>
+                        <span class="panel-hint">{ "last 2 minutes of simulated time" }</span>
+                    </div>
+                    <Headline snapshot={snap.clone()} />
+                    <Charts series={view.series.clone()} snapshot={snap.clone()} compact={view.layout.orientation == super::layout::Orientation::Vertical} />
+                </section>
+                <aside class="panel side" data-area="side" aria-label="Inspector and timeline">
+                    <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>
+                    <div class="side-body">
+                        <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
+                                   {on_set} {on_action} {on_select} />
+                    </div>
+                    <div class="panel-head"><h2 class="panel-title">{ "Failure timeline" }</h2></div>
+                    <div class="side-body"><FailureTimeline snapshot={snap.clone()} /></div>
+                    <div class="panel-head"><h2 class="panel-title">{ "Event log" }</h2></div>
+                    <div class="side-body log-body"><EventLog snapshot={snap.clone()} /></div>
+                    if !embed { { props.side_extra.clone() } }
+                </aside>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,714 @@
+//! Owns the running simulation and drives it from `requestAnimationFrame`.
+//!
+//! Every frame advances the simulation by the wall-clock time since the last frame × the
+//! speed, within an event budget sized from the measured event rate, so a frame never blocks
+//! the page: when the budget runs out the run simply falls behind and the controls say
+//! "running slower than requested". The canvas overlay is drawn every frame; the Yew panels
+//! are refreshed at most ten times a second (a snapshot walks every node and copies the log).
+//!
+//! The simulation is changed only through `Simulation::schedule` (faults, parameter edits),
+//! `run_until` and `step`, and rebuilt only from a `Recipe`, so the share link (recipe +
+//! `user_commands`) always reproduces what is on screen.
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_render::AnimationFrame;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::canvas::Overlay;
+use super::common::{self, Shared};
+use super::layout::{self, Item, Layout, Orientation};
+use super::share::{self, Recipe, Source};
+use crate::sim::metrics::SecondBucket;
+use crate::sim::presets;
+use crate::sim::time::TimeUs;
+use crate::sim::topology::DomainKind;
+use crate::sim::{Fault, Scenario, Simulation, Snapshot};
+
+/// Slowest and fastest speeds (simulated seconds per wall second).
+pub const MIN_SPEED: f64 = 0.1;
+pub const MAX_SPEED: f64 = 1000.0;
+/// Panels refresh at most this often (ms of wall time).
+const PANEL_INTERVAL_MS: f64 = 100.0;
+/// Script time a frame may spend simulating while playing (the overlay and the browser need
+/// the rest of a 16.7 ms frame).
+const FRAME_SIM_MS: f64 = 4.5;
+/// …and while fast-forwarding with "Run to" (the page only needs to stay responsive).
+const RUN_TO_SIM_MS: f64 = 12.0;
+/// A long pause between frames (hidden tab) is not caught up.
+const MAX_FRAME_DT_MS: f64 = 100.0;
+/// Seconds of simulated time the charts show.
+pub const CHART_SECONDS: usize = 120;
+
+/// Something to tell the user above the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+/// What the Yew panels render: taken at most every `PANEL_INTERVAL_MS`.
+#[derive(Clone, PartialEq)]
+pub struct View {
+    pub snapshot: Shared<Snapshot>,
+    pub series: Shared<Vec<SecondBucket>>,
+    /// The scenario as it is now (parameter edits applied), for the inspector.
+    pub scenario: Shared<Scenario>,
+    pub layout: Shared<Layout>,
+    pub playing: bool,
+    pub speed: f64,
+    pub slow: bool,
+    pub achieved_speed: f64,
+    pub sampling: u64,
+    pub seed: u64,
+    pub source: Shared<Source>,
+    pub commands: usize,
+    pub run_to: Option<TimeUs>,
+    pub reduced_motion: bool,
+}
+
+pub struct Runner {
+    /// How this run was built (its commands live in `sim.user_commands()`).
+    pub recipe: Recipe,
+    /// The scenario after overrides, before any command: what "Export" writes.
+    pub base: Scenario,
+    pub sim: Simulation,
+    pub playing: bool,
+    pub speed: f64,
+    pub run_to: Option<TimeUs>,
+    pub notice: Option<Notice>,
+    pub embed: bool,
+    pub overlay: Overlay,
+    pub layout: Rc<Layout>,
+    orientation: Orientation,
+    pub canvas: NodeRef,
+    pub root: NodeRef,
+    /// Measured simulation throughput (events per ms of script time), for the budget.
+    events_per_ms: f64,
+    slow_frames: u32,
+    slow: bool,
+    achieved: f64,
+    last_wall: Option<f64>,
+    last_panel: f64,
+    /// The hash this app wrote last (a `hashchange` to anything else is a new link).
+    pub written_hash: String,
+    view: Option<View>,
+    /// Both layouts of the current topology (columns, rows).
+    layouts: (Rc<Layout>, Rc<Layout>),
+    last_layout_check: f64,
+    reduced: Option<web_sys::MediaQueryList>,
+    dark: Option<web_sys::MediaQueryList>,
+    reduced_motion: bool,
+    attrs: (TimeUs, u64),
+    attrs_playing: bool,
+}
+
+impl Runner {
+    /// Starts from the page's URL: the share link in the hash if there is one (with a visible
+    /// error and the default preset if it is bad), `?embed` for the compact layout.
+    pub fn boot() -> Runner {
+        let hash = common::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let embed_query = common::window()
+            .and_then(|w| w.location().search().ok())
+            .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+            .is_some_and(|p| p.has("embed") && p.get("embed").as_deref() != Some("0"));
+        let (recipe, notice) = match share::decode(&hash) {
+            Ok(Some(r)) => (r, None),
+            Ok(None) => (Recipe::preset(presets::DEFAULT), None),
+            Err(e) => (Recipe::preset(presets::DEFAULT), Some(bad_link(&e))),
+        };
+        let mut runner = Runner::from_recipe(recipe, notice);
+        runner.embed |= embed_query;
+        runner.recipe.embed = runner.embed;
+        runner.write_hash();
+        runner
+    }
+
+    /// Builds a run; a recipe that fails (bad override, bad command) falls back to the
+    /// default preset with the error shown.
+    pub fn from_recipe(recipe: Recipe, notice: Option<Notice>) -> Runner {
+        let reduced = common::media("(prefers-reduced-motion: reduce)");
+        let dark = common::media("(prefers-color-scheme: dark)");
+        let (recipe, sim, base, notice, _) = build_or_default(recipe, notice);
+        let layouts = (
+            Rc::new(topology_layout(&sim, Orientation::Horizontal)),
+            Rc::new(topology_layout(&sim, Orientation::Vertical)),
+        );
+        let orientation = Orientation::Horizontal;
+        let layout = Rc::clone(&layouts.0);
+        let mut overlay = Overlay::default();
+        overlay.set_layout(&layout);
+        let mut sim = sim;
+        sim.set_transfer_recording(true);
+        let reduced_motion = reduced.as_ref().is_some_and(|m| m.matches());
+        let embed = recipe.embed;
+        let mut r = Runner {
+            recipe,
+            base,
+            sim,
+            playing: true,
+            speed: 1.0,
+            run_to: None,
+            notice,
+            embed,
+            overlay,
+            layout,
+            orientation,
+            canvas: NodeRef::default(),
+            root: NodeRef::default(),
+            events_per_ms: 400.0,
+            slow_frames: 0,
+            slow: false,
+            achieved: 1.0,
+            last_wall: None,
+            last_panel: f64::NEG_INFINITY,
+            written_hash: String::new(),
+            view: None,
+            layouts,
+            last_layout_check: f64::NEG_INFINITY,
+            reduced,
+            dark,
+            reduced_motion,
+            attrs: (u64::MAX, u64::MAX),
+            attrs_playing: false,
+        };
+        r.relayout(false);
+        r.set_panic_context();
+        r
+    }
+
+    /// Replaces the run with a new recipe (preset, seed, import, link), keeping the page's
+    /// speed and embed mode. Returns false (and shows the error) if it fell back.
+    pub fn load(&mut self, mut recipe: Recipe, notice: Option<Notice>) -> bool {
+        recipe.embed = self.embed;
+        let (recipe, sim, base, notice, fell_back) = build_or_default(recipe, notice);
+        self.recipe = recipe;
+        self.base = base;
+        self.sim = sim;
+        self.sim.set_transfer_recording(true);
+        self.notice = notice;
+        self.run_to = None;
+        self.relayout(true);
+        self.overlay.clear();
+        self.attrs = (u64::MAX, u64::MAX);
+        self.set_panic_context();
+        self.write_hash();
+        self.refresh();
+        !fell_back
+    }
+
+    /// Same recipe from t = 0, without the commands given so far.
+    pub fn reset(&mut self) {
+        let mut recipe = self.recipe.clone();
+        recipe.commands.clear();
+        self.load(recipe, None);
+    }
+
+    pub fn set_seed(&mut self, seed: u64) {
+        let mut recipe = self.recipe.clone();
+        recipe.seed = Some(seed);
+        recipe.commands.clear();
+        self.load(recipe, None);
+    }
+
+    pub fn set_preset(&mut self, name: &str) {
+        let mut recipe = Recipe::preset(name);
+        recipe.seed = Some(self.sim.seed());
+        self.load(recipe, None);
+    }
+
+    /// Loads an imported scenario (already parsed and validated by the caller or not).
+    pub fn load_scenario(&mut self, scenario: Scenario) -> bool {
+        let seed = scenario.seed;
+        let recipe = Recipe {
+            source: Source::Custom(Box::new(scenario)),
+            seed: Some(seed),
+            overrides: Vec::new(),
+            commands: Vec::new(),
+            embed: self.embed,
+        };
+        self.load(recipe, None)
+    }
+
+    /// Schedules a command at the current simulated time (the engine moves it to the next
+    /// whole millisecond) and records the new link.
+    pub fn command(&mut self, fault: Fault) -> Result<Fault, String> {
+        let at_ms = self.sim.now_us().div_ceil(1_000);
+        let fault = Fault { at_ms, ..fault };
+        let scheduled = self.sim.schedule(fault)?;
+        self.write_hash();
+        self.refresh();
+        Ok(scheduled)
+    }
+
+    pub fn toggle_play(&mut self) {
+        // While fast-forwarding, the button reads "Pause": it stops there.
+        self.playing = self.run_to.is_none() && !self.playing;
+        self.run_to = None;
+        self.last_wall = None;
+        self.refresh();
+    }
+
+    /// Processes exactly one event (or due command).
+    pub fn step(&mut self) {
+        self.playing = false;
+        self.run_to = None;
+        self.sim.step();
+        self.after_manual_advance();
+    }
+
+    /// Fast-forwards to `t_us` as quickly as the frame budget allows, then pauses.
+    pub fn run_to(&mut self, t_us: TimeUs) {
+        if t_us <= self.sim.now_us() {
+            self.run_to = None;
+            self.playing = false;
+        } else {
+            self.run_to = Some(t_us);
+        }
+        self.refresh();
+    }
+
+    pub fn set_speed(&mut self, speed: f64) {
+        self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        self.slow_frames = 0;
+        self.slow = false;
+        self.refresh();
+    }
+
+    /// The recipe of what is on screen, commands included: the share link.
+    pub fn current_recipe(&self) -> Recipe {
+        Recipe {
+            seed: Some(self.sim.seed()),
+            commands: self.sim.user_commands().to_vec(),
+            ..self.recipe.clone()
+        }
+    }
+
+    /// The scenario file that reproduces this run: base scenario + commands as faults + seed.
+    pub fn export_scenario(&self) -> Scenario {
+        let mut s = self.base.clone();
+        s.seed = self.sim.seed();
+        s.faults.extend(self.sim.user_commands().iter().cloned());
+        s
+    }
+
+    /// The address of the current run (`…#v=1&…`).
+    pub fn share_url(&self, embed: bool) -> String {
+        let mut recipe = self.current_recipe();
+        recipe.embed = embed;
+        let base = common::window()
+            .and_then(|w| w.location().href().ok())
+            .map(|h| h.split('#').next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        format!("{base}#{}", share::encode(&recipe))
+    }
+
+    /// Keeps the address bar on the current run without adding history entries.
+    pub fn write_hash(&mut self) {
+        let hash = share::encode(&self.current_recipe());
+        if hash == self.written_hash {
+            return;
+        }
+        self.written_hash = hash.clone();
+        if let Some(w) = common::window() {
+            if let Ok(history) = w.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("#{hash}")),
+                );
+            }
+        }
+        self.set_panic_context();
+    }
+
+    /// What a panic banner should say to reproduce the run.
+    fn set_panic_context(&self) {
+        let text = format!(
+            "Scenario {}, seed {} at {} simulated. Link to reproduce: #{}",
+            self.recipe.source_name(),
+            self.sim.seed(),
+            common::fmt_clock(self.sim.now_us()),
+            share::encode(&self.current_recipe())
+        );
+        super::panic_context::set(text);
+    }
+
+    fn after_manual_advance(&mut self) {
+        let speed = self.speed;
+        self.overlay
+            .ingest(&mut self.sim, speed, self.reduced_motion);
+        self.refresh();
+    }
+
+    /// Takes a new snapshot for the panels now.
+    pub fn refresh(&mut self) {
+        self.view = Some(self.make_view());
+        self.last_panel = common::now_ms();
+    }
+
+    fn make_view(&self) -> View {
+        let mut series = self.sim.series(CHART_SECONDS + 1);
+        // The last bucket is the second in progress: half-counted, it would look like a dip.
+        series.pop();
+        View {
+            snapshot: Shared::new(self.sim.snapshot()),
+            series: Shared::new(series),
+            scenario: Shared::new(self.sim.scenario().clone()),
+            layout: Shared(Rc::clone(&self.layout)),
+            playing: self.playing || self.run_to.is_some(),
+            speed: self.speed,
+            slow: self.slow,
+            achieved_speed: self.achieved,
+            sampling: self.overlay.sampling(&self.sim),
+            seed: self.sim.seed(),
+            source: Shared::new(self.recipe.source.clone()),
+            commands: self.sim.user_commands().len(),
+            run_to: self.run_to,
+            reduced_motion: self.reduced_motion,
+        }
+    }
+
+    pub fn view(&mut self) -> View {
+        if self.view.is_none() {
+            self.refresh();
+        }
+        match &self.view {
+            Some(v) => v.clone(),
+            None => self.make_view(),
+        }
+    }
+
+    /// Picks the orientation that draws the system largest in the space the diagram has:
+    /// columns on a wide screen, rows on a phone, and rows too when a deep system (clients →
+    /// DNS → balancers → instances) would be tiny as columns. Both layouts are computed when
+    /// the topology changes; the choice is re-checked a few times a second (window resizes).
+    fn relayout(&mut self, force: bool) -> bool {
+        if force {
+            self.layouts = (
+                Rc::new(topology_layout(&self.sim, Orientation::Horizontal)),
+                Rc::new(topology_layout(&self.sim, Orientation::Vertical)),
+            );
+        }
+        let o = self.best_orientation();
+        if !force && o == self.orientation {
+            return false;
+        }
+        self.orientation = o;
+        self.layout = match o {
+            Orientation::Horizontal => Rc::clone(&self.layouts.0),
+            Orientation::Vertical => Rc::clone(&self.layouts.1),
+        };
+        self.overlay.set_layout(&self.layout);
+        true
+    }
+
+    fn best_orientation(&self) -> Orientation {
+        let w = common::window();
+        let inner =
+            |f: fn(&web_sys::Window) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+                w.as_ref().and_then(|w| f(w).ok()).and_then(|v| v.as_f64())
+            };
+        // The diagram panel's width (the stage inside it is 24 px narrower); before the first
+        // render, the window's.
+        let panel = self
+            .canvas
+            .cast::<web_sys::Element>()
+            .and_then(|c| c.closest(".panel").ok().flatten())
+            .map(|p| p.client_width() as f64)
+            .filter(|w| *w > 0.0);
+        let avail = panel
+            .map(|p| p - 24.0)
+            .or_else(|| inner(web_sys::Window::inner_width).map(|w| w.min(1440.0) - 420.0))
+            .unwrap_or(900.0)
+            .max(200.0);
+        let max_h = inner(web_sys::Window::inner_height).unwrap_or(800.0) * 0.9;
+        let scale = |l: &Layout, limit_h: bool| {
+            let s = (avail / l.width).min(1.2);
+            if limit_h {
+                s.min(max_h / l.height)
+            } else {
+                s
+            }
+        };
+        let h = scale(&self.layouts.0, false);
+        let v = scale(&self.layouts.1, true);
+        // Columns read best (left to right, like the request's path): keep them while their
+        // text stays readable (≥ 0.72 × its size), else take rows if they are clearly larger.
+        if h < 0.72 && v > h * 1.15 {
+            Orientation::Vertical
+        } else {
+            Orientation::Horizontal
+        }
+    }
+
+    /// One animation frame at wall time `t_ms`. Returns true when the panels should re-render.
+    pub fn frame(&mut self, t_ms: f64) -> bool {
+        let dt = match self.last_wall {
+            Some(last) => (t_ms - last).clamp(0.0, MAX_FRAME_DT_MS),
+            None => 0.0,
+        };
+        self.last_wall = Some(t_ms);
+        let mut panels = false;
+
+        let reduced = self.reduced.as_ref().is_some_and(|m| m.matches());
+        if reduced != self.reduced_motion {
+            self.reduced_motion = reduced;
+            self.overlay.clear();
+            panels = true;
+        }
+        if t_ms - self.last_layout_check > 250.0 {
+            self.last_layout_check = t_ms;
+            if self.relayout(false) {
+                panels = true;
+            }
+        }
+
+        let before = self.sim.now_us();
+        if let Some(target) = self.run_to {
+            let budget = self.budget(RUN_TO_SIM_MS);
+            let out = self.timed_run(target, budget);
+            if out.reached {
+                self.run_to = None;
+                self.playing = false;
+                panels = true;
+            }
+        } else if self.playing && dt > 0.0 {
+            let want = (dt * 1_000.0 * self.speed).round() as TimeUs;
+            let target = before.saturating_add(want.max(1));
+            // A frame that also refreshes the panels (snapshot + Yew render) simulates less,
+            // so that it stays within the frame too.
+            let panel_due = t_ms - self.last_panel >= PANEL_INTERVAL_MS;
+            let budget = self.budget(if panel_due {
+                FRAME_SIM_MS / 2.0
+            } else {
+                FRAME_SIM_MS
+            });
+            let out = self.timed_run(target, budget);
+            // Hysteresis, so one slow frame does not make the warning flicker.
+            if out.reached {
+                self.slow_frames = self.slow_frames.saturating_sub(1);
+            } else {
+                self.slow_frames = (self.slow_frames + 2).min(60);
+            }
+            let slow = self.slow_frames > 20;
+            if slow != self.slow {
+                self.slow = slow;
+                panels = true;
+            }
+            let got = (self.sim.now_us() - before) as f64 / 1_000.0 / dt;
+            self.achieved = 0.9 * self.achieved + 0.1 * got;
+        }
+        let now = self.sim.now_us();
+        let speed = self.speed;
+        self.overlay.ingest(&mut self.sim, speed, reduced);
+        if let Some(canvas) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
+            let dark = self.dark.as_ref().is_some_and(|m| m.matches());
+            self.overlay.draw(&canvas, now, reduced, dark);
+        }
+        self.write_attrs();
+        if panels || (now != before && t_ms - self.last_panel >= PANEL_INTERVAL_MS) {
+            self.set_panic_context();
+            self.refresh();
+            return true;
+        }
+        false
+    }
+
+    fn budget(&self, ms: f64) -> u64 {
+        (self.events_per_ms * ms).clamp(500.0, 2_000_000.0) as u64
+    }
+
+    fn timed_run(&mut self, target: TimeUs, budget: u64) -> crate::sim::StepOutcome {
+        let t0 = common::now_ms();
+        let out = self.sim.run_until(target, budget);
+        let spent = common::now_ms() - t0;
+        if out.events >= 200 && spent > 0.2 {
+            let rate = out.events as f64 / spent;
+            self.events_per_ms = 0.8 * self.events_per_ms + 0.2 * rate;
+        } else if !out.reached && spent <= 0.2 {
+            // Budget ran out almost instantly: the estimate is far too low.
+            self.events_per_ms *= 2.0;
+        }
+        out
+    }
+
+    /// `data-sim-time-us` / `data-trace-hash` / `data-playing` on the root, for tests and
+    /// embedders; written only when they change.
+    pub fn write_attrs(&mut self) {
+        let now = self.sim.now_us();
+        let key = (now, self.sim.events_processed());
+        let playing = self.playing || self.run_to.is_some();
+        let Some(root) = self.root.cast::<web_sys::Element>() else {
+            return;
+        };
+        if key == self.attrs && playing == self.attrs_playing {
+            return;
+        }
+        self.attrs = key;
+        self.attrs_playing = playing;
+        let _ = root.set_attribute("data-playing", if playing { "1" } else { "0" });
+        let _ = root.set_attribute("data-sim-time-us", &now.to_string());
+        let _ = root.set_attribute("data-trace-hash", &self.sim.trace_hash_hex());
+    }
+}
+
+pub fn bad_link(e: &str) -> Notice {
+    Notice {
+        error: true,
+        text: format!(
+            "This link could not be opened: {e}. Showing the default scenario ({}) instead.",
+            presets::DEFAULT
+        ),
+    }
+}
+
+/// Builds `recipe`, or the default preset with the error as a notice.
+fn build_or_default(
+    recipe: Recipe,
+    notice: Option<Notice>,
+) -> (Recipe, Simulation, Scenario, Option<Notice>, bool) {
+    let built = recipe
+        .scenario()
+        .and_then(|base| recipe.build().map(|sim| (base, sim)));
+    match built {
+        Ok((base, sim)) => {
+            let mut recipe = recipe;
+            // The commands now live in the simulation (user_commands).
+            recipe.commands.clear();
+            (recipe, sim, base, notice, false)
+        }
+        Err(e) => {
+            let embed = recipe.embed;
+            let fallback = Recipe {
+                embed,
+                ..Recipe::preset(presets::DEFAULT)
+            };
+            // The built-in default preset is valid (the sim's tests check every preset).
+            let (base, sim) = match fallback.scenario().and_then(|b| {
+                Simulation::new(&b)
+                    .map(|sim| (b, sim))
+                    .map_err(|e| e.to_string())
+            }) {
+                Ok(pair) => pair,
+                Err(_) => any_valid_preset(),
+            };
+            (fallback, sim, base, Some(bad_link(&e)), true)
+        }
+    }
+}
+
+/// Every built-in preset failing validation is a bug in the build itself, not a user input:
+/// stop with a message (the panic banner shows it).
+fn any_valid_preset() -> (Scenario, Simulation) {
+    presets::all()
+        .iter()
+        .find_map(|p| {
+            let s = p.scenario();
+            Simulation::new(&s).ok().map(|sim| (s, sim))
+        })
+        .unwrap_or_else(|| panic!("no built-in scenario is valid: this build is broken"))
+}
+
+/// The diagram layout of a simulation's topology.
+pub fn topology_layout(sim: &Simulation, o: Orientation) -> Layout {
+    let snap = sim.snapshot();
+    // Zones are boxed inside their regions. `NodeView.zone` names the zone (the region for
+    // the clients, who are placed by region only).
+    let domain = |name: &str| snap.domains.iter().find(|d| d.name == name);
+    let items: Vec<Item> = snap
+        .nodes
+        .iter()
+        .map(|n| {
+            let (group, outer) = match n.zone.as_deref().and_then(domain) {
+                Some(d) if d.kind == DomainKind::Zone => (Some(d.name.clone()), d.parent.clone()),
+                Some(d) => (None, Some(d.name.clone())),
+                None => (None, None),
+            };
+            Item {
+                id: n.id,
+                rank_hint: common::rank_hint(n.kind),
+                group,
+                outer,
+            }
+        })
+        .collect();
+    let edges: Vec<(u32, u32)> = snap.edges.iter().map(|e| (e.from, e.to)).collect();
+    layout::layout(&items, &edges, o)
+}
+
+// ----- the frame loop -----------------------------------------------------------------------
+
+/// Keeps `requestAnimationFrame` going while alive; dropping it stops the loop.
+pub struct FrameLoop {
+    handle: Rc<RefCell<Option<AnimationFrame>>>,
+}
+
+impl FrameLoop {
+    pub fn start(runner: Rc<RefCell<Runner>>, on_panels: Callback<()>) -> FrameLoop {
+        let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+        schedule(Rc::clone(&handle), runner, on_panels);
+        FrameLoop { handle }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        // Dropping the pending AnimationFrame cancels it; the loop ends there.
+        if let Ok(mut h) = self.handle.try_borrow_mut() {
+            h.take();
+        }
+    }
+}
+
+fn schedule(
+    handle: Rc<RefCell<Option<AnimationFrame>>>,
+    runner: Rc<RefCell<Runner>>,
+    on_panels: Callback<()>,
+) {
+    let next = Rc::clone(&handle);
+    let frame = gloo_render::request_animation_frame(move |t| {
+        // If the runner is busy (a UI callback holds it), skip this frame rather than panic.
+        let refresh = match runner.try_borrow_mut() {
+            Ok(mut r) => r.frame(t),
+            Err(_) => false,
+        };
+        if refresh {
+            on_panels.emit(());
+        }
+        // The loop may have been stopped while this frame ran (component unmounted).
+        let stopped = Rc::strong_count(&next) == 1;
+        if !stopped {
+            schedule(next, runner, on_panels);
+        }
+    });
+    if let Ok(mut h) = handle.try_borrow_mut() {
+        *h = Some(frame);
+    }
+}
+
+/// Focus helper for elements found by selector (after a re-render).
+pub fn focus_selector(selector: &str) {
+    if let Some(el) = common::document()
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// SVG elements are not `HtmlElement`s; focus them through `SvgElement`-agnostic JS.
+pub fn focus_node(id: u32) {
+    let selector = format!("[data-node-id=\"{id}\"], [data-domain-id=\"{id}\"]");
+    if let Some(el) = common::document().and_then(|d| d.query_selector(&selector).ok().flatten()) {
+        let f = js_sys::Reflect::get(&el, &"focus".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(f) = f {
+            let _ = f.call0(&el);
+        }
+    }
+}

@@ -1,0 +1,656 @@
+//! Browser tests of the visualizer (headless Chromium through ChromeDriver, like
+//! tests/web_shell.rs): the diagram, the node menu, the inspector's validation, the share-link
+//! codec and its replay, the layout, and determinism of the simulation compiled to wasm32.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown --test web_visualizer` (`make test`
+//! runs every browser test). Native builds compile this file to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use failover_lab::sim::presets;
+use failover_lab::sim::time::US_PER_S;
+use failover_lab::sim::{Fault, FaultAction, ParamValue, Simulation};
+use failover_lab::ui::common::Shared;
+use failover_lab::ui::diagram::{Diagram, DiagramProps};
+use failover_lab::ui::lab::Lab;
+use failover_lab::ui::layout::{self, Item, Orientation};
+use failover_lab::ui::runner::topology_layout;
+use failover_lab::ui::share::{self, Override, Recipe, Source};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use yew::{AppHandle, Callback, NodeRef};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ----- helpers ----------------------------------------------------------------------------
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the test page has a document")
+}
+
+fn new_host() -> web_sys::Element {
+    let doc = document();
+    let host = doc.create_element("div").expect("create a div");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append host");
+    host
+}
+
+/// Waits (yielding to the browser, where Yew renders and the frame loop runs) until
+/// `selector` matches inside `host`.
+async fn wait_for(host: &web_sys::Element, selector: &str, what: &str) -> web_sys::Element {
+    for _ in 0..300 {
+        if let Some(el) = host.query_selector(selector).expect("valid selector") {
+            return el;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("{what}: `{selector}` did not appear within 3 s");
+}
+
+/// Dispatches a real, bubbling DOM event built by JS (Yew delegates listeners to the root).
+fn fire(el: &web_sys::Element, ctor: &str) {
+    let f = js_sys::Function::new_with_args("el", &format!("el.dispatchEvent({ctor});"));
+    f.call1(&wasm_bindgen::JsValue::NULL, el)
+        .expect("dispatch the event");
+}
+
+fn click(el: &web_sys::Element) {
+    fire(
+        el,
+        "new MouseEvent('click', {bubbles: true, cancelable: true})",
+    );
+}
+
+/// Types `value` into an input and commits it like a user leaving the field.
+fn change_input(el: &web_sys::Element, value: &str) {
+    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
+    input.set_value(value);
+    fire(el, "new Event('change', {bubbles: true})");
+}
+
+fn mount_lab() -> (web_sys::Element, AppHandle<Lab>) {
+    // Every Lab writes the run into the URL: start each test from a clean address.
+    if let Ok(history) = web_sys::window().expect("window").history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#"));
+    }
+    let host = new_host();
+    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    (host, handle)
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+// ----- diagram ----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn diagram_renders_every_node_of_every_preset_with_its_label_and_state() {
+    for preset in presets::all() {
+        for orientation in [Orientation::Horizontal, Orientation::Vertical] {
+            let mut sim = Simulation::new(&preset.scenario()).expect("presets are valid");
+            // Past every preset's first fault, so failed states are drawn too.
+            sim.run_for(25 * US_PER_S);
+            let layout = topology_layout(&sim, orientation);
+            let snapshot = sim.snapshot();
+            let host = new_host();
+            let props = DiagramProps {
+                layout: Shared::new(layout),
+                snapshot: Shared::new(snapshot.clone()),
+                selected: None,
+                menu: None,
+                canvas: NodeRef::default(),
+                sampling: 1,
+                reduced_motion: false,
+                on_node: Callback::noop(),
+                on_action: Callback::noop(),
+                on_close_menu: Callback::noop(),
+            };
+            let handle =
+                yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
+            wait_for(&host, "[data-node-id]", preset.name).await;
+            for node in &snapshot.nodes {
+                let el = host
+                    .query_selector(&format!("[data-node-name=\"{}\"]", node.name))
+                    .expect("valid selector")
+                    .unwrap_or_else(|| panic!("{}: node {} is not drawn", preset.name, node.name));
+                let text = el.text_content().unwrap_or_default();
+                assert!(
+                    text.contains(&node.name),
+                    "{}: label of {} missing in {text:?}",
+                    preset.name,
+                    node.name
+                );
+                assert_eq!(el.get_attribute("role").as_deref(), Some("button"));
+                assert_eq!(el.get_attribute("tabindex").as_deref(), Some("0"));
+                assert_eq!(
+                    el.get_attribute("data-status").as_deref(),
+                    Some(node.status.name())
+                );
+                let label = el.get_attribute("aria-label").unwrap_or_default();
+                assert!(label.starts_with(&node.name), "aria-label {label:?}");
+                if node.kind != failover_lab::sim::snapshot::NodeKind::Clients {
+                    // Not colour alone: the state is written in the node.
+                    assert!(
+                        text.contains(node.status.name()),
+                        "{}: {} shows no state word in {text:?}",
+                        preset.name,
+                        node.name
+                    );
+                }
+            }
+            // Every balancer → instance edge carries the balancer's view of its target.
+            let badges = host
+                .query_selector_all(".badge[data-health]")
+                .expect("valid selector");
+            let expected = snapshot.edges.iter().filter(|e| e.health.is_some()).count();
+            assert_eq!(
+                badges.length() as usize,
+                expected,
+                "{}: health badges",
+                preset.name
+            );
+            assert_eq!(
+                host.query_selector_all("path.edge")
+                    .expect("valid selector")
+                    .length() as usize,
+                snapshot.edges.len(),
+                "{}: one path per edge",
+                preset.name
+            );
+            handle.destroy();
+            host.remove();
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn crashed_instance_is_marked_down_with_a_health_badge_detail() {
+    // redundant-behind-lb: app-2 crashes at 20 s; HAProxy fall=3 × inter=2 s marks it down
+    // 4–6 s later. At 22 s the badge is "suspected" or still "up", at 27 s "down".
+    let mut sim = Simulation::new(
+        &presets::find("redundant-behind-lb")
+            .expect("preset")
+            .scenario(),
+    )
+    .expect("valid");
+    sim.run_for(27 * US_PER_S);
+    let snap = sim.snapshot();
+    let app2 = snap
+        .nodes
+        .iter()
+        .find(|n| n.name == "app-2")
+        .expect("app-2");
+    let edge = snap
+        .edges
+        .iter()
+        .find(|e| e.to == app2.id)
+        .expect("lb-1 → app-2");
+    let health = edge.health.as_ref().expect("health view");
+    assert_eq!(health.state, "down");
+    let host = new_host();
+    let props = DiagramProps {
+        layout: Shared::new(topology_layout(&sim, Orientation::Horizontal)),
+        snapshot: Shared::new(snap.clone()),
+        selected: None,
+        menu: None,
+        canvas: NodeRef::default(),
+        sampling: 4,
+        reduced_motion: false,
+        on_node: Callback::noop(),
+        on_action: Callback::noop(),
+        on_close_menu: Callback::noop(),
+    };
+    let handle = yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
+    let badge = wait_for(&host, ".badge[data-to=\"app-2\"]", "badge").await;
+    assert_eq!(badge.get_attribute("data-health").as_deref(), Some("down"));
+    assert!(badge
+        .text_content()
+        .unwrap_or_default()
+        .contains("marked down"));
+    let note = wait_for(&host, ".overlay-note", "sampling note").await;
+    assert_eq!(note.text_content().as_deref(), Some("sampled 1/4"));
+    handle.destroy();
+    host.remove();
+}
+
+// ----- interaction through the whole app ---------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn clicking_a_node_opens_its_menu_and_crash_schedules_a_command() {
+    let (host, handle) = mount_lab();
+    let node = wait_for(&host, "[data-node-name=\"app-1\"]", "app-1").await;
+    click(&node);
+    let menu = wait_for(&host, ".node-menu[role=menu]", "node menu").await;
+    assert_eq!(
+        menu.get_attribute("data-menu-for").as_deref(),
+        Some("app-1")
+    );
+    let actions: Vec<String> = {
+        let items = menu
+            .query_selector_all("[role=menuitem]")
+            .expect("valid selector");
+        (0..items.length())
+            .filter_map(|i| items.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|e| e.get_attribute("data-action"))
+            .collect()
+    };
+    assert_eq!(
+        actions,
+        ["crash", "unreachable", "gray", "add-latency", "heal"]
+    );
+    // The inspector follows the selection.
+    wait_for(&host, "[data-inspecting=\"app-1\"]", "inspector").await;
+
+    let crash = menu
+        .query_selector("[data-action=crash]")
+        .expect("valid")
+        .expect("crash item");
+    click(&crash);
+    // The command is in the share link at once, and the node turns "crashed" within frames.
+    assert!(
+        location_hash().contains(":crash:app-1"),
+        "hash {:?}",
+        location_hash()
+    );
+    wait_for(
+        &host,
+        "[data-node-name=\"app-1\"][data-status=\"crashed\"]",
+        "crashed state",
+    )
+    .await;
+    assert!(
+        host.query_selector(".node-menu").expect("valid").is_none(),
+        "the menu closes after a choice"
+    );
+
+    // A load balancer offers fail / make unreachable / heal.
+    let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
+    click(&lb);
+    let menu = wait_for(&host, ".node-menu[data-menu-for=\"lb-1\"]", "lb menu").await;
+    let n = menu
+        .query_selector_all("[role=menuitem]")
+        .expect("valid")
+        .length();
+    assert_eq!(n, 3);
+    handle.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_enter_on_a_node_opens_the_menu_and_focuses_its_first_item() {
+    let (host, handle) = mount_lab();
+    let node = wait_for(&host, "[data-node-name=\"app-3\"]", "app-3").await;
+    fire(
+        &node,
+        "new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true})",
+    );
+    wait_for(&host, ".node-menu[data-menu-for=\"app-3\"]", "menu").await;
+    // Focus moves into the menu after the render.
+    for _ in 0..100 {
+        let focused = document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-action"));
+        if focused.as_deref() == Some("crash") {
+            handle.destroy();
+            host.remove();
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("the first menu item was not focused");
+}
+
+#[wasm_bindgen_test]
+async fn inspector_rejects_a_bad_value_with_a_message_and_accepts_a_good_one() {
+    let (host, handle) = mount_lab();
+    let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
+    click(&lb);
+    let rise = wait_for(
+        &host,
+        "input[data-param=\"health_check.rise\"]",
+        "rise field",
+    )
+    .await;
+    change_input(&rise, "0");
+    let error = wait_for(
+        &host,
+        "[data-error-for=\"health_check.rise\"]",
+        "validation message",
+    )
+    .await;
+    let text = error.text_content().unwrap_or_default();
+    assert!(text.contains("between 1 and 10"), "message was {text:?}");
+    assert_eq!(rise.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(
+        !location_hash().contains("set:"),
+        "an invalid value must not become a command"
+    );
+
+    let retries = wait_for(&host, "input[data-param=\"retries\"]", "retries field").await;
+    change_input(&retries, "many");
+    let error = wait_for(&host, "[data-error-for=\"retries\"]", "validation message").await;
+    assert!(error
+        .text_content()
+        .unwrap_or_default()
+        .contains("not a number"));
+
+    change_input(&rise, "4");
+    for _ in 0..100 {
+        if host
+            .query_selector("[data-error-for=\"health_check.rise\"]")
+            .expect("valid")
+            .is_none()
+        {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    assert!(host
+        .query_selector("[data-error-for=\"health_check.rise\"]")
+        .expect("valid")
+        .is_none());
+    assert!(
+        location_hash().contains(":set:lb-1:health_check.rise:4"),
+        "hash {:?}",
+        location_hash()
+    );
+    // The app kept running: the clock moves.
+    let root = wait_for(&host, "[data-sim-time-us]", "root attributes").await;
+    let t0: u64 = root
+        .get_attribute("data-sim-time-us")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    TimeoutFuture::new(200).await;
+    let t1: u64 = root
+        .get_attribute("data-sim-time-us")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(t1 > t0, "simulated time stands still: {t0} → {t1}");
+    handle.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
+    if let Ok(history) = web_sys::window().expect("window").history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("#v=1&p=no-such-preset"),
+        );
+    }
+    let host = new_host();
+    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let notice = wait_for(&host, "[data-notice=error]", "error notice").await;
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.contains("unknown preset `no-such-preset`"), "{text:?}");
+    let title = wait_for(&host, "[data-scenario-title]", "scenario title").await;
+    let default = presets::find(presets::DEFAULT).expect("default preset");
+    assert_eq!(title.text_content().as_deref(), Some(default.title));
+    handle.destroy();
+    host.remove();
+}
+
+// ----- share link -------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn share_link_round_trip_keeps_every_field() {
+    let mut gray = Fault::new(32_000, FaultAction::Gray, "app-3");
+    gray.error_rate = Some(0.3);
+    gray.extra_latency_ms = Some(150.0);
+    let mut lat = Fault::new(31_000, FaultAction::AddLatency, "app-1");
+    lat.extra_latency_ms = Some(250.0);
+    let recipe = Recipe {
+        source: Source::Preset("redundant-behind-lb".into()),
+        seed: Some(7),
+        overrides: vec![Override {
+            node: "lb-1".into(),
+            param: "retries".into(),
+            value: ParamValue::Number(0.0),
+        }],
+        commands: vec![
+            Fault::new(20_000, FaultAction::Crash, "app-2"),
+            lat,
+            gray,
+            Fault::set(
+                33_000,
+                "lb-1",
+                "algorithm",
+                ParamValue::Text("least-conn".into()),
+            ),
+        ],
+        embed: true,
+    };
+    let text = share::encode(&recipe);
+    assert_eq!(
+        text,
+        "v=1&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=20000:crash:app-2,\
+         31000:add-latency:app-1:250,32000:gray:app-3:0.3:150,\
+         33000:set:lb-1:algorithm:least-conn&embed=1"
+    );
+    assert_eq!(share::decode(&format!("#{text}")), Ok(Some(recipe)));
+
+    // An imported scenario travels as JSON and comes back identical.
+    let mut custom = presets::find("single-server").expect("preset").scenario();
+    custom.name = "my & odd: name".into();
+    let recipe = Recipe {
+        source: Source::Custom(Box::new(custom)),
+        ..Recipe::preset("x")
+    };
+    assert_eq!(share::decode(&share::encode(&recipe)), Ok(Some(recipe)));
+    assert_eq!(share::decode(""), Ok(None));
+}
+
+#[wasm_bindgen_test]
+fn share_link_errors_name_the_problem() {
+    let cases = [
+        ("#v=2&p=single-server", "version 2 is not supported"),
+        ("#p=single-server", "no version"),
+        ("#v=1&p=nope", "unknown preset `nope`"),
+        ("#v=1", "no scenario"),
+        ("#v=1&p=single-server&seed=-3", "seed `-3`"),
+        (
+            "#v=1&p=single-server&c=20000:explode:server",
+            "command 1: `20000:explode:server`: unknown action `explode`",
+        ),
+        ("#v=1&p=single-server&c=abc:crash:server", "time `abc`"),
+        (
+            "#v=1&p=single-server&c=1:add-latency:server",
+            "should be AT_MS:add-latency:NODE:MS",
+        ),
+        (
+            "#v=1&p=single-server&o=server-workers-4",
+            "override 1: `server-workers-4` should be NODE:PARAM:VALUE",
+        ),
+        ("#v=1&p=single-server&x=1", "unknown key `x`"),
+        ("#v=1&p=single-server&s=%7B", "scenario JSON"),
+        ("#v=1&p=single-server&p=single-server", "`p` appears twice"),
+    ];
+    for (hash, want) in cases {
+        match share::decode(hash) {
+            Err(e) => assert!(
+                e.contains(want),
+                "{hash}: error {e:?} should contain {want:?}"
+            ),
+            Ok(r) => panic!("{hash} decoded to {r:?}"),
+        }
+    }
+    // Decodes, but fails when replayed: the node does not exist.
+    let r = share::decode("#v=1&p=single-server&c=1000:crash:app-9")
+        .expect("decodes")
+        .expect("a recipe");
+    let e = r.build().err().expect("replay fails");
+    assert!(e.contains("command 1") && e.contains("app-9"), "{e}");
+    let r = share::decode("#v=1&p=single-server&o=server:workers:0")
+        .expect("decodes")
+        .expect("a recipe");
+    let e = r.build().err().expect("override fails");
+    assert!(e.contains("override 1") && e.contains("workers"), "{e}");
+}
+
+// ----- determinism -------------------------------------------------------------------------
+
+/// Trace hashes of 30 simulated seconds, from the native build:
+/// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
+const NATIVE_GOLDEN_30S: [(&str, &str); 5] = [
+    ("redundant-behind-lb", "aa5c6ab996312b28"),
+    ("single-server", "fe6e576d818cfafe"),
+    ("unreachable-host", "1be3244a33ba75a7"),
+    ("two-zones", "1c5d8978a96a69da"),
+    ("dns-region-failover", "b0f0316c701af9fb"),
+];
+
+#[wasm_bindgen_test]
+fn wasm_runs_match_the_native_golden_trace_hashes() {
+    for (name, golden) in NATIVE_GOLDEN_30S {
+        let mut sim =
+            Simulation::new(&presets::find(name).expect("preset").scenario()).expect("valid");
+        sim.run_for(30 * US_PER_S);
+        assert_eq!(
+            sim.trace_hash_hex(),
+            golden,
+            "{name}: wasm32 differs from native"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_replayed_share_link_matches_the_native_run_with_the_same_faults() {
+    // Native: `cargo run --release -- run redundant-behind-lb --seed 7 --duration 30
+    //   --set lb-1.retries=0 --fault crash:app-1@10s --fault heal:app-1@15s --json`
+    let recipe = share::decode(
+        "#v=1&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=10000:crash:app-1,15000:heal:app-1",
+    )
+    .expect("decodes")
+    .expect("a recipe");
+    let mut sim = recipe.build().expect("replays");
+    sim.run_for(30 * US_PER_S);
+    assert_eq!(sim.trace_hash_hex(), "1ac458bd03966d1e");
+    assert_eq!(sim.user_commands().len(), 2);
+}
+
+// ----- layout ------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn layout_of_every_preset_has_no_overlaps_and_flows_one_way() {
+    for preset in presets::all() {
+        let sim = Simulation::new(&preset.scenario()).expect("valid");
+        for o in [Orientation::Horizontal, Orientation::Vertical] {
+            let l = topology_layout(&sim, o);
+            assert!(!l.has_overlaps(), "{}: overlapping nodes", preset.name);
+            for n in &l.nodes {
+                assert!(
+                    n.x >= 0.0 && n.y >= 0.0 && n.x + n.w <= l.width && n.y + n.h <= l.height,
+                    "{}: node outside the view",
+                    preset.name
+                );
+            }
+            for r in &l.routes {
+                let (a, b) = (l.node(r.from).expect("from"), l.node(r.to).expect("to"));
+                assert!(
+                    b.rank > a.rank,
+                    "{}: edges flow from clients towards instances",
+                    preset.name
+                );
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn long_edges_are_routed_between_nodes_and_zones_are_boxed_inside_regions() {
+    // 0 → {1, 3, 4, 5} → 2, plus a long edge 0 → 2 that skips the middle layer. Nodes 1 and 4
+    // share zone-a, 3 is in zone-b (both region r1), 5 in zone-c of region r2; the source is
+    // placed in region r1 only (like clients).
+    let spec: [(u32, Option<&str>, Option<&str>); 6] = [
+        (0, None, Some("r1")),
+        (1, Some("zone-a"), Some("r1")),
+        (3, Some("zone-b"), Some("r1")),
+        (4, Some("zone-a"), Some("r1")),
+        (5, Some("zone-c"), Some("r2")),
+        (2, None, None),
+    ];
+    let items: Vec<Item> = spec
+        .into_iter()
+        .map(|(id, zone, region)| Item {
+            id,
+            rank_hint: 1,
+            group: zone.map(String::from),
+            outer: region.map(String::from),
+        })
+        .collect();
+    let edges = [(0, 1), (0, 3), (0, 4), (0, 5), (1, 2), (0, 2)];
+    for o in [Orientation::Horizontal, Orientation::Vertical] {
+        let l = layout::layout(&items, &edges, o);
+        assert!(!l.has_overlaps());
+        let long = l.route(0, 2).expect("long edge");
+        assert_eq!(
+            long.points.len(),
+            4,
+            "one waypoint (entry and exit) in the skipped layer"
+        );
+        // Sampled along its curve, the long edge never enters a node box of the middle layer.
+        for p in l.sample(long, 40) {
+            for n in l.nodes.iter().filter(|n| n.rank == 1) {
+                let inside = p.x > n.x + 1.0
+                    && p.x < n.x + n.w - 1.0
+                    && p.y > n.y + 1.0
+                    && p.y < n.y + n.h - 1.0;
+                assert!(!inside, "{o:?}: long edge crosses node {}", n.id);
+            }
+        }
+        let zones: Vec<_> = l.groups.iter().filter(|g| g.level == 1).collect();
+        let regions: Vec<_> = l.groups.iter().filter(|g| g.level == 0).collect();
+        let mut names: Vec<&str> = zones.iter().map(|g| g.label.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["zone-a", "zone-b", "zone-c"],
+            "{o:?}: zone-a's two nodes share one box"
+        );
+        let contains = |outer: &layout::GroupBox, inner: &layout::GroupBox| {
+            inner.x >= outer.x
+                && inner.y >= outer.y
+                && inner.x + inner.w <= outer.x + outer.w
+                && inner.y + inner.h <= outer.y + outer.h
+        };
+        let disjoint = |a: &layout::GroupBox, b: &layout::GroupBox| {
+            a.y + a.h <= b.y || b.y + b.h <= a.y || a.x + a.w <= b.x || b.x + b.w <= a.x
+        };
+        for (i, a) in zones.iter().enumerate() {
+            for b in &zones[i + 1..] {
+                assert!(disjoint(a, b), "{o:?}: zone boxes overlap: {a:?} {b:?}");
+            }
+            let region = if a.label == "zone-c" { "r2" } else { "r1" };
+            assert!(
+                regions.iter().any(|r| r.label == region && contains(r, a)),
+                "{o:?}: {} is not inside a box of {region}",
+                a.label
+            );
+            // No node of another zone inside a zone's box.
+            for n in &l.nodes {
+                let zone = spec.iter().find(|s| s.0 == n.id).and_then(|s| s.1);
+                let inside = n.x + n.w / 2.0 > a.x
+                    && n.x + n.w / 2.0 < a.x + a.w
+                    && n.y + n.h / 2.0 > a.y
+                    && n.y + n.h / 2.0 < a.y + a.h;
+                assert!(
+                    !inside || zone == Some(a.label.as_str()),
+                    "{o:?}: node {} inside {}",
+                    n.id,
+                    a.label
+                );
+            }
+        }
+        assert_eq!(regions.iter().filter(|r| r.label == "r2").count(), 1);
+    }
+}
