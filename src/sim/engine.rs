@@ -1378,7 +1378,13 @@ impl Simulation {
             }
             return;
         }
-        let Some(Finished { job, error, next }) = inst.finish(worker) else {
+        self.complete_job(i, worker, epoch, true);
+    }
+
+    /// A worker is done with its job: it takes the next one from its queue, and the answer
+    /// (a 500 if the job failed or a gray failure struck) goes back up.
+    fn complete_job(&mut self, i: u32, worker: u32, epoch: u32, ok: bool) {
+        let Some(Finished { job, error, next }) = self.instances[i as usize].finish(worker) else {
             return;
         };
         if let Some((_, service_us)) = next {
@@ -1391,10 +1397,10 @@ impl Simulation {
                 },
             );
         }
-        let status = if error {
-            Status::ServerError
-        } else {
+        let status = if ok && !error {
             Status::Ok
+        } else {
+            Status::ServerError
         };
         self.reply_from_instance(i, job.r, job.attempt, status);
     }
@@ -1958,31 +1964,13 @@ impl Simulation {
             return; // stale: the other of reply/timeout came first, or the instance died
         }
         let epoch = inst.epoch;
-        let Some(Finished { job, error, next }) = inst.finish(worker) else {
-            return;
-        };
-        if let Some((_, service_us)) = next {
-            self.push(
-                self.now + service_us,
-                Event::ServiceDone {
-                    instance: i,
-                    worker,
-                    epoch,
-                },
-            );
-        }
         if !ok && !self.db_reconnecting[i as usize] {
             // Errors make the pool reconnect, to whoever holds the leader lock by then.
             self.db_reconnecting[i as usize] = true;
             let after = self.db.as_ref().map_or(0, |d| d.reconnect_us());
             self.push(self.now + after, Event::DbReconnect { instance: i });
         }
-        let status = if ok && !error {
-            Status::Ok
-        } else {
-            Status::ServerError
-        };
-        self.reply_from_instance(i, job.r, job.attempt, status);
+        self.complete_job(i, worker, epoch, ok);
     }
 
     /// Patroni's loop: the leader renews its lock; when it cannot for `ttl`, the lock
