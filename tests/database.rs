@@ -171,12 +171,20 @@ fn replication_lag_grows_when_writes_outpace_the_standby() {
         view.lag_writes,
         view.lag_ms
     );
-    // A standby that far behind is not promoted (Patroni maximum_lag_on_failover).
+    // Patroni compares *received* WAL: a standby that has everything but applies it slowly
+    // is still promoted (and catches up); one that is down is not.
     let mut crash = s.clone();
     crash.faults = vec![Fault::new(20_000, FaultAction::Crash, "db-primary")];
+    assert_eq!(stats(&run(&crash, 1, 80)).failovers, 1);
+    crash
+        .faults
+        .insert(0, Fault::new(10_000, FaultAction::Crash, "db-standby"));
     let blocked = run(&crash, 1, 80);
     assert_eq!(stats(&blocked).failovers, 0);
     assert!(stats(&blocked).failovers_blocked > 0);
+    assert!(blocked.snapshot().log.iter().any(|l| l
+        .text
+        .contains("no failover for db-primary: db-standby is down too")));
 }
 
 #[test]

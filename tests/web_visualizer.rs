@@ -400,6 +400,69 @@ async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
     host.remove();
 }
 
+#[wasm_bindgen_test]
+async fn db_failover_shows_the_promoted_leader_and_the_rpo_in_the_database_panel() {
+    // db-async-vs-sync: the primary crashes at 20 s, the standby is promoted once the leader
+    // lock expires; fast-forward to 65 s with "Run to" (before the heal at 90 s).
+    if let Ok(history) = web_sys::window().expect("window").history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("#v=1&p=db-async-vs-sync&seed=1"),
+        );
+    }
+    let host = new_host();
+    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let leader = wait_for(&host, "[data-db=\"leader\"]", "database panel").await;
+    assert_eq!(leader.text_content().as_deref(), Some("db-primary"));
+    assert!(host
+        .query_selector("[data-panel=\"reliability\"]")
+        .expect("selector")
+        .is_some());
+    assert!(host
+        .query_selector("[data-panel=\"dns\"]")
+        .expect("selector")
+        .is_none());
+    let input = wait_for(&host, "[data-control=\"run-to-input\"]", "run-to input").await;
+    let input: web_sys::HtmlInputElement = input.dyn_into().expect("an <input>");
+    input.set_value("65");
+    let form = wait_for(&host, "form.run-to", "run-to form").await;
+    fire(
+        &form,
+        "new Event('submit', {bubbles: true, cancelable: true})",
+    );
+    let mut promoted = false;
+    for _ in 0..3000 {
+        let leader = host
+            .query_selector("[data-db=\"leader\"]")
+            .expect("selector")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        if leader == "db-standby" {
+            promoted = true;
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    assert!(
+        promoted,
+        "the standby was not promoted within 30 s of real time"
+    );
+    let rpo = wait_for(&host, "[data-db=\"rpo\"]", "RPO line").await;
+    let text = rpo.text_content().unwrap_or_default();
+    assert!(text.ends_with(" writes"), "{text:?}");
+    let failovers = wait_for(&host, "[data-db=\"failovers\"]", "failovers").await;
+    assert_eq!(failovers.get_attribute("data-value").as_deref(), Some("1"));
+    let log = host.text_content().unwrap_or_default();
+    assert!(
+        log.contains("promoted to primary"),
+        "the log tells the promotion"
+    );
+    assert!(log.contains("Data lost at failover (RPO)"));
+    handle.destroy();
+    host.remove();
+}
+
 // ----- share link -------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

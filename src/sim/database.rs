@@ -177,7 +177,8 @@ impl DatabaseCluster {
             .push_back((arrives_at, self.apply_free_at, acked_at));
     }
 
-    /// Writes acknowledged but not yet applied on the standby, and how far behind (µs).
+    /// Writes acknowledged but not yet applied on the standby, and the age of the oldest
+    /// (µs): how far behind the standby is.
     pub fn lag(&mut self, now: TimeUs) -> (u64, TimeUs) {
         while self
             .replication
@@ -189,9 +190,20 @@ impl DatabaseCluster {
         let behind = self
             .replication
             .front()
-            .map(|&(arrived, _, _)| now.saturating_sub(arrived.min(now)))
+            .map(|&(_, _, acked)| now.saturating_sub(acked.min(now)))
             .unwrap_or(0);
         (self.replication.len() as u64, behind)
+    }
+
+    /// Patroni's `maximum_lag_on_failover` compares the standby with the last position the
+    /// leader published (at its last lock renewal): writes acknowledged by then that the
+    /// standby has not received by `now`.
+    pub fn missing_since_renewal(&self, now: TimeUs) -> u64 {
+        let renewed = self.renewed_at;
+        self.replication
+            .iter()
+            .filter(|&&(arrived, _, acked)| acked <= renewed && arrived > now)
+            .count() as u64
     }
 
     /// `lag` without trimming (for snapshots): entries are ordered by apply time, so a
@@ -204,7 +216,7 @@ impl DatabaseCluster {
         let behind = self
             .replication
             .get(done)
-            .map(|&(arrived, _, _)| now.saturating_sub(arrived.min(now)))
+            .map(|&(_, _, acked)| now.saturating_sub(acked.min(now)))
             .unwrap_or(0);
         (pending, behind)
     }
@@ -226,5 +238,54 @@ impl DatabaseCluster {
         self.replication.clear();
         self.unshipped_overflow = 0;
         self.apply_free_at = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::{DbFailover, Replication, Standby};
+
+    fn cluster() -> DatabaseCluster {
+        let spec = DatabaseSpec {
+            name: "p".into(),
+            zone: None,
+            standby: Some(Standby {
+                name: "s".into(),
+                zone: None,
+                failures: None,
+            }),
+            replication: Replication::Async,
+            strict_sync: false,
+            query_ms: 1.0,
+            apply_ms: 1.0,
+            query_timeout_ms: 1_000,
+            read_from_standby: false,
+            failover: DbFailover::default(),
+            fencing: true,
+            failures: None,
+        };
+        DatabaseCluster::new(&spec, 10)
+    }
+
+    #[test]
+    fn rpo_counts_acknowledged_writes_that_never_arrived() {
+        let mut c = cluster();
+        c.replicate(1_000, 500); // arrives at 1 ms
+        c.replicate(3_000, 2_500); // in flight at 2.6 ms
+        c.replicate(TimeUs::MAX, 2_700); // never shipped
+        c.replicate(5_000, 4_000); // acknowledged after the cut-off: not data loss
+        assert_eq!(c.unreplicated_at(2_800), 2);
+        // Lag: the FIFO apply queue, oldest unapplied write first.
+        assert_eq!(c.lag_at(2_000).0, 3);
+    }
+
+    #[test]
+    fn maximum_lag_looks_at_what_the_leader_published() {
+        let mut c = cluster();
+        c.renewed_at = 10_000;
+        c.replicate(TimeUs::MAX, 5_000); // known to the DCS, never received
+        c.replicate(TimeUs::MAX, 20_000); // after the last renewal: unknown to the DCS
+        assert_eq!(c.missing_since_renewal(30_000), 1);
     }
 }

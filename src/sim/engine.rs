@@ -797,6 +797,7 @@ impl Simulation {
         let dns_up = self.dns.as_ref().is_none_or(|d| d.state == DnsState::Up);
         let dns_count = self.dns.is_some() as usize;
         let db_nodes = self.db.as_ref().map(|d| d.nodes.as_slice()).unwrap_or(&[]);
+        let db_leader = self.db.as_ref().map_or(0, |d| d.leader);
         let up = self.structure.eval(&|c: usize| {
             if c < nb {
                 balancers[c].state == BalancerState::Up
@@ -807,9 +808,12 @@ impl Simulation {
             } else if c < nb + ni + domains.len() + dns_count {
                 dns_up
             } else {
+                // A database copy serves only while it is the primary in charge: the failover
+                // window (lock expiry, promotion) counts as downtime, as users see it.
+                let k = c - nb - ni - domains.len() - dns_count;
                 db_nodes
-                    .get(c - nb - ni - domains.len() - dns_count)
-                    .is_some_and(|d| d.state == InstanceState::Up)
+                    .get(k)
+                    .is_some_and(|d| d.state == InstanceState::Up && k == db_leader)
             }
         });
         if up != self.system_up {
@@ -2004,7 +2008,8 @@ impl Simulation {
                     ),
                 ));
             }
-            let (lag, _) = db.lag(now);
+            db.lag(now); // trim what the standby has applied
+            let lag = db.missing_since_renewal(now);
             match standby {
                 Some(s)
                     if db.nodes[s].state == InstanceState::Up
@@ -2102,6 +2107,7 @@ impl Simulation {
         );
         self.db_leader_down_since = None;
         self.push(now + wait, Event::DbLease { epoch: new_epoch });
+        self.note_state_change();
         if let Some(rec) = self.metrics.open_record(old_node) {
             rec.rerouted_at_us.get_or_insert(now);
         }

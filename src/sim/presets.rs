@@ -134,21 +134,21 @@ static PRESETS: &[Preset] = &[
         name: "db-async-vs-sync",
         title: "Database failover with asynchronous replication",
         source: "seed 004",
-        explanation: "A primary database in eu-west-a with a standby in eu-west-b, replicated asynchronously; 30 % of requests write. At 20 s the primary crashes. Patroni's leader lock expires (ttl 30 s, checked every loop_wait 10 s), the standby is promoted 5 s later, and instances reconnect on their next error. Writes the primary had acknowledged but not yet shipped are lost: the RPO counter shows them. Switch `replication` to `sync` (preset db-sync) and nothing acknowledged is lost, at the price of a round trip to the standby on every write.",
+        explanation: "A primary database in eu-west-a with a standby in another region (us-east-a, 35 ms away), replicated asynchronously; 30 % of requests write. At 20 s the primary crashes. Patroni's leader lock expires (ttl 30 s, checked every loop_wait 10 s), the standby is promoted 5 s later, and instances reconnect on their next error. Writes the primary had acknowledged but not yet shipped are lost: the RPO counter shows them. Switch `replication` to `sync` (preset db-sync) and nothing acknowledged is lost, at the price of a 70 ms round trip to the standby on every write.",
         build: db_async,
     },
     Preset {
         name: "db-sync",
         title: "Database failover with synchronous replication",
         source: "seed 004",
-        explanation: "The same cluster as db-async-vs-sync, replicated synchronously: the primary acknowledges a write only once the standby has it. When the primary crashes at 20 s, the promoted standby has every acknowledged write (RPO 0); every write paid an extra cross-zone round trip for that.",
+        explanation: "The same cluster as db-async-vs-sync, replicated synchronously: the primary acknowledges a write only once the standby in us-east has it. When the primary crashes at 20 s, the promoted standby has every acknowledged write (RPO 0); every write paid an extra cross-region round trip (70 ms) for that.",
         build: db_sync,
     },
     Preset {
         name: "split-brain",
         title: "Split brain: failover without fencing",
         source: "semantics",
-        explanation: "The network between eu-west-a (primary database, app-1) and eu-west-b (standby, app-2) is cut at 20 s. The standby's side holds the consensus store, so the leader lock expires and the standby is promoted. With no fencing, the old primary never demotes itself: app-1 can still reach it and keeps writing there. Two primaries accept writes — conflicting writes pile up until the partition is repaired at 90 s. Turn `fencing` on and the old primary goes read-only when its lock expires.",
+        explanation: "The network between eu-west-a (primary database, app-1) and the us-east region (standby) is cut at 20 s. The standby's side holds the consensus store, so the leader lock expires and the standby is promoted. With no fencing, the old primary never demotes itself: app-1, in its zone, can still reach it and keeps writing there while app-2 writes to the new primary. Two primaries accept writes — conflicting writes pile up until the partition is repaired at 90 s. Turn `fencing` on and the old primary goes read-only when its lock expires.",
         build: split_brain,
     },
     Preset {
@@ -528,6 +528,9 @@ fn website_flow() -> Scenario {
 
 fn db_cluster(replication: Replication) -> Scenario {
     let mut s = zone_demo("eu-west-b");
+    // The standby lives in another region (seed 004): 35 ms away, so writes in flight at a
+    // crash are lost (async) or every write pays 70 ms more (sync).
+    s.regions.push(region("us-east", &["us-east-a"]));
     s.duration_s = 120;
     s.faults = vec![
         Fault::new(20_000, FaultAction::Crash, "db-primary"),
@@ -536,10 +539,15 @@ fn db_cluster(replication: Replication) -> Scenario {
     s.network.cross_zone_latency_ms = 2.0;
     s.traffic.write_fraction = 0.3;
     s.traffic.rate_rps = 200.0;
+    // Workers wait for the database: after a failover every query crosses the ocean, so
+    // instances need the workers to carry 200 requests/s at ~90 ms each.
+    for i in s.instances.iter_mut() {
+        i.workers = 32;
+    }
     let mut db = database(
         "db-primary",
         Some("eu-west-a"),
-        Some(("db-standby", "eu-west-b")),
+        Some(("db-standby", "us-east-a")),
     );
     db.replication = replication;
     s.database = Some(db);
@@ -557,9 +565,9 @@ fn db_sync() -> Scenario {
 fn split_brain() -> Scenario {
     let mut s = db_cluster(Replication::Async);
     let mut cut = Fault::new(20_000, FaultAction::Partition, "eu-west-a");
-    cut.peer = Some("eu-west-b".into());
+    cut.peer = Some("us-east".into());
     let mut mend = Fault::new(90_000, FaultAction::Repair, "eu-west-a");
-    mend.peer = Some("eu-west-b".into());
+    mend.peer = Some("us-east".into());
     s.faults = vec![cut, mend];
     if let Some(db) = s.database.as_mut() {
         db.fencing = false;

@@ -423,3 +423,47 @@ fn fmt_rate(v: f64) -> String {
         format!("{v:.0}/s")
     }
 }
+
+/// Replication lag per second (writes acknowledged by the primary, not yet on the standby),
+/// for the database panel: the data a failover at that moment would lose under async
+/// replication.
+pub fn replication_lag_chart(series: &[SecondBucket], snapshot: &Snapshot) -> Html {
+    let last = series.last().map(|b| b.second).unwrap_or(0);
+    let first = (last + 1).saturating_sub(CHART_SECONDS as u64);
+    let axis = Axis { first, w: W };
+    let markers = fault_markers(&snapshot.failures, &axis, first, last, false);
+    let window: Vec<&SecondBucket> = series.iter().filter(|b| b.second >= first).collect();
+    let peak = window
+        .iter()
+        .map(|b| b.replication_lag_writes)
+        .max()
+        .unwrap_or(0);
+    let top = nice_ceiling(peak.max(5) as f64);
+    let y = |v: f64| TOP + (1.0 - v / top) * (H - TOP - BOTTOM);
+    let mut d = String::new();
+    for (i, b) in window.iter().enumerate() {
+        d.push_str(&format!(
+            "{}{:.1} {:.1}",
+            if i == 0 { "M" } else { "L" },
+            axis.x(b.second),
+            y(b.replication_lag_writes as f64)
+        ));
+    }
+    let ticks = [
+        (y(top), format!("{top:.0}")),
+        (y(top / 2.0), format!("{:.0}", top / 2.0)),
+        (y(0.0), "0".to_string()),
+    ];
+    let desc = format!(
+        "Replication lag in writes per second over the last {CHART_SECONDS} s; highest {peak}"
+    );
+    let chart = Chart {
+        title: "Replication lag (writes not yet on the standby)",
+        y_ticks: &ticks,
+        body: html! { <path class="line lag" d={d} /> },
+        legend: html! {},
+        desc,
+        empty: window.is_empty(),
+    };
+    frame(chart, &axis, &markers)
+}

@@ -17,6 +17,7 @@ use super::diagram::{Diagram, NodeAction};
 use super::event_log::{EventLog, FailureTimeline};
 use super::files;
 use super::inspector::{Inspector, SetParam};
+use super::panels::Panels;
 use super::runner::{self, FrameLoop, Notice, Runner};
 use super::share::{self, Source};
 use crate::sim::limits::SECONDS_KEPT;
@@ -493,6 +494,7 @@ pub fn lab(props: &LabProps) -> Html {
                     </div>
                     <Headline snapshot={snap.clone()} />
                     <Charts series={view.series.clone()} snapshot={snap.clone()} compact={view.layout.orientation == super::layout::Orientation::Vertical} />
+                    <Panels snapshot={snap.clone()} series={view.series.clone()} />
                 </section>
                 <aside class="panel side" data-area="side" aria-label="Inspector and timeline">
                     <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>

@@ -22,6 +22,7 @@ pub mod files;
 pub mod inspector;
 pub mod lab;
 pub mod layout;
+pub mod panels;
 pub mod panic;
 pub mod panic_context;
 pub mod runner;

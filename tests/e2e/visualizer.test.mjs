@@ -163,6 +163,27 @@ describe('visualizer journeys', () => {
     }
   });
 
+  test('database failover: the standby is promoted and the RPO counter shows lost writes', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=db-async-vs-sync&seed=1`);
+    try {
+      await pause(page);
+      assert.equal(await page.textContent('[data-db="leader"]'), 'db-primary');
+      await runTo(page, 62);
+      assert.equal(await page.textContent('[data-db="leader"]'), 'db-standby');
+      assert.match(await page.textContent('.log-body'), /db-standby promoted to primary/);
+      const rpo = page.locator('[data-panel="database"] [data-db="rpo"]');
+      assert.match(await rpo.textContent(), /^\d[\d,]* writes$/);
+      assert.ok(Number(await rpo.getAttribute('data-value')) >= 0);
+      assert.equal(await page.getAttribute('[data-db="failovers"]', 'data-value'), '1');
+      assert.match(await page.textContent('[data-panel="reliability"]'), /Infrastructure/);
+      await page.locator('[data-panel="database"]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'visualizer-db-failover');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('share link round trip reproduces the same trace hash', async () => {
     const { page, context, errors } = await openApp(browser, server.url);
     let link;
