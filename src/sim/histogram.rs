@@ -13,7 +13,9 @@ const BUCKETS: usize = OCTAVES * SUB as usize;
 pub struct Histogram {
     counts: Vec<u64>,
     total: u64,
-    sum: u128,
+    /// Sum of all values (µs): u64 holds ~584,000 years of latency, far beyond any run the
+    /// limits allow, and stays a native integer on wasm32 (u128 is emulated there).
+    sum: u64,
     max: u64,
 }
 
@@ -54,7 +56,7 @@ impl Histogram {
     pub fn record(&mut self, v: u64) {
         self.counts[index_of(v)] += 1;
         self.total += 1;
-        self.sum += v as u128;
+        self.sum = self.sum.saturating_add(v);
         self.max = self.max.max(v);
     }
 

@@ -49,7 +49,9 @@ impl TrafficSource {
         }
         self.state = TrafficState::Sending;
         let gap = self.arrivals.exponential(US_PER_S as f64 / self.rate_rps);
-        Some((libm::round(gap) as TimeUs).max(1))
+        // gap ≥ 0: adding one half and truncating rounds to nearest (libm::round is a
+        // software routine on wasm32, and this runs for every request).
+        Some(((gap + 0.5) as TimeUs).max(1))
     }
 
     pub fn next_client(&mut self) -> u32 {
