@@ -2214,30 +2214,7 @@ impl Simulation {
             self.apply_dns_fault(f.action);
             return;
         }
-        if let Some(k) = self.as_db(node) {
-            if let Some(own) = self.own_fault.get_mut(node as usize) {
-                match f.action {
-                    FaultAction::Crash | FaultAction::Unreachable => *own = Some(f.action),
-                    FaultAction::Heal => *own = None,
-                    _ => {}
-                }
-            }
-            if f.action == FaultAction::Heal && self.topology.domain_down(node) {
-                self.log(
-                    Some(node),
-                    LogKind::Info,
-                    format!(
-                        "{} cannot be healed while its zone or region is down",
-                        f.node
-                    ),
-                );
-                return;
-            }
-            self.apply_db_fault(k, f.action);
-            return;
-        }
-        let name = f.node.clone();
-        let nb = self.balancers.len() as u32;
+        // A node's own fault, kept apart from its domain's (see `own_fault`).
         if let Some(own) = self.own_fault.get_mut(node as usize) {
             match f.action {
                 FaultAction::Crash | FaultAction::Unreachable | FaultAction::Fail => {
@@ -2252,10 +2229,19 @@ impl Simulation {
             self.log(
                 Some(node),
                 LogKind::Info,
-                format!("{name} cannot be healed while its zone or region is down"),
+                format!(
+                    "{} cannot be healed while its zone or region is down",
+                    f.node
+                ),
             );
             return;
         }
+        if let Some(k) = self.as_db(node) {
+            self.apply_db_fault(k, f.action);
+            return;
+        }
+        let name = f.node.clone();
+        let nb = self.balancers.len() as u32;
         if f.action == FaultAction::Set {
             self.apply_set(node, f);
             return;
