@@ -39,13 +39,7 @@ fn the_data_store_is_a_spof_of_the_website_flow() {
 fn patroni_promotes_the_standby_within_ttl_plus_loop_wait_plus_promotion() {
     for seed in 1..=8 {
         let sim = run(&preset("db-async-vs-sync"), seed, 120);
-        let rec = sim
-            .metrics()
-            .failures
-            .iter()
-            .find(|f| f.node_name == "db-primary")
-            .cloned()
-            .unwrap_or_else(|| panic!("no record"));
+        let rec = failure_of(&sim, "db-primary");
         let detected = us_to_s(rec.detected_at_us.unwrap_or(0) - rec.fault_at_us);
         let promoted = us_to_s(rec.rerouted_at_us.unwrap_or(0) - rec.fault_at_us);
         // The lock was last renewed up to loop_wait (10 s) before the crash and expires ttl

@@ -14,13 +14,7 @@ fn failover_takes_threshold_times_interval_plus_up_to_the_ttl() {
     let s = preset("dns-region-failover");
     for seed in 1..=6 {
         let sim = run(&s, seed, 230);
-        let rec = sim
-            .metrics()
-            .failures
-            .iter()
-            .find(|f| f.node_name == "lb-eu")
-            .cloned()
-            .unwrap_or_else(|| panic!("no record for lb-eu"));
+        let rec = failure_of(&sim, "lb-eu");
         let detected = us_to_s(rec.detected_at_us.unwrap_or(0) - rec.fault_at_us);
         // FailureThreshold 3 × RequestInterval 30 s, at a random phase: 60–90 s, plus the
         // 4 s a silent endpoint is given to answer.

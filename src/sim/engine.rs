@@ -1076,10 +1076,7 @@ impl Simulation {
             }
             (FaultAction::Heal, DnsState::Failed) => {
                 dns.state = DnsState::Up;
-                let now = self.now;
-                if let Some(rec) = self.metrics.open_record(node) {
-                    rec.recovered_at_us = Some(now);
-                }
+                self.metrics.close_record(node, self.now);
                 self.start_dns_checks();
                 self.log(
                     Some(node),
@@ -2176,9 +2173,7 @@ impl Simulation {
                     self.db_leader_down_since = None;
                     self.db_lost_at_failure = None;
                 }
-                if let Some(rec) = self.metrics.open_record(node) {
-                    rec.recovered_at_us = Some(now);
-                }
+                self.metrics.close_record(node, now);
                 self.log(Some(node), kind, text);
             }
             _ => self.log(
@@ -2365,10 +2360,7 @@ impl Simulation {
             }
             FaultAction::Heal if self.topology.domains[d as usize].down => {
                 self.topology.domains[d as usize].down = false;
-                let now = self.now;
-                if let Some(rec) = self.metrics.open_record(id) {
-                    rec.recovered_at_us = Some(now);
-                }
+                self.metrics.close_record(id, self.now);
                 self.log(
                     Some(id),
                     LogKind::Recovery,
@@ -2493,10 +2485,7 @@ impl Simulation {
                     }
                 }
                 self.start_checks(b);
-                let now = self.now;
-                if let Some(rec) = self.metrics.open_record(node) {
-                    rec.recovered_at_us = Some(now);
-                }
+                self.metrics.close_record(node, self.now);
                 self.log(
                     Some(node),
                     LogKind::Recovery,

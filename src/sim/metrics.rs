@@ -257,6 +257,13 @@ impl Metrics {
             .find(|r| r.node == node && r.is_open())
     }
 
+    /// The node is healthy again: close its open failure record, if any.
+    pub fn close_record(&mut self, node: u32, now: TimeUs) {
+        if let Some(rec) = self.open_record(node) {
+            rec.recovered_at_us = Some(now);
+        }
+    }
+
     /// The last `n` closed-or-current seconds, oldest first.
     pub fn last_seconds(&self, n: usize) -> Vec<SecondBucket> {
         let skip = self.seconds.len().saturating_sub(n);

@@ -110,3 +110,13 @@ pub fn assert_conserved(sim: &Simulation) {
         sim.now_us()
     );
 }
+
+/// The failure record of a node (the first one), or a test failure naming it.
+pub fn failure_of(sim: &Simulation, node: &str) -> failover_lab::sim::metrics::FailureRecord {
+    sim.metrics()
+        .failures
+        .iter()
+        .find(|f| f.node_name == node)
+        .cloned()
+        .unwrap_or_else(|| panic!("no failure record for {node}"))
+}
