@@ -117,7 +117,7 @@ fn dns_settings_are_validated() {
         (|s| s.dns.as_mut().into_iter().for_each(|d| d.ttl_s = 100_000), "dns.ttl_s: must be between 0 and 86400"),
         (|s| s.dns.as_mut().into_iter().for_each(|d| d.resolve_ms = -1.0), "dns.resolve_ms: must be between"),
         (|s| s.dns.as_mut().into_iter().for_each(|d| d.records[1].role = RecordRole::Primary), "dns.records: failover routing needs one primary and at most one secondary record, got 2 and 0"),
-        (|s| s.dns.as_mut().into_iter().for_each(|d| d.records[0].target = "ghost".into()), "dns.records[0].target: no balancer or instance is named `ghost`"),
+        (|s| s.dns.as_mut().into_iter().for_each(|d| d.records[0].target = "ghost".into()), "dns.records[0].target: no gateway, balancer or instance is named `ghost`"),
         (|s| s.dns.as_mut().into_iter().for_each(|d| d.name = "lb-eu".into()), "dns.name: duplicate name `lb-eu`"),
         (|s| s.dns.as_mut().into_iter().for_each(|d| d.failures = Some(Reliability { mtbf_s: 0.0, mttr_s: 1.0 })), "dns.failures.mtbf_s: must be between"),
         (|s| s.entry = "lb-eu".into(), "entry: with `dns`, the entry must be the DNS name `api.example.com`"),

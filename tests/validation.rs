@@ -398,7 +398,7 @@ fn every_field_error_names_its_path() {
             "entry",
             |s| s.entry = "nowhere".into(),
             "entry",
-            "not the name of a balancer or an instance",
+            "not the name of a gateway, a balancer or an instance",
         ),
         (
             "entry clients",

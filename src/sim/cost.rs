@@ -34,6 +34,11 @@ pub fn report(s: &Scenario, analytic_availability: f64, measured_availability: f
         }
     };
     add(
+        "API gateways",
+        s.gateways.len() as u32,
+        c.gateway_per_hour * HOURS_PER_MONTH,
+    );
+    add(
         "load balancers",
         s.balancers.len() as u32,
         c.balancer_per_hour * HOURS_PER_MONTH,
@@ -43,6 +48,13 @@ pub fn report(s: &Scenario, analytic_availability: f64, measured_availability: f
         s.instances.len() as u32,
         c.instance_per_hour * HOURS_PER_MONTH,
     );
+    if let Some(db) = &s.database {
+        add(
+            "database copies",
+            1 + db.standby.is_some() as u32,
+            c.database_per_hour * HOURS_PER_MONTH,
+        );
+    }
     if let Some(d) = &s.dns {
         add("DNS hosted zone", 1, c.dns_zone_per_month);
         let checked = d.records.iter().filter(|r| r.health_checked).count() as u32;

@@ -9,6 +9,7 @@ use super::database::{DatabaseCluster, DbRole};
 use super::dns::{DnsService, DnsState, DnsTransition};
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
 use super::event_queue::{EventQueue, Scheduled};
+use super::gateway::{Gateway, GatewayState};
 use super::health_check::{Checker, HealthState, Transition};
 use super::instance::{Admission, Finished, Instance, InstanceState, Job};
 use super::limits::{LOG_KEPT, MAX_FAULTS, TRANSFERS_KEPT};
@@ -27,11 +28,14 @@ use super::traffic::TrafficSource;
 use super::validate::{self, NameKind, ValidationErrors};
 use std::collections::VecDeque;
 
-/// Node ids: 0 is the client population, then balancers, then instances.
+/// Node ids: 0 is the client population, then balancers, instances, the DNS service,
+/// database nodes and gateways (new kinds go last, so older scenarios keep their ids and
+/// their golden trace hashes).
 pub const CLIENTS_ID: u32 = 0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Entry {
+    Gateway(u32),
     Balancer(u32),
     Instance(u32),
     /// Resolved per client through the DNS service (its answer is a balancer or instance).
@@ -55,6 +59,7 @@ pub struct Simulation {
     hash: TraceHash,
     pub(crate) events: u64,
     pub(crate) traffic: TrafficSource,
+    pub(crate) gateways: Vec<Gateway>,
     pub(crate) balancers: Vec<Balancer>,
     pub(crate) instances: Vec<Instance>,
     pub(crate) checkers: Vec<Checker>,
@@ -149,18 +154,27 @@ impl Simulation {
                 checkers.push(Checker::new(bi as u32, slot as u32, t.instance, &cfg));
             }
         }
-        let entry = match validate::lookup(scenario, &scenario.entry) {
-            Some(NameKind::Balancer(i)) => Entry::Balancer(i as u32),
-            Some(NameKind::Instance(i)) => Entry::Instance(i as u32),
-            Some(NameKind::Dns) => Entry::Dns,
-            // Validation guarantees the entry names a balancer, an instance or the DNS.
-            _ => Entry::Instance(0),
+        let bal_index = |name: &str| {
+            scenario
+                .balancers
+                .iter()
+                .position(|b| b.name == name)
+                .unwrap_or(0) as u32
         };
+        let gateways: Vec<Gateway> = scenario
+            .gateways
+            .iter()
+            .map(|g| Gateway::new(g, bal_index))
+            .collect();
+        // Validation guarantees the entry and every record name an endpoint (or the DNS).
         let to_entry = |name: &str| match validate::lookup(scenario, name) {
+            Some(NameKind::Gateway(g)) => Entry::Gateway(g as u32),
             Some(NameKind::Balancer(b)) => Entry::Balancer(b as u32),
             Some(NameKind::Instance(i)) => Entry::Instance(i as u32),
+            Some(NameKind::Dns) => Entry::Dns,
             _ => Entry::Instance(0),
         };
+        let entry = to_entry(&scenario.entry);
         let dns_entries: Vec<Entry> = scenario
             .dns
             .iter()
@@ -170,7 +184,14 @@ impl Simulation {
             scenario.balancers.len() as u32,
             scenario.instances.len() as u32,
         );
+        let db_first = 1 + nb + ni + scenario.dns.is_some() as u32;
+        let db = scenario
+            .database
+            .as_ref()
+            .map(|d| DatabaseCluster::new(d, db_first));
+        let gw_first = db_first + db.as_ref().map_or(0, |d| d.nodes.len() as u32);
         let entry_node = |e: &Entry| match *e {
+            Entry::Gateway(g) => gw_first + g,
             Entry::Balancer(b) => 1 + b,
             Entry::Instance(i) => 1 + nb + i,
             Entry::Dns => 1 + nb + ni,
@@ -182,12 +203,7 @@ impl Simulation {
                 scenario.traffic.clients,
             )
         });
-        let db_first = 1 + nb + ni + dns.is_some() as u32;
-        let db = scenario
-            .database
-            .as_ref()
-            .map(|d| DatabaseCluster::new(d, db_first));
-        let node_total = db_first as usize + db.as_ref().map_or(0, |d| d.nodes.len());
+        let node_total = (gw_first + gateways.len() as u32) as usize;
         let mut commands = scenario.faults.clone();
         commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
         let mut sim = Simulation {
@@ -198,6 +214,7 @@ impl Simulation {
             hash: TraceHash::default(),
             events: 0,
             traffic: TrafficSource::new(&scenario.traffic, seed),
+            gateways,
             balancers,
             instances,
             checkers,
@@ -444,7 +461,21 @@ impl Simulation {
     }
 
     pub fn node_count(&self) -> u32 {
+        self.gateway_first_node() + self.gateways.len() as u32
+    }
+
+    /// Node id of the first gateway (after the database nodes).
+    pub fn gateway_first_node(&self) -> u32 {
         self.db_first_node() + self.db.as_ref().map_or(0, |d| d.nodes.len() as u32)
+    }
+
+    pub fn gateway_node(&self, g: u32) -> u32 {
+        self.gateway_first_node() + g
+    }
+
+    fn as_gateway(&self, node: u32) -> Option<u32> {
+        node.checked_sub(self.gateway_first_node())
+            .filter(|&g| (g as usize) < self.gateways.len())
     }
 
     /// Node id of the first database node (after the instances and the DNS service).
@@ -466,6 +497,7 @@ impl Simulation {
 
     fn entry_node(&self, e: Entry) -> u32 {
         match e {
+            Entry::Gateway(g) => self.gateway_node(g),
             Entry::Balancer(b) => self.balancer_node(b),
             Entry::Instance(i) => self.instance_node(i),
             Entry::Dns => self.dns_node().unwrap_or(CLIENTS_ID),
@@ -497,6 +529,8 @@ impl Simulation {
                 .as_ref()
                 .map(|d| d.nodes[k].name.clone())
                 .unwrap_or_default()
+        } else if let Some(g) = self.as_gateway(node) {
+            self.gateways[g as usize].name.clone()
         } else if node == CLIENTS_ID {
             validate::CLIENTS_NODE.into()
         } else if node <= nb {
@@ -517,6 +551,7 @@ impl Simulation {
             NameKind::Instance(i) => Some(self.instance_node(i as u32)),
             NameKind::Dns => self.dns_node(),
             NameKind::Database(k) => Some(self.db_first_node() + k as u32),
+            NameKind::Gateway(g) => Some(self.gateway_node(g as u32)),
             NameKind::Domain => self
                 .topology
                 .domain_by_name(name)
@@ -578,6 +613,15 @@ impl Simulation {
             Event::Arrival { gen } => self.on_arrival(gen),
             Event::RateStep => self.on_rate_step(),
             Event::DeadlineSweep => self.on_deadline_sweep(),
+            Event::AtGateway(r) => self.on_at_gateway(r),
+            Event::GatewayRetry { r, refused } => self.on_gateway_retry(r, refused),
+            Event::ResponseAtGateway { r, status } => {
+                let g = self.requests.get(r).and_then(|q| q.gateway);
+                // A gateway that died meanwhile relays nothing: the client times out.
+                if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up) {
+                    self.respond_client(r, self.gateway_node(g), status);
+                }
+            }
             Event::AtBalancer(r) => self.on_at_balancer(r),
             Event::AtInstance { r, attempt } => self.on_at_instance(r, attempt),
             Event::AttemptFailed { r, attempt, why } => {
@@ -709,6 +753,8 @@ impl Simulation {
             } else {
                 spec.standby.as_ref().and_then(|s| s.failures.clone())
             }
+        } else if let Some(g) = self.as_gateway(node) {
+            self.gateways[g as usize].spec.failures.clone()
         } else if node == CLIENTS_ID {
             None
         } else if node <= nb {
@@ -756,6 +802,8 @@ impl Simulation {
             self.db
                 .as_ref()
                 .is_some_and(|d| d.nodes[k].state == InstanceState::Up)
+        } else if let Some(g) = self.as_gateway(node) {
+            self.gateways[g as usize].state == GatewayState::Up
         } else if node <= nb {
             self.balancers[(node - 1) as usize].state == BalancerState::Up
         } else {
@@ -766,7 +814,8 @@ impl Simulation {
             self.schedule_random(node, true);
             return;
         }
-        let action = if node <= nb || is_dns || self.as_domain(node).is_some() {
+        let proxy = node <= nb || self.as_gateway(node).is_some();
+        let action = if proxy || is_dns || self.as_domain(node).is_some() {
             FaultAction::Fail
         } else {
             FaultAction::Crash // instances and databases
@@ -790,8 +839,11 @@ impl Simulation {
 
     /// Re-evaluate whether the topology can serve after a node changed state.
     fn note_state_change(&mut self) {
-        // Component order of reliability::components: balancers, instances, domains, DNS.
+        // Component order of reliability::components: balancers, instances, domains, DNS,
+        // database nodes, gateways.
         let (nb, ni) = (self.balancers.len(), self.instances.len());
+        let gateways = &self.gateways;
+        let db_count = self.db.as_ref().map_or(0, |d| d.nodes.len());
         let (balancers, instances, domains) =
             (&self.balancers, &self.instances, &self.topology.domains);
         let dns_up = self.dns.as_ref().is_none_or(|d| d.state == DnsState::Up);
@@ -807,6 +859,11 @@ impl Simulation {
                 !domains[c - nb - ni].down
             } else if c < nb + ni + domains.len() + dns_count {
                 dns_up
+            } else if c >= nb + ni + domains.len() + dns_count + db_count {
+                let g = c - (nb + ni + domains.len() + dns_count + db_count);
+                gateways
+                    .get(g)
+                    .is_some_and(|g| g.state == GatewayState::Up)
             } else {
                 // A database copy serves only while it is the primary in charge: the failover
                 // window (lock expiry, promotion) counts as downtime, as users see it.
@@ -843,16 +900,19 @@ impl Simulation {
             },
             e => (e, 0),
         };
-        let (via, target) = match entry {
-            Entry::Balancer(b) => (Some(b), 0),
-            Entry::Instance(i) => (None, i),
-            Entry::Dns => (None, 0),
+        let (gateway, via, target) = match entry {
+            Entry::Gateway(g) => (Some(g), None, 0),
+            Entry::Balancer(b) => (None, Some(b), 0),
+            Entry::Instance(i) => (None, None, i),
+            Entry::Dns => (None, None, 0),
         };
         let r = self.requests.insert(Request {
             id,
             client,
             start_us: self.now,
             deadline_us: deadline,
+            gateway,
+            gateway_tries: 0,
             via,
             target,
             attempt: 0,
@@ -862,6 +922,9 @@ impl Simulation {
         });
         self.metrics.on_sent(self.now);
         self.add_deadline(deadline, r);
+        if let Some(g) = gateway {
+            self.gateways[g as usize].in_flight += 1;
+        }
         let entry_node = self.entry_node(entry);
         let arrive = self.now + resolve_us + self.topology.latency_us(CLIENTS_ID, entry_node);
         if self.topology.partitioned(CLIENTS_ID, entry_node) {
@@ -873,6 +936,15 @@ impl Simulation {
             return;
         }
         match entry {
+            Entry::Gateway(g) => {
+                self.transfer(
+                    CLIENTS_ID,
+                    self.gateway_node(g),
+                    arrive,
+                    TransferKind::Request,
+                );
+                self.push(arrive, Event::AtGateway(r));
+            }
             Entry::Balancer(b) => {
                 self.transfer(
                     CLIENTS_ID,
@@ -898,6 +970,151 @@ impl Simulation {
             Entry::Dns => {}
         }
         self.schedule_next_arrival();
+    }
+
+    // ----- API gateways -----------------------------------------------------------------
+
+    fn on_at_gateway(&mut self, r: ReqRef) {
+        let Some(g) = self.requests.get(r).and_then(|q| q.gateway) else {
+            return;
+        };
+        let node = self.gateway_node(g);
+        match self.gateways[g as usize].state {
+            GatewayState::Up => self.forward(r, g, None),
+            GatewayState::Failed => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+                self.respond_client(r, node, Status::Refused);
+            }
+            // Nothing answers: the client waits for its own timeout.
+            GatewayState::Unreachable => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+            }
+        }
+    }
+
+    /// Send the request on to one of the gateway's balancers (avoiding `exclude`).
+    fn forward(&mut self, r: ReqRef, g: u32, exclude: Option<u32>) {
+        let now = self.now;
+        let gw_node = self.gateway_node(g);
+        let Some(b) = self.gateways[g as usize].pick(now, exclude) else {
+            self.respond_client(r, gw_node, Status::NoHealthyTarget);
+            return;
+        };
+        if let Some(q) = self.requests.get_mut(r) {
+            q.via = Some(b);
+            q.gateway_tries += 1;
+        }
+        let lb_node = self.balancer_node(b);
+        if self.topology.partitioned(gw_node, lb_node) {
+            // The SYN is dropped: the gateway's connect timeout will fire.
+            let at = now + self.gateways[g as usize].timeout_connect_us();
+            self.push(at, Event::GatewayRetry { r, refused: false });
+            return;
+        }
+        let arrive = now + self.topology.latency_us(gw_node, lb_node);
+        self.transfer(gw_node, lb_node, arrive, TransferKind::Request);
+        self.push(arrive, Event::AtBalancer(r));
+    }
+
+    /// The gateway could not connect to the balancer it chose: mark it (passive health) and
+    /// try another, or answer 502 (refused) / 504 (connect timeout) once retries run out.
+    fn on_gateway_retry(&mut self, r: ReqRef, refused: bool) {
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
+        let (Some(g), Some(b), tries) = (q.gateway, q.via, q.gateway_tries) else {
+            return;
+        };
+        if self.gateways[g as usize].state != GatewayState::Up {
+            return; // it died meanwhile: its fault handling already dealt with the request
+        }
+        let gw_node = self.gateway_node(g);
+        if self.gateways[g as usize].connect_failed(b, self.now) {
+            let gw = &self.gateways[g as usize];
+            let text = format!(
+                "{} marked {} down for fail_timeout={} (max_fails={}, passive)",
+                gw.name,
+                self.balancers[b as usize].name,
+                fmt_duration(whole_ms_to_us(gw.spec.passive.fail_timeout_ms)),
+                gw.spec.passive.max_fails
+            );
+            let lb_node = self.balancer_node(b);
+            if let Some(rec) = self.metrics.open_record(lb_node) {
+                if rec.detected_at_us.is_none() {
+                    rec.detected_at_us = Some(self.now);
+                    rec.detected_by = Some(format!("{} passive health", gw.name));
+                }
+            }
+            self.log(Some(lb_node), LogKind::Detection, text);
+        }
+        if tries <= self.gateways[g as usize].spec.retries {
+            self.metrics.on_retry(self.now);
+            self.forward(r, g, Some(b));
+        } else {
+            let status = if refused {
+                Status::Refused
+            } else {
+                Status::Timeout
+            };
+            self.respond_client(r, gw_node, status);
+        }
+    }
+
+    fn apply_gateway_fault(&mut self, g: u32, action: FaultAction) {
+        let node = self.gateway_node(g);
+        let name = self.gateways[g as usize].name.clone();
+        let state = self.gateways[g as usize].state;
+        match action {
+            FaultAction::Fail | FaultAction::Crash if state == GatewayState::Up => {
+                self.open_failure(node, "gateway failed");
+                self.gateways[g as usize].state = GatewayState::Failed;
+                // Every connection through it is cut.
+                for r in self.requests.live_refs() {
+                    if self.requests.get(r).and_then(|q| q.gateway) == Some(g) {
+                        if let Some(q) = self.requests.get_mut(r) {
+                            q.blame = Some(node);
+                        }
+                        self.finish(r, Status::Reset);
+                    }
+                }
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name} failed: clients sent to it get connection refused"),
+                );
+            }
+            FaultAction::Unreachable if state == GatewayState::Up => {
+                self.open_failure(node, "gateway unreachable");
+                self.gateways[g as usize].state = GatewayState::Unreachable;
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name} became unreachable: clients sent to it wait for their timeout"),
+                );
+            }
+            FaultAction::Heal if state != GatewayState::Up => {
+                self.gateways[g as usize].restart();
+                self.metrics.close_record(node, self.now);
+                self.log(
+                    Some(node),
+                    LogKind::Recovery,
+                    format!("{name} healed and forwarding again"),
+                );
+            }
+            _ => self.log(
+                Some(node),
+                LogKind::Info,
+                format!(
+                    "{name}: {} has no effect while {}",
+                    action.name(),
+                    state.name()
+                ),
+            ),
+        }
     }
 
     // ----- DNS --------------------------------------------------------------------------
@@ -926,6 +1143,8 @@ impl Simulation {
             client,
             start_us: self.now,
             deadline_us: deadline,
+            gateway: None,
+            gateway_tries: 0,
             via: None,
             target: 0,
             attempt: 0,
@@ -967,7 +1186,17 @@ impl Simulation {
     /// balancer, Route 53's "evaluate target health": up and with a target in rotation.
     fn endpoint_serving(&self, node: u32) -> (bool, bool) {
         let nb = self.balancers.len() as u32;
-        if node >= 1 && node <= nb {
+        if let Some(g) = self.as_gateway(node) {
+            // Its health route goes through to a backend: it serves if a balancer behind it
+            // does (and it can reach that balancer).
+            let gw = &self.gateways[g as usize];
+            let ok = gw.state == GatewayState::Up
+                && gw.upstreams.iter().any(|u| {
+                    let lb = self.balancer_node(u.balancer);
+                    self.endpoint_serving(lb).0 && !self.topology.partitioned(node, lb)
+                });
+            (ok, gw.state == GatewayState::Unreachable)
+        } else if node >= 1 && node <= nb {
             let b = &self.balancers[(node - 1) as usize];
             let silent = b.state == BalancerState::Unreachable;
             let ok = b.state == BalancerState::Up
@@ -1165,16 +1394,34 @@ impl Simulation {
             return;
         };
         let node = self.balancer_node(b);
-        match self.balancers[b as usize].state {
-            BalancerState::Up => self.dispatch(r, None),
-            BalancerState::Failed => {
+        let gateway = self.requests.get(r).and_then(|q| q.gateway);
+        match (self.balancers[b as usize].state, gateway) {
+            (BalancerState::Up, _) => self.dispatch(r, None),
+            // Behind a gateway, a dead balancer is the gateway's connect failure to handle:
+            // refused at once (the RST travels back), or silent until its connect timeout.
+            (state, Some(g)) => {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+                let gw_node = self.gateway_node(g);
+                let hop = self.topology.latency_us(gw_node, node);
+                let (at, refused) = if state == BalancerState::Failed {
+                    (self.now + hop, true)
+                } else {
+                    let sent = self.now.saturating_sub(hop);
+                    let give_up = sent + self.gateways[g as usize].timeout_connect_us();
+                    (give_up.max(self.now), false)
+                };
+                self.push(at, Event::GatewayRetry { r, refused });
+            }
+            (BalancerState::Failed, None) => {
                 if let Some(q) = self.requests.get_mut(r) {
                     q.blame = Some(node);
                 }
                 self.respond_client(r, node, Status::Refused);
             }
             // Nothing answers: the client waits for its own timeout.
-            BalancerState::Unreachable => {
+            (BalancerState::Unreachable, None) => {
                 if let Some(q) = self.requests.get_mut(r) {
                     q.blame = Some(node);
                 }
@@ -1506,6 +1753,26 @@ impl Simulation {
     }
 
     fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
+        // Through a gateway, the answer goes back the way the request came.
+        let gw_node = self
+            .requests
+            .get(r)
+            .and_then(|q| q.gateway)
+            .map(|g| self.gateway_node(g));
+        if let Some(gw_node) = gw_node.filter(|&n| n != from) {
+            if self.topology.partitioned(from, gw_node) {
+                return; // dropped: the client waits for its timeout
+            }
+            let back = self.now + self.topology.latency_us(from, gw_node);
+            let kind = if status == Status::Ok {
+                TransferKind::Success
+            } else {
+                TransferKind::Failure
+            };
+            self.transfer(from, gw_node, back, kind);
+            self.push(back, Event::ResponseAtGateway { r, status });
+            return;
+        }
         if self.topology.partitioned(from, CLIENTS_ID) {
             return; // dropped: the client waits for its timeout
         }
@@ -1526,6 +1793,10 @@ impl Simulation {
         let Some(q) = self.requests.remove(r) else {
             return;
         };
+        if let Some(g) = q.gateway {
+            let gw = &mut self.gateways[g as usize];
+            gw.in_flight = gw.in_flight.saturating_sub(1);
+        }
         let now = self.now;
         match status {
             Status::Ok => {
@@ -2235,6 +2506,10 @@ impl Simulation {
             self.apply_db_fault(k, f.action);
             return;
         }
+        if let Some(g) = self.as_gateway(node) {
+            self.apply_gateway_fault(g, f.action);
+            return;
+        }
         let name = f.node.clone();
         let nb = self.balancers.len() as u32;
         if f.action == FaultAction::Set {
@@ -2424,6 +2699,11 @@ impl Simulation {
             if let Some(db) = self.db.as_mut() {
                 db.nodes[k].state = state;
             }
+        } else if let Some(g) = self.as_gateway(node) {
+            self.gateways[g as usize].state = match own {
+                FaultAction::Unreachable => GatewayState::Unreachable,
+                _ => GatewayState::Failed,
+            };
         } else if node <= nb {
             self.balancers[(node - 1) as usize].state = match own {
                 FaultAction::Unreachable => BalancerState::Unreachable,

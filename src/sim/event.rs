@@ -46,6 +46,18 @@ pub enum Event {
     /// one sweep event stands for the earliest, so requests that finish in time cost no event.
     DeadlineSweep,
     AtBalancer(ReqRef),
+    /// A request reaches an API gateway; a gateway's connection to a balancer failed
+    /// (`refused` at once, or no answer within its connect timeout); an answer comes back
+    /// through the gateway on its way to the client.
+    AtGateway(ReqRef),
+    GatewayRetry {
+        r: ReqRef,
+        refused: bool,
+    },
+    ResponseAtGateway {
+        r: ReqRef,
+        status: Status,
+    },
     AtInstance {
         r: ReqRef,
         attempt: u32,
@@ -181,6 +193,9 @@ impl Event {
             Event::DbLease { epoch } => (23, epoch),
             Event::DbPromote { epoch } => (24, epoch),
             Event::DbReconnect { instance } => (25, instance),
+            Event::AtGateway(r) => (26, r.slot),
+            Event::GatewayRetry { r, .. } => (27, r.slot),
+            Event::ResponseAtGateway { r, .. } => (28, r.slot),
         }
     }
 }

@@ -54,6 +54,8 @@ impl EventQueue {
         let hop = matches!(
             event,
             Event::AtBalancer(_)
+                | Event::AtGateway(_)
+                | Event::ResponseAtGateway { .. }
                 | Event::AtInstance { .. }
                 | Event::ResponseAtBalancer { .. }
                 | Event::ResponseAtClient { .. }

@@ -7,6 +7,7 @@
 pub const MAX_NAME_LEN: usize = 64;
 pub const MAX_INSTANCES: usize = 2_000;
 pub const MAX_BALANCERS: usize = 48;
+pub const MAX_GATEWAYS: usize = 16;
 pub const MAX_REGIONS: usize = 16;
 /// Any price field (per hour, per month or per minute of downtime).
 pub const MAX_PRICE: f64 = 1e9;

@@ -10,6 +10,7 @@
 //! when no primary is eligible (HAProxy). With nothing eligible, `fail-open` routes to every
 //! target (AWS ALB), `reject` answers 503.
 use super::health_check::HealthState;
+use super::passive_health::PassiveMark;
 use super::rng::{mix64, stream, SimRng};
 use super::scenario::{Algorithm, Balancer as BalancerSpec, ResolvedCheck, RetryOn, WhenAllDown};
 use super::time::{whole_ms_to_us, TimeUs};
@@ -42,11 +43,8 @@ pub struct TargetSlot {
     pub checker: Option<u32>,
     /// Mirror of the checker's state (kept here so picking needs no lookups).
     pub health: HealthState,
-    /// Passive health: failures counted in the current window and when it started.
-    pub passive_fails: u32,
-    pub passive_window_start: TimeUs,
-    /// Passive health: marked down until this time.
-    pub passive_down_until: TimeUs,
+    /// Passive health (NGINX `max_fails` / `fail_timeout`) from real traffic.
+    pub passive: PassiveMark,
     /// In the balancer's own zone (or either has no zone): usable with cross-zone off.
     pub local: bool,
     /// Smooth weighted round robin's running weight (NGINX's algorithm).
@@ -92,9 +90,7 @@ impl Balancer {
                 active: 0,
                 checker: None,
                 health: start,
-                passive_fails: 0,
-                passive_window_start: 0,
-                passive_down_until: 0,
+                passive: PassiveMark::default(),
                 local: true,
                 current_weight: 0,
             })
@@ -145,7 +141,7 @@ impl Balancer {
     }
 
     pub fn passive_ok(&self, t: &TargetSlot, now: TimeUs) -> bool {
-        self.spec.passive.is_none() || now >= t.passive_down_until
+        self.spec.passive.is_none() || t.passive.ok(now)
     }
 
     pub fn eligible(&self, slot: usize, now: TimeUs) -> bool {
@@ -155,26 +151,10 @@ impl Balancer {
 
     /// Record a failed attempt for passive health; returns true if it marked the target down.
     pub fn passive_failure(&mut self, slot: usize, now: TimeUs) -> bool {
-        let Some(p) = self.spec.passive.clone() else {
-            return false;
-        };
-        let window = whole_ms_to_us(p.fail_timeout_ms);
-        let t = &mut self.targets[slot];
-        if now < t.passive_down_until {
-            return false;
+        match &self.spec.passive {
+            Some(p) => self.targets[slot].passive.fail(p, now),
+            None => false,
         }
-        if now >= t.passive_window_start + window {
-            t.passive_window_start = now;
-            t.passive_fails = 0;
-        }
-        t.passive_fails += 1;
-        if t.passive_fails >= p.max_fails {
-            t.passive_down_until = now + window;
-            t.passive_fails = 0;
-            t.passive_window_start = now + window;
-            return true;
-        }
-        false
     }
 
     /// Choose a target for a request from `client`, avoiding `exclude` when another choice

@@ -234,6 +234,7 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         balancers: vec![haproxy_lb(&["app-1", "app-2", "app-3"])],
         instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
         regions: Vec::new(),
+        gateways: Vec::new(),
         dns: None,
         database: None,
         costs: Costs::default(),
@@ -275,6 +276,7 @@ fn single_server() -> Scenario {
             ..instance("server")
         }],
         regions: Vec::new(),
+        gateways: Vec::new(),
         dns: None,
         database: None,
         costs: Costs::default(),

@@ -124,6 +124,21 @@ pub struct Spof {
     pub kind: &'static str,
     /// Why its failure alone stops every request, in words for the tooltip.
     pub why: String,
+    /// Whether its failure alone stops every read, and every write (of the run's mix: a
+    /// read-only workload has no writes to stop).
+    pub reads: bool,
+    pub writes: bool,
+}
+
+impl Spof {
+    /// "reads and writes", "writes" or "reads".
+    pub fn stops(&self) -> &'static str {
+        match (self.reads, self.writes) {
+            (true, true) => "reads and writes",
+            (false, true) => "writes",
+            _ => "reads",
+        }
+    }
 }
 
 /// The reliability view of a scenario.
@@ -148,68 +163,93 @@ pub fn component_availability(r: Option<&Reliability>, boot_s: f64) -> f64 {
     }
 }
 
-/// Components: balancers, then instances (the engine's node order less the client
-/// population), then regions and zones (the topology's domain order).
+/// Where each kind of component starts in `components`' order: balancers, instances,
+/// regions, zones, the DNS service, database nodes, gateways (the engine's node order, less
+/// the client population, with the failure domains moved in after the instances).
+struct Index {
+    instances: usize,
+    regions: usize,
+    zones: usize,
+    dns: usize,
+    db: usize,
+    gateways: usize,
+}
+
+impl Index {
+    fn new(s: &Scenario) -> Index {
+        let instances = s.balancers.len();
+        let regions = instances + s.instances.len();
+        let zones = regions + s.regions.len();
+        let dns = zones + s.regions.iter().map(|r| r.zones.len()).sum::<usize>();
+        let db = dns + s.dns.is_some() as usize;
+        let db_nodes = s
+            .database
+            .as_ref()
+            .map_or(0, |d| 1 + d.standby.is_some() as usize);
+        Index {
+            instances,
+            regions,
+            zones,
+            dns,
+            db,
+            gateways: db + db_nodes,
+        }
+    }
+}
+
 pub fn components(s: &Scenario) -> Vec<Component> {
+    let comp = |name: &str, kind: &'static str, r: Option<&Reliability>, boot_s: f64| Component {
+        name: name.to_string(),
+        kind,
+        availability: component_availability(r, boot_s),
+    };
     let mut out: Vec<Component> = s
         .balancers
         .iter()
-        .map(|b| Component {
-            name: b.name.clone(),
-            kind: "balancer",
-            availability: component_availability(b.failures.as_ref(), 0.0),
-        })
+        .map(|b| comp(&b.name, "balancer", b.failures.as_ref(), 0.0))
         .collect();
-    out.extend(s.instances.iter().map(|i| Component {
-        name: i.name.clone(),
-        kind: "instance",
-        availability: component_availability(i.failures.as_ref(), i.startup_ms as f64 / 1_000.0),
+    out.extend(s.instances.iter().map(|i| {
+        let boot_s = i.startup_ms as f64 / 1_000.0;
+        comp(&i.name, "instance", i.failures.as_ref(), boot_s)
     }));
-    out.extend(s.regions.iter().map(|r| Component {
-        name: r.name.clone(),
-        kind: "region",
-        availability: component_availability(r.failures.as_ref(), 0.0),
-    }));
+    out.extend(
+        s.regions
+            .iter()
+            .map(|r| comp(&r.name, "region", r.failures.as_ref(), 0.0)),
+    );
     for r in &s.regions {
-        out.extend(r.zones.iter().map(|z| Component {
-            name: z.name.clone(),
-            kind: "zone",
-            availability: component_availability(z.failures.as_ref(), 0.0),
-        }));
+        out.extend(
+            r.zones
+                .iter()
+                .map(|z| comp(&z.name, "zone", z.failures.as_ref(), 0.0)),
+        );
     }
     if let Some(d) = &s.dns {
-        out.push(Component {
-            name: d.name.clone(),
-            kind: "dns",
-            availability: component_availability(d.failures.as_ref(), 0.0),
-        });
+        out.push(comp(&d.name, "dns", d.failures.as_ref(), 0.0));
     }
     if let Some(db) = &s.database {
-        out.push(Component {
-            name: db.name.clone(),
-            kind: "database",
-            availability: component_availability(db.failures.as_ref(), 0.0),
-        });
+        out.push(comp(&db.name, "database", db.failures.as_ref(), 0.0));
         if let Some(st) = &db.standby {
-            out.push(Component {
-                name: st.name.clone(),
-                kind: "database",
-                availability: component_availability(st.failures.as_ref(), 0.0),
-            });
+            out.push(comp(&st.name, "database", st.failures.as_ref(), 0.0));
         }
     }
+    out.extend(
+        s.gateways
+            .iter()
+            .map(|g| comp(&g.name, "gateway", g.failures.as_ref(), 0.0)),
+    );
     out
 }
 
 /// Component indices of a zone and of its region.
 fn domain_components(s: &Scenario, zone: &Option<String>) -> Vec<usize> {
-    let base = s.balancers.len() + s.instances.len();
+    let ix = Index::new(s);
     let Some(zone) = zone else { return Vec::new() };
-    let mut zi = base + s.regions.len();
+    let mut zi = ix.zones;
     for (ri, r) in s.regions.iter().enumerate() {
         for z in &r.zones {
             if &z.name == zone {
-                return vec![zi, base + ri];
+                return vec![zi, ix.regions + ri];
             }
             zi += 1;
         }
@@ -228,33 +268,54 @@ fn placed(node: usize, domains: Vec<usize>) -> Structure {
     }
 }
 
-/// The structure function of "a request can succeed".
-pub fn structure(s: &Scenario) -> Structure {
-    let nb = s.balancers.len();
-    let inst = |i: usize| placed(nb + i, domain_components(s, &s.instances[i].zone));
+/// What a request does with the data store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// The structure function of "a request can succeed": of a read, or of a write. They
+/// differ at the data store: with strict synchronous replication a write needs both
+/// copies (no synchronous standby, no writes), a read needs either.
+pub fn structure_for(s: &Scenario, access: Access) -> Structure {
+    let ix = Index::new(s);
+    let inst = |i: usize| placed(ix.instances + i, domain_components(s, &s.instances[i].zone));
     let by_name = |name: &str| s.instances.iter().position(|i| i.name == name).map(inst);
+    let balancer = |b: usize| {
+        // Backups are just more parallel capacity as far as "can it serve" goes.
+        // Without cross-zone load balancing only the balancer's own zone counts.
+        let bal = &s.balancers[b];
+        let usable = |t: &&super::scenario::Target| {
+            bal.cross_zone
+                || bal.zone.is_none()
+                || s.instances
+                    .iter()
+                    .find(|i| i.name == t.instance)
+                    .is_none_or(|i| i.zone.is_none() || i.zone == bal.zone)
+        };
+        let targets: Vec<Structure> = bal
+            .targets
+            .iter()
+            .filter(usable)
+            .filter_map(|t| by_name(&t.instance))
+            .collect();
+        let lb = placed(b, domain_components(s, &bal.zone));
+        Structure::All(vec![lb, Structure::Any(targets)])
+    };
     let endpoint = |name: &str| match validate::lookup(s, name) {
         Some(NameKind::Instance(i)) => inst(i),
-        Some(NameKind::Balancer(b)) => {
-            // Backups are just more parallel capacity as far as "can it serve" goes.
-            // Without cross-zone load balancing only the balancer's own zone counts.
-            let bal = &s.balancers[b];
-            let usable = |t: &&super::scenario::Target| {
-                bal.cross_zone
-                    || bal.zone.is_none()
-                    || s.instances
-                        .iter()
-                        .find(|i| i.name == t.instance)
-                        .is_none_or(|i| i.zone.is_none() || i.zone == bal.zone)
-            };
-            let targets: Vec<Structure> = bal
-                .targets
+        Some(NameKind::Balancer(b)) => balancer(b),
+        Some(NameKind::Gateway(g)) => {
+            let gw = &s.gateways[g];
+            let behind: Vec<Structure> = gw
+                .balancers
                 .iter()
-                .filter(usable)
-                .filter_map(|t| by_name(&t.instance))
+                .filter_map(|b| s.balancers.iter().position(|lb| &lb.name == b))
+                .map(balancer)
                 .collect();
-            let lb = placed(b, domain_components(s, &s.balancers[b].zone));
-            Structure::All(vec![lb, Structure::Any(targets)])
+            let node = placed(ix.gateways + g, domain_components(s, &gw.zone));
+            Structure::All(vec![node, Structure::Any(behind)])
         }
         _ => Structure::Any(Vec::new()),
     };
@@ -262,10 +323,8 @@ pub fn structure(s: &Scenario) -> Structure {
         // Failover routing serves if DNS answers and the primary or the secondary can serve
         // (steady state: after detection and cache expiry).
         Some(d) => {
-            let zones: usize = s.regions.iter().map(|r| r.zones.len()).sum();
-            let dns = nb + s.instances.len() + s.regions.len() + zones;
             let records: Vec<Structure> = d.records.iter().map(|r| endpoint(&r.target)).collect();
-            Structure::All(vec![Structure::Up(dns), Structure::Any(records)])
+            Structure::All(vec![Structure::Up(ix.dns), Structure::Any(records)])
         }
         None => endpoint(&s.entry),
     };
@@ -273,15 +332,29 @@ pub fn structure(s: &Scenario) -> Structure {
     // (steady state, as for DNS).
     match &s.database {
         Some(db) => {
-            let zones: usize = s.regions.iter().map(|r| r.zones.len()).sum();
-            let first = nb + s.instances.len() + s.regions.len() + zones + s.dns.is_some() as usize;
-            let mut copies = vec![placed(first, domain_components(s, &db.zone))];
+            let mut copies = vec![placed(ix.db, domain_components(s, &db.zone))];
             if let Some(st) = &db.standby {
-                copies.push(placed(first + 1, domain_components(s, &st.zone)));
+                copies.push(placed(ix.db + 1, domain_components(s, &st.zone)));
             }
-            Structure::All(vec![front, Structure::Any(copies)])
+            let strict = db.strict_sync && db.replication == super::scenario::Replication::Sync;
+            let store = if access == Access::Write && strict {
+                Structure::All(copies)
+            } else {
+                Structure::Any(copies)
+            };
+            Structure::All(vec![front, store])
         }
         None => front,
+    }
+}
+
+/// "A request can succeed" for the run's mix: a write needs everything a read needs (and
+/// perhaps more), so with any writes it is the write formula.
+pub fn structure(s: &Scenario) -> Structure {
+    if s.traffic.write_fraction > 0.0 {
+        structure_for(s, Access::Write)
+    } else {
+        structure_for(s, Access::Read)
     }
 }
 
@@ -309,28 +382,21 @@ fn describe(f: &Structure, comps: &[Component]) -> String {
 pub fn analyse(s: &Scenario) -> Analysis {
     let comps = components(s);
     let formula = structure(s);
+    let reads = structure_for(s, Access::Read);
+    let writes = structure_for(s, Access::Write);
+    let (any_reads, any_writes) = (
+        s.traffic.write_fraction < 1.0,
+        s.traffic.write_fraction > 0.0,
+    );
     let a: Vec<f64> = comps.iter().map(|c| c.availability).collect();
     let spofs = (0..comps.len())
         // A managed DNS service (Route 53: anycast over many name servers) is redundant in
         // itself; it is listed only if the scenario gives it failure rates of its own.
         .filter(|&c| comps[c].kind != "dns" || comps[c].availability < 1.0)
-        .filter(|&c| !formula.eval(&|x| x != c))
-        .map(|c| {
-            let comp = &comps[c];
-            let why = match comp.kind {
-                "balancer" => format!("every request passes through {}: nothing else can route them", comp.name),
-                "instance" => format!("{} is the only server: there is nothing to fail over to", comp.name),
-                                "dns" => format!("every client must resolve {} before anything else", comp.name),
-                "database" => format!("every request reads or writes {}: with no standby to promote, its failure stops everything", comp.name),
-                kind => format!(
-                    "everything a request needs is in this {kind}: one power, network or data-center failure stops it all"
-                ),
-            };
-            Spof {
-                name: comp.name.clone(),
-                kind: comp.kind,
-                why,
-            }
+        .filter_map(|c| {
+            let stops_reads = any_reads && !reads.eval(&|x| x != c);
+            let stops_writes = any_writes && !writes.eval(&|x| x != c);
+            (stops_reads || stops_writes).then(|| spof(&comps[c], stops_reads, stops_writes))
         })
         .collect();
     Analysis {
@@ -339,6 +405,28 @@ pub fn analyse(s: &Scenario) -> Analysis {
         components: comps,
         spofs,
         formula,
+    }
+}
+
+fn spof(comp: &Component, reads: bool, writes: bool) -> Spof {
+    let name = &comp.name;
+    let why = match comp.kind {
+        "gateway" => format!("every request enters through {name}: with no other gateway, nothing else can let it in"),
+        "balancer" => format!("every request passes through {name}: nothing else can route them"),
+        "instance" => format!("{name} is the only server: there is nothing to fail over to"),
+        "dns" => format!("every client must resolve {name} before anything else"),
+        "database" if !reads => format!("writes need {name}: strict synchronous replication stops writes without it (reads carry on)"),
+        "database" => format!("every request reads or writes {name}: with no standby to promote, its failure stops everything"),
+        kind => format!(
+            "everything a request needs is in this {kind}: one power, network or data-center failure stops it all"
+        ),
+    };
+    Spof {
+        name: name.clone(),
+        kind: comp.kind,
+        why,
+        reads,
+        writes,
     }
 }
 

@@ -16,6 +16,10 @@ pub struct Request {
     pub client: u32,
     pub start_us: TimeUs,
     pub deadline_us: TimeUs,
+    /// The API gateway this request entered through, if any.
+    pub gateway: Option<u32>,
+    /// Balancers the gateway has tried (first try + its retries).
+    pub gateway_tries: u32,
     /// The balancer this request goes through, if the entry is a balancer.
     pub via: Option<u32>,
     /// Current attempt's target: a balancer target slot (via a balancer) or the instance.

@@ -21,8 +21,13 @@ pub struct Scenario {
     pub traffic: Traffic,
     #[serde(default)]
     pub network: Network,
-    /// Where clients send their requests: the name of a balancer or of an instance.
+    /// Where clients send their requests: the name of a gateway, a balancer, an instance, or
+    /// of the DNS name (which then answers with a gateway, balancer or instance).
     pub entry: String,
+    /// API gateways: every request passes one on its way to a balancer. Several gateways
+    /// (in different zones or data centers, behind DNS) remove that SPOF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gateways: Vec<Gateway>,
     #[serde(default)]
     pub balancers: Vec<Balancer>,
     pub instances: Vec<Instance>,
@@ -210,6 +215,12 @@ pub struct Costs {
     pub balancer_per_hour: f64,
     #[serde(default = "default_instance_per_hour")]
     pub instance_per_hour: f64,
+    /// A self-hosted API gateway node (Kong, Envoy: a compute-optimised instance).
+    #[serde(default = "default_gateway_per_hour")]
+    pub gateway_per_hour: f64,
+    /// Each database copy, primary and standby alike (a managed general-purpose instance).
+    #[serde(default = "default_database_per_hour")]
+    pub database_per_hour: f64,
     #[serde(default = "default_dns_zone_per_month")]
     pub dns_zone_per_month: f64,
     #[serde(default = "default_dns_health_check_per_month")]
@@ -227,6 +238,8 @@ impl Default for Costs {
         Costs {
             balancer_per_hour: default_balancer_per_hour(),
             instance_per_hour: default_instance_per_hour(),
+            gateway_per_hour: default_gateway_per_hour(),
+            database_per_hour: default_database_per_hour(),
             dns_zone_per_month: default_dns_zone_per_month(),
             dns_health_check_per_month: default_dns_health_check_per_month(),
             dns_fast_interval_extra_per_month: default_dns_fast_extra(),
@@ -240,6 +253,12 @@ fn default_balancer_per_hour() -> f64 {
 }
 fn default_instance_per_hour() -> f64 {
     0.0832
+}
+fn default_gateway_per_hour() -> f64 {
+    0.085
+}
+fn default_database_per_hour() -> f64 {
+    0.171
 }
 fn default_dns_zone_per_month() -> f64 {
     0.50
@@ -546,6 +565,44 @@ fn default_when_all_down() -> WhenAllDown {
 }
 fn default_health_check() -> Option<HealthCheck> {
     Some(HealthCheck::default())
+}
+
+/// An API gateway (seed 004: "every request first hits the API gateway; it figures out where
+/// the request should go"). It forwards each request to one of its balancers, round robin
+/// over those it has not marked down. It learns of a dead balancer only from the requests it
+/// sends (passive health, as Envoy's outlier detection or NGINX's `max_fails`): a refused
+/// connection is retried on another balancer at once, a silent one after
+/// `timeout_connect_ms`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gateway {
+    pub name: String,
+    /// The balancers it forwards to.
+    pub balancers: Vec<String>,
+    /// Envoy `num_retries` on connect failure: how many more balancers it tries.
+    #[serde(default = "default_gateway_retries")]
+    pub retries: u32,
+    /// Envoy cluster `connect_timeout`: how long to wait for a balancer that does not answer.
+    #[serde(default = "default_timeout_connect_ms")]
+    pub timeout_connect_ms: u64,
+    /// How a balancer that failed a connection is taken out (`max_fails` / `fail_timeout`).
+    #[serde(default = "default_gateway_passive")]
+    pub passive: PassiveHealth,
+    /// The availability zone (data center) it runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Reliability>,
+}
+
+fn default_gateway_retries() -> u32 {
+    1
+}
+fn default_gateway_passive() -> PassiveHealth {
+    PassiveHealth {
+        max_fails: default_max_fails(),
+        fail_timeout_ms: default_fail_timeout_ms(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

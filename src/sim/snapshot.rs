@@ -12,6 +12,7 @@ pub enum NodeKind {
     Instance,
     Dns,
     Database,
+    Gateway,
 }
 
 /// What to draw for a node: its true state, combined with what balancers believe.

@@ -101,7 +101,8 @@ impl Topology {
         }];
         places.extend(s.balancers.iter().map(|b| place_of_zone(&b.zone)));
         places.extend(s.instances.iter().map(|i| place_of_zone(&i.zone)));
-        // Node order continues with the DNS service (global: no place) and the databases.
+        // Node order continues with the DNS service (global: no place), the database nodes
+        // and the gateways.
         if s.dns.is_some() {
             places.push(Place::default());
         }
@@ -111,6 +112,7 @@ impl Topology {
                 places.push(place_of_zone(&st.zone));
             }
         }
+        places.extend(s.gateways.iter().map(|g| place_of_zone(&g.zone)));
         Topology {
             domains,
             places,

@@ -98,6 +98,17 @@ pub enum NameKind {
     Dns,
     /// A database node: 0 = the primary of the file, 1 = the standby.
     Database(usize),
+    Gateway(usize),
+}
+
+impl NameKind {
+    /// Can clients send requests to it (the entry, or a DNS record's target)?
+    pub fn is_endpoint(self) -> bool {
+        matches!(
+            self,
+            NameKind::Gateway(_) | NameKind::Balancer(_) | NameKind::Instance(_)
+        )
+    }
 }
 
 pub const CLIENTS_NODE: &str = "clients";
@@ -108,6 +119,9 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
     }
     if let Some(i) = s.balancers.iter().position(|b| b.name == name) {
         return Some(NameKind::Balancer(i));
+    }
+    if let Some(i) = s.gateways.iter().position(|g| g.name == name) {
+        return Some(NameKind::Gateway(i));
     }
     if let Some(i) = s.instances.iter().position(|i| i.name == name) {
         return Some(NameKind::Instance(i));
@@ -173,7 +187,13 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
             ),
         );
     }
-    if s.instances.len() + s.balancers.len() + 1 > MAX_NODES {
+    if s.gateways.len() > MAX_GATEWAYS {
+        p.push(
+            "gateways",
+            format!("at most {MAX_GATEWAYS} gateways, got {}", s.gateways.len()),
+        );
+    }
+    if s.instances.len() + s.balancers.len() + s.gateways.len() + 1 > MAX_NODES {
         p.push("instances", format!("at most {MAX_NODES} nodes in all"));
     }
 
@@ -222,6 +242,8 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     for (field, v) in [
         ("balancer_per_hour", c.balancer_per_hour),
         ("instance_per_hour", c.instance_per_hour),
+        ("gateway_per_hour", c.gateway_per_hour),
+        ("database_per_hour", c.database_per_hour),
         ("dns_zone_per_month", c.dns_zone_per_month),
         ("dns_health_check_per_month", c.dns_health_check_per_month),
         (
@@ -292,16 +314,27 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         }
     }
 
+    for (i, g) in s.gateways.iter().enumerate() {
+        let path = format!("gateways[{i}]");
+        p.name(&format!("{path}.name"), &g.name);
+        check_unique(&mut p, format!("{path}.name"), &g.name);
+        zone_ok(&mut p, format!("{path}.zone"), &g.zone);
+        validate_gateway(s, g, &path, &mut p);
+    }
+
     match (lookup(s, &s.entry), &s.dns) {
-        (Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_)), None)
-        | (Some(NameKind::Dns), Some(_)) => {}
+        (Some(kind), None) if kind.is_endpoint() => {}
+        (Some(NameKind::Dns), Some(_)) => {}
         (_, Some(d)) => p.push(
             "entry",
             format!("with `dns`, the entry must be the DNS name `{}`", d.name),
         ),
         _ => p.push(
             "entry",
-            format!("`{}` is not the name of a balancer or an instance", s.entry),
+            format!(
+                "`{}` is not the name of a gateway, a balancer or an instance",
+                s.entry
+            ),
         ),
     }
     if let Some(d) = &s.dns {
@@ -428,13 +461,10 @@ fn validate_dns(
         p.push("dns.records", format!("failover routing needs one primary and at most one secondary record, got {primaries} and {secondaries}"));
     }
     for (i, r) in d.records.iter().enumerate() {
-        if !matches!(
-            lookup(s, &r.target),
-            Some(NameKind::Balancer(_)) | Some(NameKind::Instance(_))
-        ) {
+        if !lookup(s, &r.target).is_some_and(NameKind::is_endpoint) {
             p.push(
                 format!("dns.records[{i}].target"),
-                format!("no balancer or instance is named `{}`", r.target),
+                format!("no gateway, balancer or instance is named `{}`", r.target),
             );
         }
     }
@@ -609,15 +639,52 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
     }
     validate_reliability(b.failures.as_ref(), path, p);
     if let Some(ps) = &b.passive {
-        let pp = format!("{path}.passive");
-        p.range_u32(&format!("{pp}.max_fails"), ps.max_fails, 1, MAX_FAILS);
-        p.range_u64(
-            &format!("{pp}.fail_timeout_ms"),
-            ps.fail_timeout_ms,
-            100,
-            MAX_RESTART_AFTER_MS,
+        validate_passive(ps, &format!("{path}.passive"), p);
+    }
+}
+
+fn validate_passive(ps: &PassiveHealth, path: &str, p: &mut Problems) {
+    p.range_u32(&format!("{path}.max_fails"), ps.max_fails, 1, MAX_FAILS);
+    p.range_u64(
+        &format!("{path}.fail_timeout_ms"),
+        ps.fail_timeout_ms,
+        100,
+        MAX_RESTART_AFTER_MS,
+    );
+}
+
+pub fn validate_gateway(s: &Scenario, g: &Gateway, path: &str, p: &mut Problems) {
+    if g.balancers.is_empty() || g.balancers.len() > MAX_BALANCERS {
+        p.push(
+            format!("{path}.balancers"),
+            format!(
+                "a gateway forwards to 1 to {MAX_BALANCERS} balancers, got {}",
+                g.balancers.len()
+            ),
         );
     }
+    for (j, b) in g.balancers.iter().enumerate() {
+        if !s.balancers.iter().any(|lb| &lb.name == b) {
+            p.push(
+                format!("{path}.balancers[{j}]"),
+                format!("no balancer is named `{b}`"),
+            );
+        } else if g.balancers[..j].contains(b) {
+            p.push(
+                format!("{path}.balancers[{j}]"),
+                format!("`{b}` is already listed"),
+            );
+        }
+    }
+    p.range_u32(&format!("{path}.retries"), g.retries, 0, MAX_RETRIES);
+    p.range_u64(
+        &format!("{path}.timeout_connect_ms"),
+        g.timeout_connect_ms,
+        1,
+        MAX_TIMEOUT_MS,
+    );
+    validate_passive(&g.passive, &format!("{path}.passive"), p);
+    validate_reliability(g.failures.as_ref(), path, p);
 }
 
 pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
@@ -631,7 +698,10 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
     };
     let act = f.action.name();
     let ok_for_kind = match (f.action, kind) {
-        (FaultAction::Set, NameKind::Domain | NameKind::Dns | NameKind::Database(_)) => false,
+        (
+            FaultAction::Set,
+            NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_),
+        ) => false,
         (
             FaultAction::Crash | FaultAction::Unreachable | FaultAction::Heal,
             NameKind::Database(_),
@@ -648,8 +718,12 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
         (_, NameKind::Domain) => false,
         (FaultAction::Partition | FaultAction::Repair, _) => false,
         (FaultAction::Fail, NameKind::Instance(_)) => false,
-        (FaultAction::Crash, NameKind::Balancer(_)) => true, // a crashed balancer is a failed one
-        (FaultAction::AddLatency | FaultAction::Gray, NameKind::Balancer(_)) => false,
+        // A crashed balancer or gateway is a failed one.
+        (FaultAction::Crash, NameKind::Balancer(_) | NameKind::Gateway(_)) => true,
+        (
+            FaultAction::AddLatency | FaultAction::Gray,
+            NameKind::Balancer(_) | NameKind::Gateway(_),
+        ) => false,
         _ => true,
     };
     if !ok_for_kind {

@@ -86,7 +86,7 @@ impl Simulation {
                             detail: if down {
                                 format!(
                                     "passive health: down for {}",
-                                    fmt_duration(t.passive_down_until.saturating_sub(self.now))
+                                    fmt_duration(t.passive.down_until.saturating_sub(self.now))
                                 )
                             } else if b.spec.passive.is_some() {
                                 "no active checks; passive health watches real traffic".into()
@@ -205,6 +205,7 @@ impl Simulation {
         }
         let dns_view = self.dns_view(&mut nodes, &mut edges);
         let database = self.database_view(&mut nodes, &mut edges);
+        self.gateway_view(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
@@ -347,6 +348,66 @@ impl Simulation {
             stats: db.stats.clone(),
             fencing: db.spec.fencing,
         })
+    }
+
+    /// The gateway nodes and their edges to the balancers, each with the gateway's passive
+    /// view of that balancer.
+    fn gateway_view(&self, nodes: &mut Vec<NodeView>, edges: &mut Vec<EdgeView>) {
+        for (g, gw) in self.gateways.iter().enumerate() {
+            let id = self.gateway_node(g as u32);
+            let usable = gw.upstreams.iter().filter(|u| u.mark.ok(self.now)).count();
+            let (status, detail) = match gw.state {
+                BalancerState::Up => (
+                    NodeStatus::Up,
+                    format!(
+                        "API gateway; {usable}/{} balancers usable",
+                        gw.upstreams.len()
+                    ),
+                ),
+                BalancerState::Failed => (
+                    NodeStatus::Failed,
+                    "failed: clients sent here get connection refused".into(),
+                ),
+                BalancerState::Unreachable => (
+                    NodeStatus::Unreachable,
+                    "not answering: clients sent here wait for their timeout".into(),
+                ),
+            };
+            nodes.push(NodeView {
+                id,
+                name: gw.name.clone(),
+                kind: NodeKind::Gateway,
+                status,
+                detail,
+                workers: 0,
+                busy: 0,
+                queue_len: 0,
+                queue_capacity: 0,
+                in_flight: gw.in_flight,
+                zone: self.place_name(id),
+            });
+            for u in &gw.upstreams {
+                let ok = u.mark.ok(self.now);
+                edges.push(EdgeView {
+                    from: id,
+                    to: self.balancer_node(u.balancer),
+                    in_flight: 0,
+                    health: Some(HealthView {
+                        state: if ok { "up" } else { "down" },
+                        detail: if ok {
+                            "no active checks; a failed connection marks it down".into()
+                        } else {
+                            format!(
+                                "marked down by the gateway for {} more (fail_timeout)",
+                                fmt_duration(u.mark.down_until.saturating_sub(self.now))
+                            )
+                        },
+                        in_rotation: ok,
+                    }),
+                    backup: false,
+                });
+            }
+        }
     }
 
     /// The DNS node, its edges to the record targets, and its panel.

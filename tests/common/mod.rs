@@ -90,6 +90,7 @@ pub fn scenario(
             ..Network::default()
         },
         entry: entry.into(),
+        gateways: Vec::new(),
         balancers,
         instances,
         regions: Vec::new(),
