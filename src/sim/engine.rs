@@ -618,7 +618,8 @@ impl Simulation {
             Event::ResponseAtGateway { r, status } => {
                 let g = self.requests.get(r).and_then(|q| q.gateway);
                 // A gateway that died meanwhile relays nothing: the client times out.
-                if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up) {
+                if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up)
+                {
                     self.respond_client(r, self.gateway_node(g), status);
                 }
             }
@@ -861,9 +862,7 @@ impl Simulation {
                 dns_up
             } else if c >= nb + ni + domains.len() + dns_count + db_count {
                 let g = c - (nb + ni + domains.len() + dns_count + db_count);
-                gateways
-                    .get(g)
-                    .is_some_and(|g| g.state == GatewayState::Up)
+                gateways.get(g).is_some_and(|g| g.state == GatewayState::Up)
             } else {
                 // A database copy serves only while it is the primary in charge: the failover
                 // window (lock expiry, promotion) counts as downtime, as users see it.

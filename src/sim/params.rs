@@ -218,9 +218,9 @@ pub fn check_against(
         NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
         NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
-        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => Err(
-            "zones, regions, DNS, gateways and databases have no parameters here".into(),
-        ),
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => {
+            Err("zones, regions, DNS, gateways and databases have no parameters here".into())
+        }
     }
 }
 

@@ -152,6 +152,27 @@ static PRESETS: &[Preset] = &[
         build: split_brain,
     },
     Preset {
+        name: "single-az",
+        title: "Seed 004's first architecture: one of everything, one zone",
+        source: "seed 004",
+        explanation: "API gateway → one load balancer → two servers in availability zone eu-west-a → one database. Ask of every component: if it fails, does everything fail? The SPOF markers answer: the gateway, the load balancer, the database and the zone itself. The two servers are redundant only against each other. At 20 s the database's disk fails: healthy servers answer every request with 500 until it is back at 35 s. At 50 s the zone loses power: everything goes silent at once until 70 s. Compare with multi-az and multi-region-dns-failover.",
+        build: single_az,
+    },
+    Preset {
+        name: "multi-az",
+        title: "Everything doubled across three zones of one region",
+        source: "seed 004 / seed 003",
+        explanation: "Route 53 failover routing between two API gateways (eu-west-a primary, eu-west-b secondary; checks every 10 s, threshold 3, TTL 30 s), a load balancer in each of those zones, three servers over three zones, and an RDS Multi-AZ-like database: primary in eu-west-a, synchronous standby in eu-west-b, failover in 60–120 s. At 20 s zone eu-west-a loses power, taking a gateway, a balancer, a server and the primary database with it. Watch DNS move clients to gw-b as their cached answers expire, the balancers drop app-1, and the standby get promoted (no acknowledged write lost: synchronous). Only the region is still a single point of failure.",
+        build: multi_az,
+    },
+    Preset {
+        name: "multi-region-dns-failover",
+        title: "Seed 004's improved architecture: DNS, gateways and a standby region",
+        source: "seed 004",
+        explanation: "The whole path of seed 004's improved design: clients → Route 53 (health-checked failover routing, TTL 60 s) → API gateways in two data centers (eu-west, us-east) → two load balancers per region in different zones → servers across zones → a primary database in eu-west-a with an asynchronous standby in another region. At 30 s the whole eu-west region goes dark. Route 53 (fast 10 s checks) needs 3 failed checks (20–34 s) to answer gw-us; clients keep their cached answer up to the TTL (the stale-answer counter); Patroni's lock expires and the us-east standby is promoted, losing the writes it had not received (RPO). No single node, zone or region stops reads: the SPOF list is empty. Healed at 240 s.",
+        build: multi_region_dns_failover,
+    },
+    Preset {
         name: "lb-spof",
         title: "The load balancer is the new single point of failure",
         source: "seed 004",
@@ -582,6 +603,153 @@ fn lb_spof() -> Scenario {
         Fault::new(20_000, FaultAction::Fail, "lb-1"),
         Fault::new(30_000, FaultAction::Heal, "lb-1"),
     ])
+}
+
+fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
+    Gateway {
+        name: name.into(),
+        balancers: balancers.iter().map(|b| (*b).into()).collect(),
+        retries: 1,
+        timeout_connect_ms: 1_000,
+        passive: PassiveHealth {
+            max_fails: 1,
+            fail_timeout_ms: 10_000,
+        },
+        zone: Some(zone.into()),
+        failures: None,
+    }
+}
+
+fn failover_dns(name: &str, primary: &str, secondary: &str, interval_s: u64, ttl_s: u64) -> Dns {
+    let record = |target: &str, role| DnsRecord {
+        target: target.into(),
+        role,
+        health_checked: true,
+    };
+    Dns {
+        name: name.into(),
+        ttl_s,
+        resolve_ms: 20.0,
+        health_check: DnsHealthCheck {
+            request_interval_s: interval_s,
+            failure_threshold: 3,
+        },
+        records: vec![
+            record(primary, RecordRole::Primary),
+            record(secondary, RecordRole::Secondary),
+        ],
+        failures: None,
+    }
+}
+
+/// Instances that wait on a database need workers for the query round trips.
+fn db_backed(name: &str, zone: &str) -> Instance {
+    Instance {
+        workers: 32,
+        ..in_zone(name, zone)
+    }
+}
+
+fn single_az() -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(20_000, FaultAction::Crash, "db-1"),
+        Fault::new(35_000, FaultAction::Heal, "db-1"),
+        Fault::new(50_000, FaultAction::Fail, "eu-west-a"),
+        Fault::new(70_000, FaultAction::Heal, "eu-west-a"),
+    ]);
+    s.duration_s = 90;
+    s.regions = vec![region("eu-west", &["eu-west-a"])];
+    s.traffic.region = Some("eu-west".into());
+    s.traffic.rate_rps = 150.0;
+    s.traffic.write_fraction = 0.2;
+    s.balancers = vec![zoned_lb("lb-1", "eu-west-a", &["app-1", "app-2"])];
+    s.instances = vec![
+        db_backed("app-1", "eu-west-a"),
+        db_backed("app-2", "eu-west-a"),
+    ];
+    s.gateways = vec![gateway("api-gateway", "eu-west-a", &["lb-1"])];
+    s.entry = "api-gateway".into();
+    s.database = Some(database("db-1", Some("eu-west-a"), None));
+    s
+}
+
+fn multi_az() -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(20_000, FaultAction::Fail, "eu-west-a"),
+        Fault::new(150_000, FaultAction::Heal, "eu-west-a"),
+    ]);
+    s.duration_s = 180;
+    s.regions = vec![region("eu-west", &["eu-west-a", "eu-west-b", "eu-west-c"])];
+    s.traffic.region = Some("eu-west".into());
+    s.traffic.rate_rps = 150.0;
+    s.traffic.clients = 2_000;
+    s.traffic.write_fraction = 0.2;
+    let apps = ["app-1", "app-2", "app-3"];
+    s.balancers = vec![
+        zoned_lb("lb-a", "eu-west-a", &apps),
+        zoned_lb("lb-b", "eu-west-b", &apps),
+    ];
+    s.instances = vec![
+        db_backed("app-1", "eu-west-a"),
+        db_backed("app-2", "eu-west-b"),
+        db_backed("app-3", "eu-west-c"),
+    ];
+    s.gateways = vec![
+        gateway("gw-a", "eu-west-a", &["lb-a", "lb-b"]),
+        gateway("gw-b", "eu-west-b", &["lb-b", "lb-a"]),
+    ];
+    s.dns = Some(failover_dns("api.example.com", "gw-a", "gw-b", 10, 30));
+    s.entry = "api.example.com".into();
+    let mut db = database(
+        "db-primary",
+        Some("eu-west-a"),
+        Some(("db-standby", "eu-west-b")),
+    );
+    // RDS Multi-AZ: a synchronous standby, and 60–120 s from failure to a new primary.
+    db.replication = Replication::Sync;
+    db.failover.promotion_ms = 45_000;
+    s.database = Some(db);
+    s
+}
+
+fn multi_region_dns_failover() -> Scenario {
+    let mut s = three_behind_lb(vec![
+        Fault::new(30_000, FaultAction::Fail, "eu-west"),
+        Fault::new(240_000, FaultAction::Heal, "eu-west"),
+    ]);
+    s.duration_s = 300;
+    s.regions = vec![
+        region("eu-west", &["eu-west-a", "eu-west-b"]),
+        region("us-east", &["us-east-a", "us-east-b"]),
+    ];
+    s.traffic.region = Some("eu-west".into());
+    s.traffic.rate_rps = 150.0;
+    s.traffic.clients = 2_000;
+    s.traffic.write_fraction = 0.2;
+    s.balancers = vec![
+        zoned_lb("lb-eu-a", "eu-west-a", &["eu-1", "eu-2"]),
+        zoned_lb("lb-eu-b", "eu-west-b", &["eu-1", "eu-2"]),
+        zoned_lb("lb-us-a", "us-east-a", &["us-1", "us-2"]),
+        zoned_lb("lb-us-b", "us-east-b", &["us-1", "us-2"]),
+    ];
+    s.instances = vec![
+        db_backed("eu-1", "eu-west-a"),
+        db_backed("eu-2", "eu-west-b"),
+        db_backed("us-1", "us-east-a"),
+        db_backed("us-2", "us-east-b"),
+    ];
+    s.gateways = vec![
+        gateway("gw-eu", "eu-west-a", &["lb-eu-a", "lb-eu-b"]),
+        gateway("gw-us", "us-east-a", &["lb-us-a", "lb-us-b"]),
+    ];
+    s.dns = Some(failover_dns("api.example.com", "gw-eu", "gw-us", 10, 60));
+    s.entry = "api.example.com".into();
+    s.database = Some(database(
+        "db-primary",
+        Some("eu-west-b"),
+        Some(("db-standby", "us-east-a")),
+    ));
+    s
 }
 
 #[cfg(test)]

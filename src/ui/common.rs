@@ -162,6 +162,9 @@ pub mod icon {
     /// Node kinds, 16×16.
     pub const CLIENTS: &str = "M6 7.2a2.4 2.4 0 1 0 0-4.8 2.4 2.4 0 0 0 0 4.8zM1.5 13.5c.6-2.6 2.3-3.9 4.5-3.9s3.9 1.3 4.5 3.9M11 3a2.2 2.2 0 0 1 0 4.3M12.4 9.8c1 .6 1.7 1.8 2.1 3.7";
     pub const BALANCER: &str = "M1.5 8h4M5.5 8 9 3.5h5.5M5.5 8 9 12.5h5.5M5.5 8h9M12.5 1.5l2 2-2 2M12.5 10.5l2 2-2 2M12.5 6l2 2-2 2";
+    /// An archway with a shield bar: the front door every request passes.
+    pub const GATEWAY: &str =
+        "M1.5 14.5h13M2.5 14.5V6L8 1.8 13.5 6v8.5M5.5 14.5V9.5a2.5 2.5 0 0 1 5 0v5M2.5 6h11";
     pub const GLOBE: &str = "M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM1.5 8h13M8 1.5c1.8 1.8 2.7 4 2.7 6.5S9.8 12.7 8 14.5M8 1.5C6.2 3.3 5.3 5.5 5.3 8s.9 4.7 2.7 6.5";
     pub const DATABASE: &str = "M2.5 3.5c0-1.1 2.5-2 5.5-2s5.5.9 5.5 2-2.5 2-5.5 2-5.5-.9-5.5-2zM2.5 3.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2";
     pub const INSTANCE: &str =
@@ -222,6 +225,7 @@ pub fn kind_label(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::Clients => "clients",
         NodeKind::Dns => "DNS",
+        NodeKind::Gateway => "API gateway",
         NodeKind::Database => "database",
         NodeKind::Balancer => "load balancer",
         NodeKind::Instance => "instance",
@@ -232,6 +236,7 @@ pub fn kind_icon(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::Clients => icon::CLIENTS,
         NodeKind::Dns => icon::GLOBE,
+        NodeKind::Gateway => icon::GATEWAY,
         NodeKind::Database => icon::DATABASE,
         NodeKind::Balancer => icon::BALANCER,
         NodeKind::Instance => icon::INSTANCE,
@@ -243,9 +248,10 @@ pub fn rank_hint(kind: NodeKind) -> u32 {
     match kind {
         NodeKind::Clients => 0,
         NodeKind::Dns => 1,
-        NodeKind::Balancer => 2,
-        NodeKind::Instance => 3,
-        NodeKind::Database => 4,
+        NodeKind::Gateway => 2,
+        NodeKind::Balancer => 3,
+        NodeKind::Instance => 4,
+        NodeKind::Database => 5,
     }
 }
 

@@ -41,7 +41,9 @@ impl NodeAction {
                 NodeAction::AddLatency,
                 NodeAction::Heal,
             ],
-            NodeKind::Balancer => &[NodeAction::Fail, NodeAction::Unreachable, NodeAction::Heal],
+            NodeKind::Balancer | NodeKind::Gateway => {
+                &[NodeAction::Fail, NodeAction::Unreachable, NodeAction::Heal]
+            }
             // The DNS service can fail (no answers) and be healed.
             NodeKind::Dns => &[NodeAction::Fail, NodeAction::Heal],
             // A database (primary or standby) can crash, lose its host, and be healed.
@@ -560,6 +562,7 @@ fn kind_class(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::Clients => "clients",
         NodeKind::Dns => "dns",
+        NodeKind::Gateway => "gateway",
         NodeKind::Database => "database",
         NodeKind::Balancer => "balancer",
         NodeKind::Instance => "instance",

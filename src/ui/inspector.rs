@@ -230,7 +230,7 @@ fn node_stats(n: &NodeView, snap: &Snapshot) -> Html {
                 <div><dt>{ "queued" }</dt><dd>{ format!("{}/{}", n.queue_len, n.queue_capacity) }</dd></div>
             </dl>
         },
-        NodeKind::Balancer => {
+        NodeKind::Balancer | NodeKind::Gateway => {
             let targets = snap.edges.iter().filter(|e| e.from == n.id).filter_map(|e| {
                 let h = e.health.as_ref()?;
                 let to = snap.nodes.iter().find(|m| m.id == e.to)?;
@@ -243,7 +243,17 @@ fn node_stats(n: &NodeView, snap: &Snapshot) -> Html {
                     </li>
                 })
             });
-            html! { <ul class="targets" aria-label="What the balancer believes about each target">{ for targets }</ul> }
+            let (label, note) = if n.kind == NodeKind::Gateway {
+                ("What the gateway believes about each balancer", "No active checks: a balancer that refuses or ignores a connection is marked down for fail_timeout and the request retried on another (Envoy outlier detection, NGINX max_fails).")
+            } else {
+                ("What the balancer believes about each target", "")
+            };
+            html! {
+                <>
+                    <ul class="targets" aria-label={label}>{ for targets }</ul>
+                    if !note.is_empty() { <p class="muted small">{ note }</p> }
+                </>
+            }
         }
         NodeKind::Dns => match &snap.dns {
             Some(d) => html! {
@@ -448,6 +458,6 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
             v
         }
         // Zones and regions have no parameters (yet); unknown names have nothing to edit.
-        Some(NameKind::Domain) | Some(NameKind::Dns) | Some(NameKind::Database(_)) | None => Vec::new(),
+        Some(NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_)) | None => Vec::new(),
     }
 }
