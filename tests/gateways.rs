@@ -262,3 +262,113 @@ fn gateway_settings_are_validated_with_their_paths() {
     ok.faults = vec![Fault::new(1, FaultAction::Crash, "gw")];
     assert!(failover_lab::sim::validate::validate(&ok).is_ok());
 }
+
+/// Two client populations (eu 3 : us 1) in front of one balancer in eu.
+fn two_populations() -> Scenario {
+    let mut s = scenario(
+        200.0,
+        vec![plain_lb("lb", &["app-1"], Algorithm::RoundRobin)],
+        vec![Instance {
+            zone: Some("eu-a".into()),
+            ..instance("app-1", 16, 5.0)
+        }],
+        "lb",
+    );
+    s.balancers[0].zone = Some("eu-a".into());
+    s.traffic.timeout_ms = 2_000;
+    s.network.cross_region_latency_ms = 40.0;
+    let region = |name: &str, zone: &str| Region {
+        name: name.into(),
+        zones: vec![Zone {
+            name: zone.into(),
+            failures: None,
+        }],
+        failures: None,
+    };
+    s.regions = vec![region("eu", "eu-a"), region("us", "us-a")];
+    s.traffic.populations = vec![
+        Population {
+            region: "eu".into(),
+            share: 3.0,
+        },
+        Population {
+            region: "us".into(),
+            share: 1.0,
+        },
+    ];
+    s
+}
+
+#[test]
+fn each_client_population_has_its_own_latency_and_partitions() {
+    let s = two_populations();
+    let sim = run(&s, 1, 20);
+    // A quarter of the requests cross the ocean both ways (+80 ms): p50 is an eu request,
+    // p90 a us one.
+    let lat = sim.latency_summary();
+    assert!(lat.p50_ms < 20.0, "{}", lat.p50_ms);
+    assert!(lat.p90_ms > 80.0, "{}", lat.p90_ms);
+    let snap = sim.snapshot();
+    let us = snap
+        .nodes
+        .iter()
+        .find(|n| n.name == "clients-us")
+        .expect("a node per population");
+    assert_eq!(us.zone.as_deref(), Some("us"));
+    assert!(snap.edges.iter().any(|e| e.from == us.id));
+
+    // Cut us from eu: only the us population loses service (its quarter of the traffic).
+    let mut cut = Fault::new(5_000, FaultAction::Partition, "us");
+    cut.peer = Some("eu".into());
+    let mut s2 = s.clone();
+    s2.faults = vec![cut];
+    let sim = run(&s2, 1, 25);
+    assert_conserved(&sim);
+    let after: Vec<_> = sim
+        .series(25)
+        .into_iter()
+        .filter(|b| (10..24).contains(&b.second))
+        .collect();
+    let ok: u32 = after.iter().map(|b| b.succeeded).sum();
+    let bad: u32 = after.iter().map(|b| b.failed.iter().sum::<u32>()).sum();
+    let lost = bad as f64 / (ok + bad) as f64;
+    assert!((0.2..0.3).contains(&lost), "{lost}");
+    // And a region outage does not silence the users who live there.
+    let mut s3 = s.clone();
+    s3.faults = vec![Fault::new(5_000, FaultAction::Fail, "us")];
+    let sim = run(&s3, 1, 20);
+    assert_eq!(sim.metrics().failed_total(), 0);
+}
+
+#[test]
+fn populations_are_validated() {
+    let base = two_populations();
+    type Mutate = fn(&mut Scenario);
+    let cases: Vec<(Mutate, &str)> = vec![
+        (
+            |s| s.traffic.populations[1].region = "mars".into(),
+            "traffic.populations[1].region: no region is named `mars`",
+        ),
+        (
+            |s| s.traffic.populations[1].region = "eu".into(),
+            "traffic.populations[1].region: `eu` already has a population",
+        ),
+        (
+            |s| s.traffic.populations[0].share = 0.0,
+            "traffic.populations[0].share: must be above 0",
+        ),
+        (
+            |s| s.traffic.region = Some("eu".into()),
+            "traffic.region: give either `region` or `populations`",
+        ),
+    ];
+    for (mutate, needle) in cases {
+        let mut s = base.clone();
+        mutate(&mut s);
+        let errs = failover_lab::sim::validate::validate(&s)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(errs.contains(needle), "{needle}\n got: {errs}");
+    }
+}

@@ -42,6 +42,33 @@ enum Entry {
     Dns,
 }
 
+/// Client id ranges of the populations, in proportion to their shares.
+fn population_ends(t: &super::scenario::Traffic) -> Vec<u32> {
+    let total: f64 = t.populations.iter().map(|p| p.share).sum();
+    let mut acc = 0.0;
+    let mut ends: Vec<u32> = t
+        .populations
+        .iter()
+        .map(|p| {
+            acc += p.share;
+            libm::round(acc / total * t.clients as f64) as u32
+        })
+        .collect();
+    if let Some(last) = ends.last_mut() {
+        *last = t.clients; // no rounding gap at the top
+    }
+    ends
+}
+
+/// Population 0 keeps the name `clients` (the node `set` commands address); the others
+/// are named after their region.
+pub fn population_name(t: &super::scenario::Traffic, p: u32) -> String {
+    match t.populations.get(p as usize) {
+        Some(pop) if p > 0 => format!("clients-{}", pop.region),
+        _ => validate::CLIENTS_NODE.into(),
+    }
+}
+
 /// Result of `run_until`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepOutcome {
@@ -60,6 +87,9 @@ pub struct Simulation {
     pub(crate) events: u64,
     pub(crate) traffic: TrafficSource,
     pub(crate) gateways: Vec<Gateway>,
+    /// Client populations (`traffic.populations`): population p owns client ids below
+    /// `population_ends[p]` (and at or above the previous end). Empty: one population.
+    population_ends: Vec<u32>,
     pub(crate) balancers: Vec<Balancer>,
     pub(crate) instances: Vec<Instance>,
     pub(crate) checkers: Vec<Checker>,
@@ -203,7 +233,8 @@ impl Simulation {
                 scenario.traffic.clients,
             )
         });
-        let node_total = (gw_first + gateways.len() as u32) as usize;
+        let node_total = (gw_first + gateways.len() as u32) as usize
+            + scenario.traffic.populations.len().saturating_sub(1);
         let mut commands = scenario.faults.clone();
         commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
         let mut sim = Simulation {
@@ -215,6 +246,7 @@ impl Simulation {
             events: 0,
             traffic: TrafficSource::new(&scenario.traffic, seed),
             gateways,
+            population_ends: population_ends(&scenario.traffic),
             balancers,
             instances,
             checkers,
@@ -461,7 +493,43 @@ impl Simulation {
     }
 
     pub fn node_count(&self) -> u32 {
-        self.gateway_first_node() + self.gateways.len() as u32
+        self.gateway_first_node() + self.gateways.len() as u32 + self.extra_populations()
+    }
+
+    /// Client populations beyond the first (which is node 0): one node each, after the
+    /// gateways.
+    fn extra_populations(&self) -> u32 {
+        (self.population_ends.len() as u32).saturating_sub(1)
+    }
+
+    /// The node of client population `p`.
+    pub fn population_node(&self, p: u32) -> u32 {
+        if p == 0 {
+            CLIENTS_ID
+        } else {
+            self.gateway_first_node() + self.gateways.len() as u32 + p - 1
+        }
+    }
+
+    pub fn population_count(&self) -> u32 {
+        (self.population_ends.len() as u32).max(1)
+    }
+
+    /// The node of the population a client id belongs to: its region is where its
+    /// requests start and its answers go.
+    fn client_node(&self, client: u32) -> u32 {
+        if self.population_ends.len() <= 1 {
+            return CLIENTS_ID;
+        }
+        let p = self.population_ends.partition_point(|&end| end <= client) as u32;
+        self.population_node(p.min(self.population_ends.len() as u32 - 1))
+    }
+
+    fn as_population(&self, node: u32) -> Option<u32> {
+        let first = self.gateway_first_node() + self.gateways.len() as u32;
+        node.checked_sub(first)
+            .filter(|&k| k < self.extra_populations())
+            .map(|k| k + 1)
     }
 
     /// Node id of the first gateway (after the database nodes).
@@ -531,6 +599,8 @@ impl Simulation {
                 .unwrap_or_default()
         } else if let Some(g) = self.as_gateway(node) {
             self.gateways[g as usize].name.clone()
+        } else if let Some(p) = self.as_population(node) {
+            population_name(&self.scenario.traffic, p)
         } else if node == CLIENTS_ID {
             validate::CLIENTS_NODE.into()
         } else if node <= nb {
@@ -756,7 +826,7 @@ impl Simulation {
             }
         } else if let Some(g) = self.as_gateway(node) {
             self.gateways[g as usize].spec.failures.clone()
-        } else if node == CLIENTS_ID {
+        } else if node == CLIENTS_ID || self.as_population(node).is_some() {
             None
         } else if node <= nb {
             self.balancers[(node - 1) as usize].spec.failures.clone()
@@ -925,8 +995,9 @@ impl Simulation {
             self.gateways[g as usize].in_flight += 1;
         }
         let entry_node = self.entry_node(entry);
-        let arrive = self.now + resolve_us + self.topology.latency_us(CLIENTS_ID, entry_node);
-        if self.topology.partitioned(CLIENTS_ID, entry_node) {
+        let from = self.client_node(client);
+        let arrive = self.now + resolve_us + self.topology.latency_us(from, entry_node);
+        if self.topology.partitioned(from, entry_node) {
             // The packets are dropped: the client waits for its own timeout.
             if let Some(q) = self.requests.get_mut(r) {
                 q.blame = Some(entry_node);
@@ -936,21 +1007,11 @@ impl Simulation {
         }
         match entry {
             Entry::Gateway(g) => {
-                self.transfer(
-                    CLIENTS_ID,
-                    self.gateway_node(g),
-                    arrive,
-                    TransferKind::Request,
-                );
+                self.transfer(from, self.gateway_node(g), arrive, TransferKind::Request);
                 self.push(arrive, Event::AtGateway(r));
             }
             Entry::Balancer(b) => {
-                self.transfer(
-                    CLIENTS_ID,
-                    self.balancer_node(b),
-                    arrive,
-                    TransferKind::Request,
-                );
+                self.transfer(from, self.balancer_node(b), arrive, TransferKind::Request);
                 self.push(arrive, Event::AtBalancer(r));
             }
             Entry::Instance(i) => {
@@ -958,12 +1019,7 @@ impl Simulation {
                     q.attempt = 1;
                     q.tries = 1;
                 }
-                self.transfer(
-                    CLIENTS_ID,
-                    self.instance_node(i),
-                    arrive,
-                    TransferKind::Request,
-                );
+                self.transfer(from, self.instance_node(i), arrive, TransferKind::Request);
                 self.push(arrive, Event::AtInstance { r, attempt: 1 });
             }
             Entry::Dns => {}
@@ -1496,7 +1552,8 @@ impl Simulation {
         let via = q.via;
         let i = self.attempt_instance(q);
         let inst_node = self.instance_node(i);
-        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(CLIENTS_ID);
+        let client_node = self.client_node(q.client);
+        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(client_node);
         let hop_us = self.topology.latency_us(inst_node, up_node);
         // Across a partition the instance is as silent as a dead host.
         let state = if self.topology.partitioned(up_node, inst_node) {
@@ -1544,7 +1601,7 @@ impl Simulation {
                         if let Some(q) = self.requests.get_mut(r) {
                             q.blame = Some(inst_node);
                         }
-                        self.transfer(inst_node, CLIENTS_ID, back, TransferKind::Failure);
+                        self.transfer(inst_node, client_node, back, TransferKind::Failure);
                         self.push(
                             back,
                             Event::ResponseAtClient {
@@ -1586,7 +1643,8 @@ impl Simulation {
         }
         let via = q.via;
         let from = self.instance_node(i);
-        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(CLIENTS_ID);
+        let client_node = self.client_node(q.client);
+        let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(client_node);
         if self.topology.partitioned(from, up_node) {
             return; // the answer is dropped on the way: the caller times out
         }
@@ -1607,7 +1665,7 @@ impl Simulation {
                         q.blame = Some(from);
                     }
                 }
-                self.transfer(from, CLIENTS_ID, back, kind);
+                self.transfer(from, client_node, back, kind);
                 self.push(back, Event::ResponseAtClient { r, status });
             }
         }
@@ -1753,11 +1811,11 @@ impl Simulation {
 
     fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
         // Through a gateway, the answer goes back the way the request came.
-        let gw_node = self
-            .requests
-            .get(r)
-            .and_then(|q| q.gateway)
-            .map(|g| self.gateway_node(g));
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
+        let gw_node = q.gateway.map(|g| self.gateway_node(g));
+        let client_node = self.client_node(q.client);
         if let Some(gw_node) = gw_node.filter(|&n| n != from) {
             if self.topology.partitioned(from, gw_node) {
                 return; // dropped: the client waits for its timeout
@@ -1772,16 +1830,16 @@ impl Simulation {
             self.push(back, Event::ResponseAtGateway { r, status });
             return;
         }
-        if self.topology.partitioned(from, CLIENTS_ID) {
+        if self.topology.partitioned(from, client_node) {
             return; // dropped: the client waits for its timeout
         }
-        let back = self.now + self.topology.latency_us(from, CLIENTS_ID);
+        let back = self.now + self.topology.latency_us(from, client_node);
         let kind = if status == Status::Ok {
             TransferKind::Success
         } else {
             TransferKind::Failure
         };
-        self.transfer(from, CLIENTS_ID, back, kind);
+        self.transfer(from, client_node, back, kind);
         self.push(back, Event::ResponseAtClient { r, status });
     }
 
@@ -2515,7 +2573,7 @@ impl Simulation {
             self.apply_set(node, f);
             return;
         }
-        if node == CLIENTS_ID {
+        if node == CLIENTS_ID || self.as_population(node).is_some() {
             return;
         }
         if node <= nb {

@@ -169,7 +169,7 @@ static PRESETS: &[Preset] = &[
         name: "multi-region-dns-failover",
         title: "Seed 004's improved architecture: DNS, gateways and a standby region",
         source: "seed 004",
-        explanation: "The whole path of seed 004's improved design: clients → Route 53 (health-checked failover routing, TTL 60 s) → API gateways in two data centers (eu-west, us-east) → two load balancers per region in different zones → servers across zones → a primary database in eu-west-a with an asynchronous standby in another region. At 30 s the whole eu-west region goes dark. Route 53 (fast 10 s checks) needs 3 failed checks (20–34 s) to answer gw-us; clients keep their cached answer up to the TTL (the stale-answer counter); Patroni's lock expires and the us-east standby is promoted, losing the writes it had not received (RPO). No single node, zone or region stops reads: the SPOF list is empty. Healed at 240 s.",
+        explanation: "The whole path of seed 004's improved design: clients in both regions (60 % in eu-west, 40 % in us-east) → Route 53 (health-checked failover routing, TTL 60 s) → API gateways in two data centers (eu-west, us-east) → two load balancers per region in different zones → servers across zones → a primary database in eu-west-a with an asynchronous standby in another region. At 30 s the whole eu-west region goes dark. Route 53 (fast 10 s checks) needs 3 failed checks (20–34 s) to answer gw-us; clients keep their cached answer up to the TTL (the stale-answer counter); Patroni's lock expires and the us-east standby is promoted, losing the writes it had not received (RPO). No single node, zone or region stops reads: the SPOF list is empty. Healed at 240 s.",
         build: multi_region_dns_failover,
     },
     Preset {
@@ -236,6 +236,7 @@ fn traffic(rate_rps: f64) -> Traffic {
         path: "/checkout".into(),
         profile: Vec::new(),
         region: None,
+        populations: Vec::new(),
         write_fraction: 0.0,
     }
 }
@@ -722,7 +723,17 @@ fn multi_region_dns_failover() -> Scenario {
         region("eu-west", &["eu-west-a", "eu-west-b"]),
         region("us-east", &["us-east-a", "us-east-b"]),
     ];
-    s.traffic.region = Some("eu-west".into());
+    // Users on both sides of the ocean: each population's latency is its own.
+    s.traffic.populations = vec![
+        Population {
+            region: "eu-west".into(),
+            share: 0.6,
+        },
+        Population {
+            region: "us-east".into(),
+            share: 0.4,
+        },
+    ];
     s.traffic.rate_rps = 150.0;
     s.traffic.clients = 2_000;
     s.traffic.write_fraction = 0.2;

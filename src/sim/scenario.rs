@@ -80,6 +80,20 @@ pub struct Traffic {
     /// The region the clients are in (for latency and partitions); none = everywhere near.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Client populations, one per region, sharing `rate_rps` and `clients` in proportion
+    /// to their `share` (instead of `region`). Each sends from its own region: its latency
+    /// to every node, and the partitions that cut it off, are its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<Population>,
+}
+
+/// Clients in one region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub region: String,
+    /// Relative share of the traffic and of the client ids (shares are normalised).
+    pub share: f64,
 }
 
 /// A primary database and an optional standby (Patroni / RDS Multi-AZ style).

@@ -54,6 +54,9 @@ pub struct Topology {
     places: Vec<Place>,
     /// Partitioned pairs of domains (each pair once, smaller id first).
     pub partitions: Vec<(u32, u32)>,
+    /// Node id of the second client population (the rest follow); clients live in a
+    /// region but are not part of it: a region outage does not silence its users.
+    first_population: u32,
     same_zone_us: TimeUs,
     cross_zone_us: TimeUs,
     cross_region_us: TimeUs,
@@ -95,9 +98,14 @@ impl Topology {
                 region: z.and_then(|z| domains[z as usize].parent),
             }
         };
+        // Client populations: the first is node 0, the others come after every other node.
+        let population_region = |p: usize| match s.traffic.populations.get(p) {
+            Some(pop) => find(&Some(pop.region.clone())),
+            None => find(&s.traffic.region),
+        };
         let mut places = vec![Place {
             zone: None,
-            region: find(&s.traffic.region),
+            region: population_region(0),
         }];
         places.extend(s.balancers.iter().map(|b| place_of_zone(&b.zone)));
         places.extend(s.instances.iter().map(|i| place_of_zone(&i.zone)));
@@ -113,10 +121,18 @@ impl Topology {
             }
         }
         places.extend(s.gateways.iter().map(|g| place_of_zone(&g.zone)));
+        let first_population = places.len() as u32;
+        for p in 1..s.traffic.populations.len() {
+            places.push(Place {
+                zone: None,
+                region: population_region(p),
+            });
+        }
         Topology {
             domains,
             places,
             partitions: Vec::new(),
+            first_population,
             same_zone_us: ms_to_us(s.network.latency_ms),
             cross_zone_us: ms_to_us(s.network.cross_zone_latency_ms),
             cross_region_us: ms_to_us(s.network.cross_region_latency_ms),
@@ -186,8 +202,8 @@ impl Topology {
 
     /// Engine node ids placed in domain `d` (directly in a zone, or in one of a region's zones).
     pub fn nodes_in(&self, d: u32) -> Vec<u32> {
-        (0..self.places.len() as u32)
-            .filter(|&n| n != 0 && self.place(n).is_in(d))
+        (1..self.first_population)
+            .filter(|&n| self.place(n).is_in(d))
             .collect()
     }
 

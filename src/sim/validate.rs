@@ -271,6 +271,49 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
             p.push("traffic.region", format!("no region is named `{r}`"));
         }
     }
+    let pops = &s.traffic.populations;
+    if pops.len() > MAX_REGIONS {
+        p.push(
+            "traffic.populations",
+            format!("at most {MAX_REGIONS} populations, got {}", pops.len()),
+        );
+    }
+    if !pops.is_empty() && s.traffic.region.is_some() {
+        p.push(
+            "traffic.region",
+            "give either `region` or `populations`, not both",
+        );
+    }
+    if pops.len() as u64 > s.traffic.clients as u64 {
+        p.push(
+            "traffic.populations",
+            format!(
+                "{} populations need at least as many clients, got {}",
+                pops.len(),
+                s.traffic.clients
+            ),
+        );
+    }
+    for (i, pop) in pops.iter().enumerate() {
+        let path = format!("traffic.populations[{i}]");
+        if !is_region(s, &pop.region) {
+            p.push(
+                format!("{path}.region"),
+                format!("no region is named `{}`", pop.region),
+            );
+        } else if pops[..i].iter().any(|o| o.region == pop.region) {
+            p.push(
+                format!("{path}.region"),
+                format!("`{}` already has a population", pop.region),
+            );
+        }
+        if !(pop.share.is_finite() && pop.share > 0.0 && pop.share <= 1e6) {
+            p.push(
+                format!("{path}.share"),
+                format!("must be above 0 and at most 1000000, got {}", pop.share),
+            );
+        }
+    }
     let zone_ok = |p: &mut Problems, path: String, zone: &Option<String>| {
         if let Some(z) = zone {
             if !is_zone(s, z) {

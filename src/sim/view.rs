@@ -206,6 +206,7 @@ impl Simulation {
         let dns_view = self.dns_view(&mut nodes, &mut edges);
         let database = self.database_view(&mut nodes, &mut edges);
         self.gateway_view(&mut nodes, &mut edges);
+        self.population_view(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
@@ -348,6 +349,44 @@ impl Simulation {
             stats: db.stats.clone(),
             fencing: db.spec.fencing,
         })
+    }
+
+    /// Client populations beyond the first (`traffic.populations`), each with its edge to
+    /// the entry.
+    fn population_view(&self, nodes: &mut Vec<NodeView>, edges: &mut Vec<EdgeView>) {
+        let t = &self.scenario.traffic;
+        let total: f64 = t.populations.iter().map(|p| p.share).sum();
+        let entry = self.node_by_name(&self.scenario.entry);
+        for p in 1..self.population_count() {
+            let id = self.population_node(p);
+            let share = t.populations[p as usize].share / total;
+            nodes.push(NodeView {
+                id,
+                name: super::engine::population_name(t, p),
+                kind: NodeKind::Clients,
+                status: NodeStatus::Up,
+                detail: format!(
+                    "{:.0} % of the traffic ({:.0} requests/s)",
+                    share * 100.0,
+                    self.traffic.rate_rps * share
+                ),
+                workers: 0,
+                busy: 0,
+                queue_len: 0,
+                queue_capacity: 0,
+                in_flight: 0,
+                zone: self.place_name(id),
+            });
+            if let Some(entry) = entry {
+                edges.push(EdgeView {
+                    from: id,
+                    to: entry,
+                    in_flight: 0,
+                    health: None,
+                    backup: false,
+                });
+            }
+        }
     }
 
     /// The gateway nodes and their edges to the balancers, each with the gateway's passive

@@ -83,6 +83,7 @@ pub fn scenario(
             path: "/".into(),
             profile: Vec::new(),
             region: None,
+            populations: Vec::new(),
             write_fraction: 0.0,
         },
         network: Network {
