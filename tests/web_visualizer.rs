@@ -112,6 +112,7 @@ async fn diagram_renders_every_node_of_every_preset_with_its_label_and_state() {
                 on_node: Callback::noop(),
                 on_action: Callback::noop(),
                 on_close_menu: Callback::noop(),
+                on_link: Callback::noop(),
             };
             let handle =
                 yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
@@ -207,6 +208,7 @@ async fn crashed_instance_is_marked_down_with_a_health_badge_detail() {
         on_node: Callback::noop(),
         on_action: Callback::noop(),
         on_close_menu: Callback::noop(),
+        on_link: Callback::noop(),
     };
     let handle = yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
     let badge = wait_for(&host, ".badge[data-to=\"app-2\"]", "badge").await;

@@ -162,7 +162,7 @@ static PRESETS: &[Preset] = &[
         name: "multi-az",
         title: "Everything doubled across three zones of one region",
         source: "seed 004 / seed 003",
-        explanation: "Route 53 failover routing between two API gateways (eu-west-a primary, eu-west-b secondary; checks every 10 s, threshold 3, TTL 30 s), a load balancer in each of those zones, three servers over three zones, and an RDS Multi-AZ-like database: primary in eu-west-a, synchronous standby in eu-west-b, failover in 60–120 s. At 20 s zone eu-west-a loses power, taking a gateway, a balancer, a server and the primary database with it. Watch DNS move clients to gw-b as their cached answers expire, the balancers drop app-1, and the standby get promoted (no acknowledged write lost: synchronous). Only the region is still a single point of failure.",
+        explanation: "Route 53 failover routing between two API gateways (eu-west-a primary, eu-west-b secondary; checks every 10 s, threshold 3, TTL 30 s), a load balancer in each of those zones, three servers over three zones, and an RDS Multi-AZ-like database: primary in eu-west-a, synchronous standby in eu-west-b, failover in 60–120 s. At 20 s zone eu-west-a loses power, taking a gateway, a balancer, a server and the primary database with it. Watch DNS move clients to gw-b as their cached answers expire and the balancers drop app-1 — yet nothing succeeds until the standby is promoted about 70 s later, because every request needs the database: its failover time, not the servers', sets the downtime (no acknowledged write is lost: synchronous). Only the region is still a single point of failure.",
         build: multi_az,
     },
     Preset {
@@ -668,8 +668,8 @@ fn single_az() -> Scenario {
         db_backed("app-1", "eu-west-a"),
         db_backed("app-2", "eu-west-a"),
     ];
-    s.gateways = vec![gateway("api-gateway", "eu-west-a", &["lb-1"])];
-    s.entry = "api-gateway".into();
+    s.gateways = vec![gateway("api-gw", "eu-west-a", &["lb-1"])];
+    s.entry = "api-gw".into();
     s.database = Some(database("db-1", Some("eu-west-a"), None));
     s
 }

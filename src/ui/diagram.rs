@@ -124,6 +124,9 @@ pub struct DiagramProps {
     pub on_node: Callback<u32>,
     pub on_action: Callback<(u32, NodeAction)>,
     pub on_close_menu: Callback<()>,
+    /// Click / Enter on the link between two zones or regions: (a, b, cut) partitions them
+    /// (cut) or repairs the partition.
+    pub on_link: Callback<(String, String, bool)>,
 }
 
 #[function_component(Diagram)]
@@ -181,8 +184,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let down = dom.is_some_and(|d| d.down);
         let kind = dom.map(|d| d.kind.name()).unwrap_or(if g.level == 0 { "region" } else { "zone" });
         let spof = snap.spofs.iter().any(|s| s.name == g.label);
+        // Zones sit inside their region's box: their name says enough, and keeps narrow
+        // columns readable.
+        let prefix = if g.level == 0 { format!("{kind} ") } else { String::new() };
         let label = format!(
-            "{kind} {}{}{}",
+            "{prefix}{}{}{}",
             g.label,
             if down { " · down" } else { "" },
             if spof { " · SPOF" } else { "" }
@@ -212,9 +218,53 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <g class={classes!("group-box", if g.level == 0 { "level-region" } else { "level-zone" }, down.then_some("down"))}
                data-domain={g.label.clone()} data-down={if down { "1" } else { "0" }}
                data-domain-id={id.map(|i| i.to_string())} role="button" tabindex="0" {onclick} {onkeydown}
-               aria-label={format!("{label}. Press Enter to fail or heal the whole {kind}.")}>
+               aria-label={format!("{kind} {label}. Press Enter to fail or heal the whole {kind}.")}>
                 <rect x={fmt(g.x)} y={fmt(g.y)} width={fmt(g.w)} height={fmt(g.h)} rx={if g.level == 0 { "16" } else { "12" }} />
                 <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }</text>
+            </g>
+        }
+    });
+
+    let links = domain_links(layout, snap).into_iter().map(|(a, b, at)| {
+        let cut = snap
+            .partitions
+            .iter()
+            .any(|(x, y)| (x == &a && y == &b) || (x == &b && y == &a));
+        let label = if cut {
+            format!("Network between {a} and {b} is cut. Press Enter to repair it.")
+        } else {
+            format!("Network link between {a} and {b}. Press Enter to partition them (traffic between them is dropped).")
+        };
+        let emit = {
+            let cb = props.on_link.clone();
+            let (a, b) = (a.clone(), b.clone());
+            move || cb.emit((a.clone(), b.clone(), !cut))
+        };
+        let onclick = {
+            let emit = emit.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                emit();
+            })
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if matches!(e.key().as_str(), "Enter" | " ") {
+                e.prevent_default();
+                emit();
+            }
+        });
+        let (dx, dy) = match layout.orientation {
+            Orientation::Vertical => (14.0, 0.0),
+            Orientation::Horizontal => (0.0, 14.0),
+        };
+        html! {
+            <g class={classes!("domain-link", cut.then_some("cut"))} role="button" tabindex="0"
+               aria-label={label.clone()} aria-pressed={if cut { "true" } else { "false" }}
+               data-link={format!("{a}|{b}")} {onclick} {onkeydown}>
+                <title>{ label }</title>
+                <line x1={fmt(at.x - dx)} y1={fmt(at.y - dy)} x2={fmt(at.x + dx)} y2={fmt(at.y + dy)} />
+                <circle cx={fmt(at.x)} cy={fmt(at.y)} r="9" />
+                <text x={fmt(at.x)} y={fmt(at.y + 4.0)} text-anchor="middle">{ if cut { "✕" } else { "⇄" } }</text>
             </g>
         }
     });
@@ -272,6 +322,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <svg class="diagram-svg over" viewBox={view_box} preserveAspectRatio="xMidYMid meet" role="group" aria-label={summary}>
                 <g class="badges">{ for badges }</g>
                 <g class="nodes">{ for nodes }</g>
+                <g class="links">{ for links }</g>
             </svg>
             // Always present, so that opening the menu never shifts its siblings: Yew matches
             // unkeyed children from the end, and a shifted canvas or node would be recreated
@@ -282,6 +333,55 @@ pub fn diagram(props: &DiagramProps) -> Html {
         <p class="spof-note" data-spofs={snap.spofs.len().to_string()}>{ spof_sentence(snap) }</p>
         </>
     }
+}
+
+/// The network links a user can cut: between neighbouring zones of one region, and between
+/// neighbouring regions, drawn in the gap between their boxes.
+fn domain_links(layout: &Layout, snap: &Snapshot) -> Vec<(String, String, super::layout::Pt)> {
+    use super::layout::{GroupBox, Pt};
+    let parent = |name: &str| {
+        snap.domains
+            .iter()
+            .find(|d| d.name == name)
+            .and_then(|d| d.parent.clone())
+    };
+    let vertical = layout.orientation == Orientation::Vertical;
+    // Along the lanes (cross axis) and across them (main axis).
+    let cross = |g: &GroupBox| {
+        if vertical {
+            (g.x, g.x + g.w)
+        } else {
+            (g.y, g.y + g.h)
+        }
+    };
+    let main = |g: &GroupBox| {
+        if vertical {
+            (g.y, g.y + g.h)
+        } else {
+            (g.x, g.x + g.w)
+        }
+    };
+    let mut out = Vec::new();
+    for level in [0u8, 1] {
+        let mut boxes: Vec<&GroupBox> = layout.groups.iter().filter(|g| g.level == level).collect();
+        boxes.sort_by(|a, b| cross(a).0.total_cmp(&cross(b).0));
+        for pair in boxes.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if level == 1 && parent(&a.label) != parent(&b.label) {
+                continue;
+            }
+            let c = (cross(a).1 + cross(b).0) / 2.0;
+            // Near the top of the stretch both boxes share.
+            let m = main(a).0.max(main(b).0) + 34.0;
+            let at = if vertical {
+                Pt { x: c, y: m }
+            } else {
+                Pt { x: m, y: c }
+            };
+            out.push((a.label.clone(), b.label.clone(), at));
+        }
+    }
+    out
 }
 
 /// The teaching point of the whole app, for the system on screen.
@@ -295,7 +395,9 @@ fn spof_sentence(snap: &Snapshot) -> Html {
         html! {
             <>
                 { if i > 0 { ", " } else { "" } }
-                <span class="spof-name" title={s.why.clone()}>{ format!("{} ({})", s.name, s.kind) }</span>
+                <span class="spof-name" title={s.why.clone()} data-stops={s.stops()}>
+                    { if s.reads && s.writes { format!("{} ({})", s.name, s.kind) } else { format!("{} ({}; stops {} only)", s.name, s.kind, s.stops()) } }
+                </span>
             </>
         }
     });
@@ -303,7 +405,7 @@ fn spof_sentence(snap: &Snapshot) -> Html {
         <>
             <strong>{ "Single points of failure: " }</strong>
             { for items }
-            { " — if any one of these fails, every request fails." }
+            { " — if any one of these fails, every request (or every write, where marked) fails." }
         </>
     }
 }

@@ -212,6 +212,22 @@ pub fn lab(props: &LabProps) -> Html {
             runner::focus_node(id);
         })
     };
+    let on_link = with_runner(
+        &runner,
+        &force,
+        move |r, (a, b, cut): (String, String, bool)| {
+            let action = if cut {
+                crate::sim::FaultAction::Partition
+            } else {
+                crate::sim::FaultAction::Repair
+            };
+            let res = r.command(Fault {
+                peer: Some(b),
+                ..Fault::new(0, action, &a)
+            });
+            notify(r, res);
+        },
+    );
     let on_set = with_runner(&runner, &force, move |r, (node, param, value): SetParam| {
         let res = r.command(Fault::set(0, &node, &param, value));
         notify(r, res);
@@ -484,7 +500,7 @@ pub fn lab(props: &LabProps) -> Html {
                     </div>
                     <Diagram layout={view.layout.clone()} snapshot={snap.clone()} selected={*selected} menu={*menu}
                              canvas={canvas} sampling={view.sampling} reduced_motion={view.reduced_motion}
-                             {on_node} on_action={on_action.clone()} {on_close_menu} />
+                             {on_node} on_action={on_action.clone()} {on_close_menu} {on_link} />
                     <ul class="state-legend" aria-label="Node states">{ for legend }</ul>
                 </section>
                 <section class="panel chart" data-area="chart" aria-labelledby="chart-title">

@@ -200,12 +200,19 @@ pub fn layout(items: &[Item], edges: &[(u32, u32)], orientation: Orientation) ->
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(links.len());
     for &(a, b) in &links {
         let mut chain = vec![a];
+        // A long edge inside one zone keeps its waypoints in that zone's lane.
+        let same_lane = items[a].outer == items[b].outer && items[a].group == items[b].group;
+        let (outer, group) = if same_lane {
+            (items[a].outer.clone(), items[a].group.clone())
+        } else {
+            (None, None)
+        };
         if rank[b] > rank[a] + 1 {
             for r in rank[a] + 1..rank[b] {
                 slots.push(Slot {
                     item: None,
-                    outer: None,
-                    group: None,
+                    outer: outer.clone(),
+                    group: group.clone(),
                     up: Vec::new(),
                     down: Vec::new(),
                     key: 0.0,
@@ -271,57 +278,63 @@ pub fn layout(items: &[Item], edges: &[(u32, u32)], orientation: Orientation) ->
         Orientation::Horizontal => (g.node_w, g.node_h),
         Orientation::Vertical => (g.node_h, g.node_w),
     };
-    // Along each layer: nodes with gaps; where the group path (region, zone) changes, the
-    // boxes being left are closed (padding) and the new ones opened (padding + label; on
-    // rows the label goes above, in the gap between layers).
-    let open_size = match orientation {
-        Orientation::Horizontal => g.group_pad + GROUP_LABEL,
-        Orientation::Vertical => g.group_pad,
+    let size_of = |s: usize| {
+        if slots[s].item.is_some() {
+            cross_size
+        } else {
+            g.waypoint
+        }
     };
-    let mut cross: Vec<f64> = vec![0.0; slots.len()];
-    let mut extents = vec![0.0; layers];
-    for (r, layer) in order.iter().enumerate() {
-        let mut at = 0.0;
-        let mut prev: Option<[Option<&String>; 2]> = None;
-        for &s in layer {
-            let size = if slots[s].item.is_some() {
-                cross_size
-            } else {
-                g.waypoint
-            };
-            let path = [slots[s].outer.as_ref(), slots[s].group.as_ref()];
-            // First level at which the path differs from the previous slot's.
-            let split = match prev {
-                Some(p) => (0..2).find(|&l| p[l] != path[l]).unwrap_or(2),
-                None => 0,
-            };
-            if let Some(p) = prev {
-                for l in (split..2).rev() {
-                    if p[l].is_some() {
-                        at += g.group_pad;
-                    }
-                }
+    // Packed positions of a run of slots along the cross axis, and its extent.
+    let pack = |run: &[usize], cross: &mut Vec<f64>, start: f64| {
+        let mut at = start;
+        for (k, &s) in run.iter().enumerate() {
+            if k > 0 {
                 at += g.node_gap;
             }
-            at += path[split.min(2)..].iter().filter(|g| g.is_some()).count() as f64 * open_size;
             cross[s] = at;
-            at += size;
-            prev = Some(path);
+            at += size_of(s);
         }
-        if let Some(p) = prev {
-            at += p.iter().filter(|g| g.is_some()).count() as f64 * g.group_pad;
+        at - start
+    };
+    let mut cross: Vec<f64> = vec![0.0; slots.len()];
+    let lanes = Lanes::plan(&order, &slots, &slot_rank, &g, orientation, size_of);
+    // Per layer: where its slots start (laned layers span the whole width; the others are
+    // centred on it).
+    let mut layer_start = vec![0.0; layers];
+    let mut extents = vec![0.0; layers];
+    for (r, layer) in order.iter().enumerate() {
+        if lanes.covers(r as u32) {
+            for (l, lane) in lanes.lanes.iter().enumerate() {
+                let run: Vec<usize> = layer
+                    .iter()
+                    .copied()
+                    .filter(|&s| lanes.lane_of(&slots[s]) == Some(l))
+                    .collect();
+                let width = lanes.content(&run, &g, size_of);
+                pack(&run, &mut cross, lane.start + (lane.width - width) / 2.0);
+            }
+            extents[r] = lanes.total;
+        } else {
+            extents[r] = pack(layer, &mut cross, 0.0);
         }
-        extents[r] = at;
     }
-    let total_cross = extents.iter().copied().fold(0.0, f64::max);
+    let total_cross = extents.iter().copied().fold(lanes.total, f64::max);
+    for r in 0..layers {
+        let laned = if lanes.covers(r as u32) {
+            lanes.total
+        } else {
+            extents[r]
+        };
+        layer_start[r] = g.margin + (total_cross - laned) / 2.0;
+    }
     let main_at = |r: u32| g.margin + r as f64 * (main_size + g.rank_gap);
 
     let mut nodes = Vec::with_capacity(items.len());
     let mut centers: Vec<Pt> = vec![Pt { x: 0.0, y: 0.0 }; slots.len()];
     for (s, slot) in slots.iter().enumerate() {
         let r = slot_rank[s];
-        let offset = g.margin + (total_cross - extents[r as usize]) / 2.0;
-        let c = offset + cross[s];
+        let c = layer_start[r as usize] + cross[s];
         let m = main_at(r);
         let (w, h, csize) = if slot.item.is_some() {
             (g.node_w, g.node_h, cross_size)
@@ -399,7 +412,8 @@ pub fn layout(items: &[Item], edges: &[(u32, u32)], orientation: Orientation) ->
         })
         .collect();
 
-    let groups = group_boxes(&order, &slots, &nodes, items, &g);
+    let lane_offset = g.margin + (total_cross - lanes.total) / 2.0;
+    let groups = lanes.boxes(&g, orientation, lane_offset, main_at, main_size);
     let main_total = main_at(layers.saturating_sub(1) as u32) + main_size + g.margin;
     let cross_total = total_cross + 2.0 * g.margin;
     let (width, height) = match orientation {
@@ -497,112 +511,260 @@ fn ranks(items: &[Item], links: &[(usize, usize)]) -> Vec<u32> {
         .collect()
 }
 
-/// (x0, y0, x1, y1).
-type Rect = (f64, f64, f64, f64);
+/// Lanes: one column (or row) of the cross axis per availability zone, the same in every
+/// layer, so a zone is one box from its first layer to its last and a region one box around
+/// its zones — never a box per layer. Nodes without a zone (clients, DNS) go to a lane of
+/// their own where they share a layer with zoned nodes, and are centred elsewhere.
+struct Lanes {
+    lanes: Vec<Lane>,
+    /// Layers from the first to the last with a zoned node.
+    span: Option<(u32, u32)>,
+    total: f64,
+}
 
-/// Boxes around runs of one group in one layer (a zone column or row), then around runs of
-/// one outer group (a region) enclosing its zone boxes. Per layer, so that a box never spans
-/// nodes of another group placed elsewhere in a neighbouring layer.
-fn group_boxes(
-    order: &[Vec<usize>],
-    slots: &[Slot],
-    nodes: &[Placed],
-    items: &[Item],
-    g: &Geometry,
-) -> Vec<GroupBox> {
-    let placed = |s: usize| {
-        slots[s]
-            .item
-            .and_then(|i| nodes.iter().find(|n| n.id == items[i].id))
-    };
-    // (x0, y0, x1, y1) grown by the padding, plus the label band on top.
-    let grow = |b: Rect| {
-        (
-            b.0 - g.group_pad,
-            b.1 - g.group_pad - GROUP_LABEL,
-            b.2 + g.group_pad,
-            b.3 + g.group_pad,
-        )
-    };
-    let union = |a: Option<Rect>, b: Rect| match a {
-        None => b,
-        Some(a) => (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
-    };
-    let mut out = Vec::new();
-    for layer in order {
-        // Runs of equal (outer, group) among real nodes; waypoints end a run.
-        let mut zones: Vec<(Option<String>, String, Rect)> = Vec::new();
-        let mut loose: Vec<(Option<String>, Rect)> = Vec::new();
-        let mut cur: Option<(Option<String>, String, Option<Rect>)> = None;
-        for &s in layer {
-            let Some(p) = placed(s) else {
-                if let Some((outer, name, Some(b))) = cur.take() {
-                    zones.push((outer, name, grow(b)));
-                }
-                continue;
-            };
-            let bbox = (p.x, p.y, p.x + p.w, p.y + p.h);
-            match &slots[s].group {
-                Some(name) => {
-                    let same = cur
-                        .as_ref()
-                        .is_some_and(|(o, n, _)| n == name && *o == slots[s].outer);
-                    if !same {
-                        if let Some((outer, n, Some(b))) = cur.take() {
-                            zones.push((outer, n, grow(b)));
-                        }
-                        cur = Some((slots[s].outer.clone(), name.clone(), None));
-                    }
-                    if let Some((_, _, b)) = cur.as_mut() {
-                        *b = Some(union(*b, bbox));
-                    }
-                }
-                None => {
-                    if let Some((outer, n, Some(b))) = cur.take() {
-                        zones.push((outer, n, grow(b)));
-                    }
-                    loose.push((slots[s].outer.clone(), bbox));
-                }
+struct Lane {
+    /// (region, zone); (None, None) is the lane of nodes without a zone.
+    path: (Option<String>, Option<String>),
+    start: f64,
+    width: f64,
+    /// Layers holding real nodes of this lane.
+    ranks: Option<(u32, u32)>,
+}
+
+impl Lanes {
+    fn plan(
+        order: &[Vec<usize>],
+        slots: &[Slot],
+        slot_rank: &[u32],
+        g: &Geometry,
+        orientation: Orientation,
+        size_of: impl Fn(usize) -> f64 + Copy,
+    ) -> Lanes {
+        let mut paths: Vec<(Option<String>, Option<String>)> = Vec::new();
+        for sl in slots.iter().filter(|sl| sl.item.is_some()) {
+            let p = (sl.outer.clone(), sl.group.clone());
+            if (p.0.is_some() || p.1.is_some()) && !paths.contains(&p) {
+                paths.push(p);
             }
         }
-        if let Some((outer, n, Some(b))) = cur.take() {
-            zones.push((outer, n, grow(b)));
-        }
-        // Regions: around their zone boxes and their nodes without a zone, in this layer.
-        let mut regions: Vec<(String, Rect)> = Vec::new();
-        for (outer, b) in zones
+        // Regions in order of first appearance, each region's zones together.
+        let region_rank = |o: &Option<String>| paths.iter().position(|p| &p.0 == o);
+        let mut sorted = paths.clone();
+        sorted.sort_by_key(|p| region_rank(&p.0));
+        let ranks_of = |path: &(Option<String>, Option<String>)| {
+            slots
+                .iter()
+                .enumerate()
+                .filter(|(_, sl)| sl.item.is_some() && sl.outer == path.0 && sl.group == path.1)
+                .map(|(s, _)| slot_rank[s])
+                .fold(None, |acc: Option<(u32, u32)>, r| {
+                    Some(acc.map_or((r, r), |(a, b)| (a.min(r), b.max(r))))
+                })
+        };
+        let span = sorted
             .iter()
-            .filter_map(|(o, _, b)| o.clone().map(|o| (o, *b)))
-            .chain(loose.iter().filter_map(|(o, b)| o.clone().map(|o| (o, *b))))
-        {
-            match regions.iter_mut().find(|(n, _)| *n == outer) {
-                Some((_, r)) => *r = union(Some(*r), b),
-                None => regions.push((outer, b)),
+            .filter_map(ranks_of)
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+        let mut lanes: Vec<Lane> = Vec::new();
+        let covers = |r: u32| span.is_some_and(|(a, b)| a <= r && r <= b);
+        let loose_inside = order.iter().enumerate().any(|(r, layer)| {
+            covers(r as u32)
+                && layer
+                    .iter()
+                    .any(|&s| slots[s].outer.is_none() && slots[s].group.is_none())
+        });
+        if loose_inside {
+            lanes.push(Lane {
+                path: (None, None),
+                start: 0.0,
+                width: 0.0,
+                ranks: None,
+            });
+        }
+        lanes.extend(sorted.into_iter().map(|path| Lane {
+            ranks: ranks_of(&path),
+            path,
+            start: 0.0,
+            width: 0.0,
+        }));
+        let mut plan = Lanes {
+            lanes,
+            span,
+            total: 0.0,
+        };
+        // Widest content of each lane over the layers it is drawn in.
+        for l in 0..plan.lanes.len() {
+            let mut widest: f64 = 0.0;
+            for (r, layer) in order.iter().enumerate() {
+                if !covers(r as u32) {
+                    continue;
+                }
+                let run: Vec<usize> = layer
+                    .iter()
+                    .copied()
+                    .filter(|&s| plan.lane_of(&slots[s]) == Some(l))
+                    .collect();
+                widest = widest.max(plan.content(&run, g, size_of));
+            }
+            let label = match orientation {
+                // Side-by-side columns: the zone's label ("eu-west-a · down") must fit.
+                Orientation::Vertical => plan.lanes[l]
+                    .path
+                    .1
+                    .as_ref()
+                    .map_or(0.0, |z| label_width(z) - 2.0 * g.group_pad),
+                Orientation::Horizontal => 0.0,
+            };
+            plan.lanes[l].width = widest.max(size_of_min(g, orientation)).max(label);
+        }
+        // Walk the lanes: padding closes a box, padding (+ the label band across, for
+        // columns of a horizontal layout) opens one.
+        let open = match orientation {
+            Orientation::Horizontal => g.group_pad + GROUP_LABEL,
+            Orientation::Vertical => g.group_pad,
+        };
+        let mut at = 0.0;
+        let mut prev: Option<&(Option<String>, Option<String>)> = None;
+        let paths: Vec<_> = plan.lanes.iter().map(|l| l.path.clone()).collect();
+        for (l, path) in paths.iter().enumerate() {
+            let region_changes = prev.is_none_or(|p| p.0 != path.0);
+            if let Some(p) = prev {
+                if p.1.is_some() {
+                    at += g.group_pad;
+                }
+                if region_changes && p.0.is_some() {
+                    at += g.group_pad;
+                }
+                at += g.node_gap;
+            }
+            if region_changes && path.0.is_some() {
+                at += open;
+            }
+            if path.1.is_some() {
+                at += open;
+            }
+            plan.lanes[l].start = at;
+            at += plan.lanes[l].width;
+            prev = Some(path);
+        }
+        if let Some(p) = prev {
+            at += g.group_pad * (p.0.is_some() as u8 + p.1.is_some() as u8) as f64;
+        }
+        plan.total = at;
+        plan
+    }
+
+    fn covers(&self, r: u32) -> bool {
+        self.span.is_some_and(|(a, b)| a <= r && r <= b)
+    }
+
+    fn lane_of(&self, slot: &Slot) -> Option<usize> {
+        self.lanes
+            .iter()
+            .position(|l| l.path.0 == slot.outer && l.path.1 == slot.group)
+    }
+
+    fn content(&self, run: &[usize], g: &Geometry, size_of: impl Fn(usize) -> f64) -> f64 {
+        let sizes: f64 = run.iter().map(|&s| size_of(s)).sum();
+        sizes + g.node_gap * run.len().saturating_sub(1) as f64
+    }
+
+    /// Zone boxes around their lanes from their first to their last layer, region boxes
+    /// around their zones.
+    fn boxes(
+        &self,
+        g: &Geometry,
+        orientation: Orientation,
+        offset: f64,
+        main_at: impl Fn(u32) -> f64,
+        main_size: f64,
+    ) -> Vec<GroupBox> {
+        // (cross0, cross1, main0, main1) with the label band on the top side.
+        let label_cross = match orientation {
+            Orientation::Horizontal => GROUP_LABEL,
+            Orientation::Vertical => 0.0,
+        };
+        let label_main = GROUP_LABEL - label_cross;
+        let mk = |label: &str, level: u8, c0: f64, c1: f64, m0: f64, m1: f64| {
+            let (x, y, w, h) = match orientation {
+                Orientation::Horizontal => (m0, c0, m1 - m0, c1 - c0),
+                Orientation::Vertical => (c0, m0, c1 - c0, m1 - m0),
+            };
+            GroupBox {
+                label: label.to_string(),
+                level,
+                x,
+                y,
+                w,
+                h,
+            }
+        };
+        let mut zones: Vec<(Option<String>, f64, f64, f64, f64)> = Vec::new();
+        let mut out = Vec::new();
+        for lane in &self.lanes {
+            let Some((r0, r1)) = lane.ranks else { continue };
+            let c0 = offset + lane.start - g.group_pad - label_cross;
+            let c1 = offset + lane.start + lane.width + g.group_pad;
+            let m0 = main_at(r0) - g.group_pad - label_main;
+            let m1 = main_at(r1) + main_size + g.group_pad;
+            match &lane.path.1 {
+                Some(zone) => {
+                    out.push(mk(zone, 1, c0, c1, m0, m1));
+                    zones.push((lane.path.0.clone(), c0, c1, m0, m1));
+                }
+                // A node placed in a region but no zone: the region box still wraps it.
+                None => zones.push((
+                    lane.path.0.clone(),
+                    c0 + g.group_pad + label_cross,
+                    c1 - g.group_pad,
+                    m0 + g.group_pad + label_main,
+                    m1 - g.group_pad,
+                )),
             }
         }
-        for (name, b) in regions {
-            let (x0, y0, x1, y1) = grow(b);
-            out.push(GroupBox {
-                label: name,
-                level: 0,
-                x: x0,
-                y: y0,
-                w: x1 - x0,
-                h: y1 - y0,
-            });
+        let mut regions: Vec<(String, f64, f64, f64, f64)> = Vec::new();
+        for (outer, c0, c1, m0, m1) in zones {
+            let Some(name) = outer else { continue };
+            match regions.iter_mut().find(|r| r.0 == name) {
+                Some(r) => {
+                    r.1 = r.1.min(c0);
+                    r.2 = r.2.max(c1);
+                    r.3 = r.3.min(m0);
+                    r.4 = r.4.max(m1);
+                }
+                None => regions.push((name, c0, c1, m0, m1)),
+            }
         }
-        for (_, name, (x0, y0, x1, y1)) in zones {
-            out.push(GroupBox {
-                label: name,
-                level: 1,
-                x: x0,
-                y: y0,
-                w: x1 - x0,
-                h: y1 - y0,
-            });
-        }
+        let mut boxes: Vec<GroupBox> = regions
+            .into_iter()
+            .map(|(name, c0, c1, m0, m1)| {
+                mk(
+                    &name,
+                    0,
+                    c0 - g.group_pad - label_cross,
+                    c1 + g.group_pad,
+                    m0 - g.group_pad - label_main,
+                    m1 + g.group_pad,
+                )
+            })
+            .collect();
+        boxes.extend(out);
+        boxes
     }
-    out
+}
+
+/// Estimated width of a zone box label with its longest state suffix (uppercase 10.5 px
+/// with letter spacing: about 7.6 units a character).
+fn label_width(name: &str) -> f64 {
+    (name.chars().count() + " · down".len()) as f64 * 7.6 + 10.0
+}
+
+/// A lane is at least one node wide (a zone whose nodes are all elsewhere still shows).
+fn size_of_min(g: &Geometry, orientation: Orientation) -> f64 {
+    match orientation {
+        Orientation::Horizontal => g.node_h,
+        Orientation::Vertical => g.node_w,
+    }
 }
 
 impl Layout {

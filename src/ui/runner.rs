@@ -616,14 +616,19 @@ fn any_valid_preset() -> (Scenario, Simulation) {
 /// The diagram layout of a simulation's topology.
 pub fn topology_layout(sim: &Simulation, o: Orientation) -> Layout {
     let snap = sim.snapshot();
-    // Zones are boxed inside their regions. `NodeView.zone` names the zone (the region for
-    // the clients, who are placed by region only).
+    // Zones are boxed inside their regions. `NodeView.zone` names the zone.
     let domain = |name: &str| snap.domains.iter().find(|d| d.name == name);
     let items: Vec<Item> = snap
         .nodes
         .iter()
         .map(|n| {
-            let (group, outer) = match n.zone.as_deref().and_then(domain) {
+            // Clients live in a region but are not part of it (a region outage does not
+            // silence its users): they are drawn outside the boxes.
+            let zone = n
+                .zone
+                .as_deref()
+                .filter(|_| n.kind != crate::sim::snapshot::NodeKind::Clients);
+            let (group, outer) = match zone.and_then(domain) {
                 Some(d) if d.kind == DomainKind::Zone => (Some(d.name.clone()), d.parent.clone()),
                 Some(d) => (None, Some(d.name.clone())),
                 None => (None, None),
