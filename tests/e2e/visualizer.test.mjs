@@ -163,6 +163,38 @@ describe('visualizer journeys', () => {
     }
   });
 
+  test('full chain: partition two regions by clicking the link between them, then repair it', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=multi-region-dns-failover&seed=1`);
+    try {
+      await pause(page);
+      // client -> DNS -> gateway -> balancer -> instance -> database, all drawn.
+      for (const name of ['clients', 'clients-us-east', 'api.example.com', 'gw-eu', 'gw-us', 'lb-eu-a', 'eu-1', 'db-primary', 'db-standby']) {
+        assert.equal(await page.locator(`[data-node-name="${name}"]`).count(), 1, `${name} is drawn`);
+      }
+      assert.equal(await page.getAttribute('.spof-note', 'data-spofs'), '0');
+      await runTo(page, 5);
+      const link = page.locator('.domain-link[data-link="eu-west|us-east"]');
+      assert.equal(await link.getAttribute('aria-pressed'), 'false');
+      await link.click();
+      assert.match(page.url(), /c=5000:partition:eu-west:us-east/);
+      await runTo(page, 20);
+      assert.equal(await link.getAttribute('aria-pressed'), 'true');
+      assert.match(await page.textContent('.overlay-note.partition'), /eu-west ⟂ us-east/);
+      // The us-east users cannot reach gw-eu any more: about 40 % of the requests fail.
+      const availability = Number(await page.getAttribute('[data-metric="availability"] dd', 'data-value'));
+      assert.ok(availability < 0.9, `availability ${availability}`);
+      await screenshot(page, 'visualizer-partition');
+      await link.focus();
+      await page.keyboard.press('Enter');
+      assert.match(page.url(), /20000:repair:eu-west:us-east/);
+      await runTo(page, 22);
+      assert.equal(await link.getAttribute('aria-pressed'), 'false');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('database failover: the standby is promoted and the RPO counter shows lost writes', async () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=db-async-vs-sync&seed=1`);
     try {
