@@ -37,6 +37,8 @@ fn golden_trace_hashes() {
         ("gray-failure", "df0b24a7c4d394f9"),
         ("two-zones", "1c5d8978a96a69da"),
         ("dns-region-failover", "b0f0316c701af9fb"),
+        ("multi-region-dns-failover", "8b075d334502bf1c"),
+        ("single-az", "9f073ccd938c876c"),
     ];
     for (name, want) in golden {
         let sim = run(&preset(name), 1, 30);

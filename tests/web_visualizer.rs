@@ -566,12 +566,13 @@ fn share_link_errors_name_the_problem() {
 
 /// Trace hashes of 30 simulated seconds, from the native build:
 /// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
-const NATIVE_GOLDEN_30S: [(&str, &str); 5] = [
+const NATIVE_GOLDEN_30S: [(&str, &str); 6] = [
     ("redundant-behind-lb", "aa5c6ab996312b28"),
     ("single-server", "fe6e576d818cfafe"),
     ("unreachable-host", "1be3244a33ba75a7"),
     ("two-zones", "1c5d8978a96a69da"),
     ("dns-region-failover", "b0f0316c701af9fb"),
+    ("multi-region-dns-failover", "8b075d334502bf1c"),
 ];
 
 #[wasm_bindgen_test]
