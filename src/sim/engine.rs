@@ -1119,6 +1119,18 @@ impl Simulation {
         }
     }
 
+    /// A proxy died: every connection through it is cut (its clients see a reset).
+    fn cut_connections(&mut self, node: u32, through: impl Fn(&Request) -> bool) {
+        for r in self.requests.live_refs() {
+            if self.requests.get(r).is_some_and(&through) {
+                if let Some(q) = self.requests.get_mut(r) {
+                    q.blame = Some(node);
+                }
+                self.finish(r, Status::Reset);
+            }
+        }
+    }
+
     fn apply_gateway_fault(&mut self, g: u32, action: FaultAction) {
         let node = self.gateway_node(g);
         let name = self.gateways[g as usize].name.clone();
@@ -1127,15 +1139,7 @@ impl Simulation {
             FaultAction::Fail | FaultAction::Crash if state == GatewayState::Up => {
                 self.open_failure(node, "gateway failed");
                 self.gateways[g as usize].state = GatewayState::Failed;
-                // Every connection through it is cut.
-                for r in self.requests.live_refs() {
-                    if self.requests.get(r).and_then(|q| q.gateway) == Some(g) {
-                        if let Some(q) = self.requests.get_mut(r) {
-                            q.blame = Some(node);
-                        }
-                        self.finish(r, Status::Reset);
-                    }
-                }
+                self.cut_connections(node, |q| q.gateway == Some(g));
                 self.log(
                     Some(node),
                     LogKind::Fault,
@@ -1810,37 +1814,28 @@ impl Simulation {
     }
 
     fn respond_client(&mut self, r: ReqRef, from: u32, status: Status) {
-        // Through a gateway, the answer goes back the way the request came.
         let Some(q) = self.requests.get(r) else {
             return;
         };
-        let gw_node = q.gateway.map(|g| self.gateway_node(g));
-        let client_node = self.client_node(q.client);
-        if let Some(gw_node) = gw_node.filter(|&n| n != from) {
-            if self.topology.partitioned(from, gw_node) {
-                return; // dropped: the client waits for its timeout
-            }
-            let back = self.now + self.topology.latency_us(from, gw_node);
-            let kind = if status == Status::Ok {
-                TransferKind::Success
-            } else {
-                TransferKind::Failure
-            };
-            self.transfer(from, gw_node, back, kind);
-            self.push(back, Event::ResponseAtGateway { r, status });
-            return;
-        }
-        if self.topology.partitioned(from, client_node) {
+        // Through a gateway, the answer goes back the way the request came.
+        let (to, event) = match q.gateway.map(|g| self.gateway_node(g)) {
+            Some(gw) if gw != from => (gw, Event::ResponseAtGateway { r, status }),
+            _ => (
+                self.client_node(q.client),
+                Event::ResponseAtClient { r, status },
+            ),
+        };
+        if self.topology.partitioned(from, to) {
             return; // dropped: the client waits for its timeout
         }
-        let back = self.now + self.topology.latency_us(from, client_node);
+        let back = self.now + self.topology.latency_us(from, to);
         let kind = if status == Status::Ok {
             TransferKind::Success
         } else {
             TransferKind::Failure
         };
-        self.transfer(from, client_node, back, kind);
-        self.push(back, Event::ResponseAtClient { r, status });
+        self.transfer(from, to, back, kind);
+        self.push(back, event);
     }
 
     /// The one place a request ends: removed from the slab (so it cannot end twice) and
@@ -2783,15 +2778,7 @@ impl Simulation {
                 self.open_failure(node, "balancer failed");
                 self.balancers[b as usize].state = BalancerState::Failed;
                 self.stop_checks(b);
-                // Every connection through it is cut.
-                for r in self.requests.live_refs() {
-                    if self.requests.get(r).and_then(|q| q.via) == Some(b) {
-                        if let Some(q) = self.requests.get_mut(r) {
-                            q.blame = Some(node);
-                        }
-                        self.finish(r, Status::Reset);
-                    }
-                }
+                self.cut_connections(node, |q| q.via == Some(b));
                 self.log(
                     Some(node),
                     LogKind::Fault,

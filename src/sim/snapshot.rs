@@ -71,6 +71,33 @@ pub struct NodeView {
     pub zone: Option<String>,
 }
 
+impl NodeView {
+    /// A node without workers or a queue (clients, DNS, gateways, databases).
+    pub fn plain(
+        id: u32,
+        name: String,
+        kind: NodeKind,
+        status: NodeStatus,
+        detail: String,
+        in_flight: u32,
+        zone: Option<String>,
+    ) -> NodeView {
+        NodeView {
+            id,
+            name,
+            kind,
+            status,
+            detail,
+            workers: 0,
+            busy: 0,
+            queue_len: 0,
+            queue_capacity: 0,
+            in_flight,
+            zone,
+        }
+    }
+}
+
 /// A zone or region, drawn as a box around its nodes.
 #[derive(Clone, Debug, Serialize)]
 pub struct DomainView {

@@ -292,19 +292,15 @@ impl Simulation {
             } else {
                 n.role.name().to_string()
             };
-            nodes.push(NodeView {
-                id: n.node,
-                name: n.name.clone(),
-                kind: NodeKind::Database,
+            nodes.push(NodeView::plain(
+                n.node,
+                n.name.clone(),
+                NodeKind::Database,
                 status,
                 detail,
-                workers: 0,
-                busy: 0,
-                queue_len: 0,
-                queue_capacity: 0,
-                in_flight: 0,
-                zone: self.place_name(n.node),
-            });
+                0,
+                self.place_name(n.node),
+            ));
         }
         for (i, view) in self.db_view.iter().enumerate() {
             let target = db.nodes.get(*view as usize).map(|n| n.node).unwrap_or(0);
@@ -360,23 +356,20 @@ impl Simulation {
         for p in 1..self.population_count() {
             let id = self.population_node(p);
             let share = t.populations[p as usize].share / total;
-            nodes.push(NodeView {
+            let detail = format!(
+                "{:.0} % of the traffic ({:.0} requests/s)",
+                share * 100.0,
+                self.traffic.rate_rps * share
+            );
+            nodes.push(NodeView::plain(
                 id,
-                name: super::engine::population_name(t, p),
-                kind: NodeKind::Clients,
-                status: NodeStatus::Up,
-                detail: format!(
-                    "{:.0} % of the traffic ({:.0} requests/s)",
-                    share * 100.0,
-                    self.traffic.rate_rps * share
-                ),
-                workers: 0,
-                busy: 0,
-                queue_len: 0,
-                queue_capacity: 0,
-                in_flight: 0,
-                zone: self.place_name(id),
-            });
+                super::engine::population_name(t, p),
+                NodeKind::Clients,
+                NodeStatus::Up,
+                detail,
+                0,
+                self.place_name(id),
+            ));
             if let Some(entry) = entry {
                 edges.push(EdgeView {
                     from: id,
@@ -412,19 +405,15 @@ impl Simulation {
                     "not answering: clients sent here wait for their timeout".into(),
                 ),
             };
-            nodes.push(NodeView {
+            nodes.push(NodeView::plain(
                 id,
-                name: gw.name.clone(),
-                kind: NodeKind::Gateway,
+                gw.name.clone(),
+                NodeKind::Gateway,
                 status,
                 detail,
-                workers: 0,
-                busy: 0,
-                queue_len: 0,
-                queue_capacity: 0,
-                in_flight: gw.in_flight,
-                zone: self.place_name(id),
-            });
+                gw.in_flight,
+                self.place_name(id),
+            ));
             for u in &gw.upstreams {
                 let ok = u.mark.ok(self.now);
                 edges.push(EdgeView {
