@@ -93,6 +93,8 @@ fn one_gateway_is_a_single_point_of_failure() {
         .find(|x| x.name == "gw")
         .expect("gw is a SPOF");
     assert_eq!(spof.kind, "gateway");
+    // A read-only workload: it would stop writes too, so no "reads only" qualifier.
+    assert!(spof.reads && spof.writes);
     assert!(spof.why.contains("enters through gw"));
     assert!(!a.spofs.iter().any(|x| x.name == "lb-a" || x.name == "lb-b"));
     let sim = run(&s, 1, 30);

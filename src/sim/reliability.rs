@@ -124,8 +124,7 @@ pub struct Spof {
     pub kind: &'static str,
     /// Why its failure alone stops every request, in words for the tooltip.
     pub why: String,
-    /// Whether its failure alone stops every read, and every write (of the run's mix: a
-    /// read-only workload has no writes to stop).
+    /// Whether its failure alone stops every read, and every write.
     pub reads: bool,
     pub writes: bool,
 }
@@ -394,9 +393,12 @@ pub fn analyse(s: &Scenario) -> Analysis {
         // itself; it is listed only if the scenario gives it failure rates of its own.
         .filter(|&c| comps[c].kind != "dns" || comps[c].availability < 1.0)
         .filter_map(|c| {
-            let stops_reads = any_reads && !reads.eval(&|x| x != c);
-            let stops_writes = any_writes && !writes.eval(&|x| x != c);
-            (stops_reads || stops_writes).then(|| spof(&comps[c], stops_reads, stops_writes))
+            let stops_reads = !reads.eval(&|x| x != c);
+            let stops_writes = !writes.eval(&|x| x != c);
+            // Listed when it stops what this workload does (a read-only one has no writes
+            // to stop); the flags say what it would stop either way.
+            let matters = (any_reads && stops_reads) || (any_writes && stops_writes);
+            matters.then(|| spof(&comps[c], stops_reads, stops_writes))
         })
         .collect();
     Analysis {
