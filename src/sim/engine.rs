@@ -42,6 +42,11 @@ enum Entry {
     Dns,
 }
 
+/// Index of the first item matching `is` (0 if none: callers look up validated names).
+fn position_of<T>(items: &[T], is: impl Fn(&T) -> bool) -> u32 {
+    items.iter().position(is).unwrap_or(0) as u32
+}
+
 /// Client id ranges of the populations, in proportion to their shares.
 fn population_ends(t: &super::scenario::Traffic) -> Vec<u32> {
     let total: f64 = t.populations.iter().map(|p| p.share).sum();
@@ -155,13 +160,8 @@ impl Simulation {
 
     pub fn with_seed(scenario: &Scenario, seed: u64) -> Result<Simulation, ValidationErrors> {
         validate::validate(scenario)?;
-        let inst_index = |name: &str| {
-            scenario
-                .instances
-                .iter()
-                .position(|i| i.name == name)
-                .unwrap_or(0) as u32
-        };
+        // Validation guarantees every name below resolves.
+        let inst_index = |name: &str| position_of(&scenario.instances, |i| i.name == name);
         let instances: Vec<Instance> = scenario
             .instances
             .iter()
@@ -184,13 +184,7 @@ impl Simulation {
                 checkers.push(Checker::new(bi as u32, slot as u32, t.instance, &cfg));
             }
         }
-        let bal_index = |name: &str| {
-            scenario
-                .balancers
-                .iter()
-                .position(|b| b.name == name)
-                .unwrap_or(0) as u32
-        };
+        let bal_index = |name: &str| position_of(&scenario.balancers, |b| b.name == name);
         let gateways: Vec<Gateway> = scenario
             .gateways
             .iter()
