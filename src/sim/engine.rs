@@ -6,6 +6,7 @@
 //! *after* every event due at or before their time, both live and on replay, so a run is a
 //! pure function of (scenario, seed, commands).
 use super::database::{DatabaseCluster, DbRole};
+use super::db_call::{DbCall, DbCalls};
 use super::dns::{DnsService, DnsState, DnsTransition};
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
 use super::event_queue::{EventQueue, Scheduled};
@@ -108,6 +109,8 @@ pub struct Simulation {
     dns_entries: Vec<Entry>,
     /// The data store, if the scenario has one.
     pub(crate) db: Option<DatabaseCluster>,
+    /// Queries in flight, named by their DbQuery / DbReply / DbTimeout events.
+    db_calls: DbCalls,
     /// Per instance: the database node its connection pool talks to, and whether it is
     /// reconnecting (after an error) to the current primary.
     pub(crate) db_view: Vec<u8>,
@@ -251,6 +254,7 @@ impl Simulation {
             dns,
             dns_entries,
             db,
+            db_calls: DbCalls::default(),
             db_view: vec![0; ni as usize],
             db_reconnecting: vec![false; ni as usize],
             db_leader_down_since: None,
@@ -745,37 +749,27 @@ impl Simulation {
             Event::RandomFailure { node } => self.on_random_failure(node),
             Event::DnsCheck { record, seq } => self.on_dns_check(record, seq),
             Event::DnsCheckResult { record, seq, ok } => self.on_dns_result(record, seq, ok),
-            Event::DbQuery {
-                instance,
-                worker,
-                r,
-                attempt,
-                db,
-                write,
-            } => self.on_db_query(instance, worker, r, attempt, db as usize, write),
-            Event::DbReply {
-                instance,
-                worker,
-                r,
-                attempt,
-                ok,
-                db,
-                life,
-            } => {
+            Event::DbQuery { call, .. } => {
+                // Released after the handler, which may hold the entry again for its reply.
+                self.on_db_query(call);
+                self.db_calls.release(call);
+            }
+            Event::DbReply { call, .. } => {
+                let c = self.db_calls.get(call);
+                self.db_calls.release(call);
                 let sent = self
                     .db
                     .as_ref()
-                    .is_some_and(|d| d.nodes.get(db as usize).is_some_and(|n| n.life == life));
+                    .is_some_and(|d| d.nodes.get(c.db as usize).is_some_and(|n| n.life == c.life));
                 if sent {
-                    self.on_db_answer(instance, worker, r, attempt, ok);
+                    self.on_db_answer(c.instance, c.worker, c.r, c.attempt, c.ok);
                 }
             }
-            Event::DbTimeout {
-                instance,
-                worker,
-                r,
-                attempt,
-            } => self.on_db_answer(instance, worker, r, attempt, false),
+            Event::DbTimeout { call, .. } => {
+                let c = self.db_calls.get(call);
+                self.db_calls.release(call);
+                self.on_db_answer(c.instance, c.worker, c.r, c.attempt, false);
+            }
             Event::DbLease { epoch } => self.on_db_lease(epoch),
             Event::DbPromote { epoch } => self.on_db_promote(epoch),
             Event::DbReconnect { instance } => {
@@ -2157,34 +2151,36 @@ impl Simulation {
         };
         let (inst_node, db_node) = (self.instance_node(i), db.nodes[target].node);
         let timeout = whole_ms_to_us(db.spec.query_timeout_ms);
-        let (r, attempt) = (job.r, job.attempt);
-        self.push(
-            self.now + timeout,
-            Event::DbTimeout {
-                instance: i,
-                worker,
-                r,
-                attempt,
-            },
-        );
+        let call = self.db_calls.open(DbCall {
+            instance: i,
+            worker,
+            r: job.r,
+            attempt: job.attempt,
+            db: target as u8,
+            write,
+            ok: false,
+            life: 0,
+        });
+        self.db_calls.hold(call);
+        self.push(self.now + timeout, Event::DbTimeout { instance: i, call });
         if !self.topology.partitioned(inst_node, db_node) {
             let at = self.now + self.topology.latency_us(inst_node, db_node);
             self.transfer(inst_node, db_node, at, TransferKind::Request);
-            self.push(
-                at,
-                Event::DbQuery {
-                    instance: i,
-                    worker,
-                    r,
-                    attempt,
-                    db: target as u8,
-                    write,
-                },
-            );
+            self.db_calls.hold(call);
+            self.push(at, Event::DbQuery { instance: i, call });
         }
     }
 
-    fn on_db_query(&mut self, i: u32, worker: u32, r: ReqRef, attempt: u32, k: usize, write: bool) {
+    /// Query `call` reaches its node; the answer (if any) is written into the entry and
+    /// sent back as a DbReply naming it.
+    fn on_db_query(&mut self, call: u32) {
+        let DbCall {
+            instance: i,
+            db: k,
+            write,
+            ..
+        } = self.db_calls.get(call);
+        let k = k as usize;
         let now = self.now;
         let inst_node = self.instance_node(i);
         let Some(db) = self.db.as_mut() else { return };
@@ -2256,18 +2252,10 @@ impl Simulation {
         if !self.topology.partitioned(db_node, inst_node) {
             self.transfer(db_node, inst_node, at, kind);
             let life = self.db.as_ref().map_or(0, |d| d.nodes[k].life);
-            self.push(
-                at,
-                Event::DbReply {
-                    instance: i,
-                    worker,
-                    r,
-                    attempt,
-                    ok,
-                    db: k as u8,
-                    life,
-                },
-            );
+            let c = self.db_calls.get_mut(call);
+            (c.ok, c.life) = (ok, life);
+            self.db_calls.hold(call);
+            self.push(at, Event::DbReply { instance: i, call });
         }
     }
 

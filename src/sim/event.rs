@@ -36,6 +36,9 @@ pub enum Status {
     Reset,
 }
 
+/// Every queued event is moved many times by the heap's sifts, so its size is the queue's
+/// cost on every event (more so on wasm32): keep it within 16 bytes, with bulky payloads in
+/// a side slab of the engine (as `db_call::DbCalls` does for database round trips).
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
     Arrival {
@@ -124,32 +127,21 @@ pub enum Event {
         seq: u32,
         ok: bool,
     },
-    /// A query from an instance's worker reaches database node `db`, and its answer
-    /// comes back (or the worker gives up). `r`/`attempt` name the job the worker holds.
+    /// A query from an instance's worker reaches its database node, and its answer comes
+    /// back (or the worker gives up). The payload (worker, job, node, answer) waits in the
+    /// engine's `DbCalls` slab under `call`, which keeps `Event` small; `instance` stays
+    /// here because it is the trace subject.
     DbQuery {
         instance: u32,
-        worker: u32,
-        r: ReqRef,
-        attempt: u32,
-        db: u8,
-        write: bool,
+        call: u32,
     },
     DbReply {
         instance: u32,
-        worker: u32,
-        r: ReqRef,
-        attempt: u32,
-        ok: bool,
-        /// The answering node and its life when it answered (a node that died meanwhile
-        /// never sent it).
-        db: u8,
-        life: u32,
+        call: u32,
     },
     DbTimeout {
         instance: u32,
-        worker: u32,
-        r: ReqRef,
-        attempt: u32,
+        call: u32,
     },
     /// Patroni's loop: the leader renews its lock, the standby watches it.
     DbLease {
@@ -199,6 +191,8 @@ impl Event {
         }
     }
 }
+
+const _: () = assert!(std::mem::size_of::<Event>() <= 16);
 
 /// Trace code of an applied command (faults are part of the trace too).
 pub const TRACE_COMMAND: u8 = 15;

@@ -5,6 +5,7 @@
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
 pub mod cost;
 pub mod database;
+pub mod db_call;
 pub mod dns;
 pub mod engine;
 pub mod event;

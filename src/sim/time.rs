@@ -24,7 +24,13 @@ pub fn ms_to_us(ms: f64) -> TimeUs {
 }
 
 pub fn whole_ms_to_us(ms: u64) -> TimeUs {
-    ms.saturating_mul(US_PER_MS)
+    // `ms.saturating_mul(US_PER_MS)`, without its overflow check: that is a 128-bit
+    // multiply, a libcall (__multi3) on wasm32, and this runs on every request.
+    if ms > TimeUs::MAX / US_PER_MS {
+        TimeUs::MAX
+    } else {
+        ms * US_PER_MS
+    }
 }
 
 pub fn us_to_ms(us: TimeUs) -> f64 {
@@ -49,5 +55,27 @@ pub fn fmt_duration(us: TimeUs) -> String {
     } else {
         let s = us / US_PER_S;
         format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_ms_to_us_saturates_like_saturating_mul() {
+        let edge = u64::MAX / US_PER_MS;
+        for ms in [
+            0,
+            1,
+            5_000,
+            edge - 1,
+            edge,
+            edge + 1,
+            u64::MAX / 2,
+            u64::MAX,
+        ] {
+            assert_eq!(whole_ms_to_us(ms), ms.saturating_mul(US_PER_MS), "{ms}");
+        }
     }
 }
