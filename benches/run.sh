@@ -61,7 +61,7 @@ command -v node >/dev/null || fail "node not found"
   || fail "wasm-bindgen $WASM_BINDGEN_VERSION not found (run: make setup)"
 say "building (native release, wasm32 release lib, wasm-bindgen --target nodejs)"
 cargo build --release --quiet --bin failover-lab || fail "cargo build --release"
-cargo build --release --quiet --lib --target wasm32-unknown-unknown || fail "cargo build --release --lib --target wasm32-unknown-unknown"
+cargo build --release --quiet --lib --target wasm32-unknown-unknown --features wasm-bench || fail "cargo build --release --lib --target wasm32-unknown-unknown --features wasm-bench"
 wasm-bindgen --target nodejs --out-dir target/bench-wasm \
   target/wasm32-unknown-unknown/release/failover_lab.wasm || fail "wasm-bindgen"
 # The browser build is optimised by wasm-opt -O3 (index.html: data-wasm-opt="3"); so is this one,

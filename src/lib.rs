@@ -8,5 +8,6 @@ pub mod sim;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
-#[cfg(target_arch = "wasm32")]
+// Only in the benchmark's build (`--features wasm-bench`): the app does not ship the export.
+#[cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 pub mod wasm_bench;

@@ -1,7 +1,7 @@
 //! wasm32 export of the benchmark model for `make bench` (benches/wasm_bench.mjs times it
 //! under Node with performance.now(); nothing here reads a clock).
 //!
-//! Built with `cargo build --release --lib --target wasm32-unknown-unknown` and
+//! Built with `cargo build --release --lib --target wasm32-unknown-unknown --features wasm-bench` and
 //! `wasm-bindgen --target nodejs`. Runs exactly the scenario of the native `bench`
 //! subcommand (src/bench_model.rs), so the trace hashes must match.
 use crate::bench_model;
