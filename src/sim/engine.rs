@@ -447,7 +447,11 @@ impl Simulation {
     pub fn set_transfer_recording(&mut self, on: bool) {
         self.record_transfers = on;
         if !on {
+            // Recording restarts from full detail: a long run without it (a UI "run to")
+            // must not leave the sampling stride where its last busy stretch pushed it.
             self.transfers.clear();
+            self.transfer_stride = 1;
+            self.transfer_seen = 0;
         }
     }
 

@@ -237,8 +237,13 @@ impl Overlay {
             let want = (self.rate * min_us.max(1) as f64 / max as f64)
                 .ceil()
                 .max(1.0);
-            // Powers of two keep the stride (and the "sampled 1/k" label) from flickering.
-            self.stride = (want as u64).clamp(1, 1 << 20).next_power_of_two();
+            // Powers of two, and a wide band before stepping down (want well under half the
+            // stride), keep the stride and its "sampled 1/k" label from flickering when the
+            // rate hovers at a boundary.
+            let target = (want as u64).clamp(1, 1 << 20).next_power_of_two();
+            if target > self.stride || want < 0.35 * self.stride as f64 {
+                self.stride = target;
+            }
         }
         for t in &self.buf {
             self.seen = self.seen.wrapping_add(1);

@@ -3,7 +3,7 @@
 //! latency, and requests per second succeeded vs failed, stacked by failure reason.
 use yew::prelude::*;
 
-use super::common::{fmt_availability, fmt_count, fmt_ms, Shared};
+use super::common::{fmt_availability, fmt_clock, fmt_count, fmt_ms, Shared};
 use super::runner::CHART_SECONDS;
 use crate::sim::metrics::{FailureReason, FailureRecord, SecondBucket};
 use crate::sim::Snapshot;
@@ -124,7 +124,15 @@ pub fn charts(p: &ChartsProps) -> Html {
     }
 }
 
-/// Vertical marks where failures started (and were detected) inside the window.
+/// Label rows above the plot, and the width of one label character at the CSS font size
+/// (`.marker text`, 10.5 px bold): enough to lay labels out without measuring the DOM.
+const LABEL_ROWS: usize = 3;
+const LABEL_CHAR_W: f64 = 6.2;
+
+/// Vertical marks where failures started (and were detected) inside the window. With
+/// `labels`, faults that start in the same second share one label ("eu-west-a zone outage
+/// +5"), and labels take the first row where they do not overlap the previous label; one
+/// that fits nowhere keeps its line and says everything in its tooltip.
 fn fault_markers(
     failures: &[FailureRecord],
     axis: &Axis,
@@ -132,32 +140,66 @@ fn fault_markers(
     last: u64,
     labels: bool,
 ) -> Html {
-    let marks = failures.iter().enumerate().flat_map(|(i, f)| {
-        let mut v = Vec::new();
-        let s = f.fault_at_us / 1_000_000;
-        if s >= first && s <= last {
-            // Alternate label rows so two faults a few seconds apart stay readable.
-            let y = TOP + 8.0 + (i % 3) as f64 * 11.0;
-            v.push(html! {
-                <g class="marker fault">
-                    <line x1={f1(axis.x(s))} x2={f1(axis.x(s))} y1={f1(TOP)} y2={f1(H - BOTTOM)} />
-                    <text x={f1(axis.x(s) + 3.0)} y={f1(y)}>{ if labels { format!("{} {}", f.node_name, short_fault(&f.fault)) } else { String::new() } }</text>
-                </g>
-            });
+    let in_window = |us: u64| Some(us / 1_000_000).filter(|s| (first..=last).contains(s));
+    // Faults grouped by second, in time order (records are kept in the order they opened).
+    let mut groups: Vec<(u64, Vec<&FailureRecord>)> = Vec::new();
+    for f in failures {
+        let Some(s) = in_window(f.fault_at_us) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(g, _)| *g == s) {
+            Some((_, members)) => members.push(f),
+            None => groups.push((s, vec![f])),
         }
-        if let Some(d) = f.detected_at_us {
-            let s = d / 1_000_000;
-            if s >= first && s <= last {
-                v.push(html! {
-                    <g class="marker detected">
-                        <line x1={f1(axis.x(s))} x2={f1(axis.x(s))} y1={f1(TOP)} y2={f1(H - BOTTOM)} />
-                    </g>
-                });
-            }
+    }
+    groups.sort_by_key(|(s, _)| *s);
+    let mut row_end = [f64::NEG_INFINITY; LABEL_ROWS];
+    let faults = groups.iter().map(|(s, members)| {
+        let x = axis.x(*s);
+        let describe = |f: &FailureRecord| format!("{} {}", f.node_name, short_fault(&f.fault));
+        let text = match members.len() {
+            1 => describe(members[0]),
+            n => format!("{} +{}", describe(members[0]), n - 1),
+        };
+        let title = members
+            .iter()
+            .map(|f| describe(f))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let width = text.chars().count() as f64 * LABEL_CHAR_W;
+        let row = labels
+            .then(|| row_end.iter().position(|&end| end + 4.0 <= x))
+            .flatten();
+        let label = row.map(|r| {
+            row_end[r] = x + 3.0 + width;
+            let y = TOP + 8.0 + r as f64 * 11.0;
+            html! { <text x={f1(x + 3.0)} y={f1(y)}>{ text.clone() }</text> }
+        });
+        html! {
+            <g class="marker fault">
+                <title>{ format!("{}: {title}", fmt_clock(*s * 1_000_000)) }</title>
+                <line x1={f1(x)} x2={f1(x)} y1={f1(TOP)} y2={f1(H - BOTTOM)} />
+                { for label }
+            </g>
         }
-        v
     });
-    html! { <g class="markers">{ for marks }</g> }
+    let faults: Vec<Html> = faults.collect();
+    // One detection line per second, like the fault lines.
+    let mut detected: Vec<u64> = failures
+        .iter()
+        .filter_map(|f| f.detected_at_us.and_then(in_window))
+        .collect();
+    detected.sort_unstable();
+    detected.dedup();
+    let detections = detected.into_iter().map(|s| {
+        let x = axis.x(s);
+        html! {
+            <g class="marker detected">
+                <line x1={f1(x)} x2={f1(x)} y1={f1(TOP)} y2={f1(H - BOTTOM)} />
+            </g>
+        }
+    });
+    html! { <g class="markers">{ for faults }{ for detections }</g> }
 }
 
 fn short_fault(fault: &str) -> &str {

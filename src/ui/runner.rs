@@ -468,6 +468,9 @@ impl Runner {
         }
 
         let before = self.sim.now_us();
+        // A "run to" jumps far more simulated time per frame than anyone could watch: no
+        // dots are recorded meanwhile, so the animation resumes at full detail afterwards.
+        self.sim.set_transfer_recording(self.run_to.is_none());
         if let Some(target) = self.run_to {
             let budget = self.budget(RUN_TO_SIM_MS);
             let out = self.timed_run(target, budget);

@@ -156,6 +156,11 @@ describe('visualizer journeys', () => {
       // The other zone carries the traffic: a zone outage costs little.
       const availability = Number(await page.getAttribute('[data-metric="availability"] dd', 'data-value'));
       assert.ok(availability > 0.95, `availability ${availability}`);
+      // The zone and the instance in it fail in the same second: one chart label, not two
+      // drawn over each other; the tooltip lists both.
+      const labels = await page.locator('.marker.fault text').allTextContents();
+      assert.deepEqual(labels, ['eu-west-b zone outage +1'], `chart labels ${JSON.stringify(labels)}`);
+      assert.match(await page.locator('.marker.fault title').first().textContent(), /eu-west-b zone outage, \S+ /);
       await screenshot(page, 'visualizer-zone-down');
       assert.deepEqual(errors, []);
     } finally {
