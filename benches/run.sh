@@ -68,7 +68,7 @@ wasm-bindgen --target nodejs --out-dir target/bench-wasm \
 # when binaryen's wasm-opt from npm is there (scripts/setup.sh installs it).
 WASM_OPT=node_modules/.bin/wasm-opt
 if [ -x "$WASM_OPT" ]; then
-  "$WASM_OPT" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$WASM_OPT" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-multivalue --enable-reference-types \
     target/bench-wasm/failover_lab_bg.wasm -o target/bench-wasm/failover_lab_bg.wasm || fail "wasm-opt -O3"
   WASM_LABEL="wasm32 (Node, -O3)"

@@ -30,15 +30,15 @@ fn same_inputs_give_the_same_hash_and_report() {
 #[test]
 fn golden_trace_hashes() {
     let golden = [
-        ("redundant-behind-lb", "aa5c6ab996312b28"),
-        ("single-server", "fe6e576d818cfafe"),
-        ("with-retries", "54e4e6de7155de86"),
-        ("unreachable-host", "1be3244a33ba75a7"),
-        ("gray-failure", "df0b24a7c4d394f9"),
-        ("two-zones", "1c5d8978a96a69da"),
-        ("dns-region-failover", "b0f0316c701af9fb"),
-        ("multi-region-dns-failover", "8b075d334502bf1c"),
-        ("single-az", "9f073ccd938c876c"),
+        ("redundant-behind-lb", "0b57564e9aad6329"),
+        ("single-server", "798323dda5da1e10"),
+        ("with-retries", "9d7e4fe05d9284f9"),
+        ("unreachable-host", "91ac4e37373132bc"),
+        ("gray-failure", "b6b039598a30bb12"),
+        ("two-zones", "14d81595846c3458"),
+        ("dns-region-failover", "b4485967a949d097"),
+        ("multi-region-dns-failover", "4c58d82696142de3"),
+        ("single-az", "bd73d773f17a7f34"),
     ];
     for (name, want) in golden {
         let sim = run(&preset(name), 1, 30);

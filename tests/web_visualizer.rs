@@ -387,7 +387,7 @@ async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some("#v=1&p=no-such-preset"),
+            Some("#v=2&p=no-such-preset"),
         );
     }
     let host = new_host();
@@ -403,6 +403,45 @@ async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
 }
 
 #[wasm_bindgen_test]
+async fn a_version_1_link_replays_with_a_note_that_the_run_differs() {
+    let r = share::decode("#v=1&p=single-server&seed=4")
+        .expect("version 1 is still read")
+        .expect("a recipe");
+    assert_eq!(r.link_version, 1);
+    assert_eq!(r.seed, Some(4));
+    if let Ok(history) = web_sys::window().expect("window").history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("#v=1&p=single-server&seed=4&c=5000:crash:server"),
+        );
+    }
+    let host = new_host();
+    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let notice = wait_for(&host, "[data-notice=info]", "info notice").await;
+    let text = notice.text_content().unwrap_or_default();
+    assert!(
+        text.contains("earlier version") && text.contains("link version 1"),
+        "{text:?}"
+    );
+    // The run is the link's: its scenario and seed, and the link is rewritten at version 2.
+    let title = wait_for(&host, "[data-scenario-title]", "scenario title").await;
+    let single = presets::find("single-server").expect("preset");
+    assert_eq!(title.text_content().as_deref(), Some(single.title));
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .unwrap_or_default();
+    assert!(
+        hash.starts_with("#v=2&p=single-server&seed=4") && hash.contains("5000:crash:server"),
+        "{hash}"
+    );
+    handle.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 async fn db_failover_shows_the_promoted_leader_and_the_rpo_in_the_database_panel() {
     // db-async-vs-sync: the primary crashes at 20 s, the standby is promoted once the leader
     // lock expires; fast-forward to 65 s with "Run to" (before the heal at 90 s).
@@ -410,7 +449,7 @@ async fn db_failover_shows_the_promoted_leader_and_the_rpo_in_the_database_panel
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some("#v=1&p=db-async-vs-sync&seed=1"),
+            Some("#v=2&p=db-async-vs-sync&seed=1"),
         );
     }
     let host = new_host();
@@ -494,11 +533,12 @@ fn share_link_round_trip_keeps_every_field() {
             ),
         ],
         embed: true,
+        link_version: share::VERSION,
     };
     let text = share::encode(&recipe);
     assert_eq!(
         text,
-        "v=1&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=20000:crash:app-2,\
+        "v=2&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=20000:crash:app-2,\
          31000:add-latency:app-1:250,32000:gray:app-3:0.3:150,\
          33000:set:lb-1:algorithm:least-conn&embed=1"
     );
@@ -518,27 +558,27 @@ fn share_link_round_trip_keeps_every_field() {
 #[wasm_bindgen_test]
 fn share_link_errors_name_the_problem() {
     let cases = [
-        ("#v=2&p=single-server", "version 2 is not supported"),
+        ("#v=3&p=single-server", "version 3 is not supported"),
         ("#p=single-server", "no version"),
-        ("#v=1&p=nope", "unknown preset `nope`"),
-        ("#v=1", "no scenario"),
-        ("#v=1&p=single-server&seed=-3", "seed `-3`"),
+        ("#v=2&p=nope", "unknown preset `nope`"),
+        ("#v=2", "no scenario"),
+        ("#v=2&p=single-server&seed=-3", "seed `-3`"),
         (
-            "#v=1&p=single-server&c=20000:explode:server",
+            "#v=2&p=single-server&c=20000:explode:server",
             "command 1: `20000:explode:server`: unknown action `explode`",
         ),
-        ("#v=1&p=single-server&c=abc:crash:server", "time `abc`"),
+        ("#v=2&p=single-server&c=abc:crash:server", "time `abc`"),
         (
-            "#v=1&p=single-server&c=1:add-latency:server",
+            "#v=2&p=single-server&c=1:add-latency:server",
             "should be AT_MS:add-latency:NODE:MS",
         ),
         (
-            "#v=1&p=single-server&o=server-workers-4",
+            "#v=2&p=single-server&o=server-workers-4",
             "override 1: `server-workers-4` should be NODE:PARAM:VALUE",
         ),
-        ("#v=1&p=single-server&x=1", "unknown key `x`"),
-        ("#v=1&p=single-server&s=%7B", "scenario JSON"),
-        ("#v=1&p=single-server&p=single-server", "`p` appears twice"),
+        ("#v=2&p=single-server&x=1", "unknown key `x`"),
+        ("#v=2&p=single-server&s=%7B", "scenario JSON"),
+        ("#v=2&p=single-server&p=single-server", "`p` appears twice"),
     ];
     for (hash, want) in cases {
         match share::decode(hash) {
@@ -550,12 +590,12 @@ fn share_link_errors_name_the_problem() {
         }
     }
     // Decodes, but fails when replayed: the node does not exist.
-    let r = share::decode("#v=1&p=single-server&c=1000:crash:app-9")
+    let r = share::decode("#v=2&p=single-server&c=1000:crash:app-9")
         .expect("decodes")
         .expect("a recipe");
     let e = r.build().err().expect("replay fails");
     assert!(e.contains("command 1") && e.contains("app-9"), "{e}");
-    let r = share::decode("#v=1&p=single-server&o=server:workers:0")
+    let r = share::decode("#v=2&p=single-server&o=server:workers:0")
         .expect("decodes")
         .expect("a recipe");
     let e = r.build().err().expect("override fails");
@@ -567,12 +607,12 @@ fn share_link_errors_name_the_problem() {
 /// Trace hashes of 30 simulated seconds, from the native build:
 /// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
 const NATIVE_GOLDEN_30S: [(&str, &str); 6] = [
-    ("redundant-behind-lb", "aa5c6ab996312b28"),
-    ("single-server", "fe6e576d818cfafe"),
-    ("unreachable-host", "1be3244a33ba75a7"),
-    ("two-zones", "1c5d8978a96a69da"),
-    ("dns-region-failover", "b0f0316c701af9fb"),
-    ("multi-region-dns-failover", "8b075d334502bf1c"),
+    ("redundant-behind-lb", "0b57564e9aad6329"),
+    ("single-server", "798323dda5da1e10"),
+    ("unreachable-host", "91ac4e37373132bc"),
+    ("two-zones", "14d81595846c3458"),
+    ("dns-region-failover", "b4485967a949d097"),
+    ("multi-region-dns-failover", "4c58d82696142de3"),
 ];
 
 #[wasm_bindgen_test]
@@ -594,13 +634,13 @@ fn a_replayed_share_link_matches_the_native_run_with_the_same_faults() {
     // Native: `cargo run --release -- run redundant-behind-lb --seed 7 --duration 30
     //   --set lb-1.retries=0 --fault crash:app-1@10s --fault heal:app-1@15s --json`
     let recipe = share::decode(
-        "#v=1&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=10000:crash:app-1,15000:heal:app-1",
+        "#v=2&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=10000:crash:app-1,15000:heal:app-1",
     )
     .expect("decodes")
     .expect("a recipe");
     let mut sim = recipe.build().expect("replays");
     sim.run_for(30 * US_PER_S);
-    assert_eq!(sim.trace_hash_hex(), "1ac458bd03966d1e");
+    assert_eq!(sim.trace_hash_hex(), "33d62d3a19047581");
     assert_eq!(sim.user_commands().len(), 2);
 }
 

@@ -173,12 +173,21 @@ impl Metrics {
 
     /// Advance the per-second ring to the second containing `now`, closing finished
     /// seconds (empty seconds get empty buckets so charts show gaps truthfully).
+    #[inline]
     fn bucket(&mut self, now: TimeUs) -> &mut SecondBucket {
         // Hot path (every request): still inside the current second.
-        if now < self.bucket_end_us {
-            let last = self.seconds.len() - 1;
-            return &mut self.seconds[last];
+        if now >= self.bucket_end_us {
+            self.roll_to(now);
         }
+        // The ring is never empty: it starts with one bucket and only pops before a push.
+        let last = self.seconds.len() - 1;
+        &mut self.seconds[last]
+    }
+
+    /// Close the seconds before the one containing `now` and open that one.
+    #[cold]
+    #[inline(never)]
+    fn roll_to(&mut self, now: TimeUs) {
         let sec = now / US_PER_S;
         self.bucket_end_us = (sec + 1) * US_PER_S;
         loop {
@@ -205,9 +214,6 @@ impl Metrics {
                 ..SecondBucket::default()
             });
         }
-        // The ring is never empty: it starts with one bucket and only pops before a push.
-        let last = self.seconds.len() - 1;
-        &mut self.seconds[last]
     }
 
     pub fn tick(&mut self, now: TimeUs) {

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod engine;
 pub mod event;
 pub mod event_queue;
+mod exponential_tables;
 pub mod gateway;
 pub mod health_check;
 pub mod histogram;
@@ -32,6 +33,7 @@ pub mod trace_hash;
 pub mod traffic;
 pub mod validate;
 mod view;
+pub mod ziggurat;
 
 pub use engine::{Simulation, StepOutcome};
 pub use scenario::{Fault, FaultAction, ParamValue, Scenario};

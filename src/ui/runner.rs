@@ -229,6 +229,7 @@ impl Runner {
             overrides: Vec::new(),
             commands: Vec::new(),
             embed: self.embed,
+            link_version: share::VERSION,
         };
         self.load(recipe, None)
     }
@@ -295,7 +296,7 @@ impl Runner {
         s
     }
 
-    /// The address of the current run (`…#v=1&…`).
+    /// The address of the current run (`…#v=2&…`).
     pub fn share_url(&self, embed: bool) -> String {
         let mut recipe = self.current_recipe();
         recipe.embed = embed;
@@ -569,6 +570,18 @@ pub fn bad_link(e: &str) -> Notice {
     }
 }
 
+/// An older link replays on this engine: same scenario, seed and clicks, other random draws.
+fn older_link(version: u32) -> Option<Notice> {
+    (version < share::VERSION).then(|| Notice {
+        error: false,
+        text: format!(
+            "This link was made by an earlier version of Failover Lab (link version {version}). \
+             Its scenario, seed and clicks are replayed, but the simulator now draws its random \
+             numbers differently, so the run differs in detail from the one that was shared."
+        ),
+    })
+}
+
 /// Builds `recipe`, or the default preset with the error as a notice.
 fn build_or_default(
     recipe: Recipe,
@@ -582,6 +595,10 @@ fn build_or_default(
             let mut recipe = recipe;
             // The commands now live in the simulation (user_commands).
             recipe.commands.clear();
+            let notice = notice.or_else(|| older_link(recipe.link_version));
+            // From here on the run is this engine's (its link is written at VERSION), so a
+            // reset or a seed change does not repeat the notice.
+            recipe.link_version = share::VERSION;
             (recipe, sim, base, notice, false)
         }
         Err(e) => {

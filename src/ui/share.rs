@@ -3,17 +3,17 @@
 //! A run is a pure function of (scenario, seed, timed commands), so the hash carries exactly
 //! those and nothing else; opening the link replays them and reaches the same trace hash.
 //!
-//! # Format, version 1
+//! # Format, version 2
 //!
 //! ```text
-//! #v=1&p=PRESET&seed=SEED&o=OVERRIDE,OVERRIDE&c=COMMAND,COMMAND&embed=1
+//! #v=2&p=PRESET&seed=SEED&o=OVERRIDE,OVERRIDE&c=COMMAND,COMMAND&embed=1
 //! ```
 //!
 //! Keys, each at most once, in any order:
 //!
 //! | key | value | required |
 //! |---|---|---|
-//! | `v` | format version, `1` | yes |
+//! | `v` | format version, `2` (`1` is still read) | yes |
 //! | `p` | a preset name (`sim::presets::all()`) | `p` or `s` |
 //! | `s` | a whole scenario as compact JSON, percent-encoded (imported files) | `p` or `s` |
 //! | `seed` | decimal `u64` | no (the scenario's own seed) |
@@ -39,8 +39,15 @@
 use crate::sim::presets;
 use crate::sim::{Fault, FaultAction, ParamValue, Scenario, Simulation};
 
-/// The version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this build writes.
+///
+/// Version 2 has the grammar of version 1; what changed is the engine that replays it. Its
+/// random streams are PCG32 with ziggurat exponentials, where version 1's were ChaCha8 with
+/// `-ln(1 − u)`. So a version 1 link opens with its scenario, seed and clicks, but the
+/// random draws, and so the run, differ from the one that was shared. The app says so.
+pub const VERSION: u32 = 2;
+/// The oldest version this build reads.
+pub const OLDEST_READ: u32 = 1;
 
 /// Where the scenario of a run comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,6 +75,9 @@ pub struct Recipe {
     /// Timed commands, in the order they were given (`Simulation::user_commands`).
     pub commands: Vec<Fault>,
     pub embed: bool,
+    /// The link version it was read from (`VERSION` for a recipe made here): an older one
+    /// replays on a newer engine, and the app says the run may differ from the shared one.
+    pub link_version: u32,
 }
 
 impl Recipe {
@@ -78,6 +88,7 @@ impl Recipe {
             overrides: Vec::new(),
             commands: Vec::new(),
             embed: false,
+            link_version: VERSION,
         }
     }
 
@@ -239,9 +250,10 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
                 let v: u32 = value
                     .parse()
                     .map_err(|_| format!("version `v={value}` is not a number"))?;
-                if v != VERSION {
+                if !(OLDEST_READ..=VERSION).contains(&v) {
                     return Err(format!(
-                        "link version {v} is not supported (this app reads version {VERSION})"
+                        "link version {v} is not supported (this app reads versions \
+                         {OLDEST_READ} to {VERSION})"
                     ));
                 }
                 version = Some(v);
@@ -305,6 +317,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
         overrides,
         commands,
         embed,
+        link_version: version.unwrap_or(VERSION),
     }))
 }
 
