@@ -304,6 +304,21 @@ describe('visualizer journeys', () => {
     }
   });
 
+  test('a version 1 link replays with a note that the run differs', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=single-server&seed=4&c=5000:crash:server`);
+    try {
+      const notice = page.locator('[data-notice="info"]');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /earlier version of Failover Lab \(link version 1\)/);
+      assert.notEqual(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
+      assert.match(page.url(), /#v=2&p=single-server&seed=4&c=5000:crash:server$/, 'rewritten at version 2');
+      await screenshot(page, 'visualizer-older-link');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('keyboard only: Tab to a node, Enter, choose crash', async () => {
     const { page, context, errors } = await openApp(browser, server.url);
     try {
