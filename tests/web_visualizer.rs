@@ -10,7 +10,7 @@ use failover_lab::sim::presets;
 use failover_lab::sim::time::US_PER_S;
 use failover_lab::sim::{Fault, FaultAction, ParamValue, Simulation};
 use failover_lab::ui::common::Shared;
-use failover_lab::ui::diagram::{Diagram, DiagramProps};
+use failover_lab::ui::diagram::{badge_size, Diagram, DiagramProps};
 use failover_lab::ui::lab::Lab;
 use failover_lab::ui::layout::{self, Item, Orientation};
 use failover_lab::ui::runner::topology_layout;
@@ -75,8 +75,13 @@ fn change_input(el: &web_sys::Element, value: &str) {
 
 fn mount_lab() -> (web_sys::Element, AppHandle<Lab>) {
     // Every Lab writes the run into the URL: start each test from a clean address.
+    mount_lab_at("#")
+}
+
+/// A Lab opened at `hash`, as if the user followed a share link.
+fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
     if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#"));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
     }
     let host = new_host();
     let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
@@ -383,15 +388,7 @@ async fn inspector_rejects_a_bad_value_with_a_message_and_accepts_a_good_one() {
 
 #[wasm_bindgen_test]
 async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
-    if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some("#v=2&p=no-such-preset"),
-        );
-    }
-    let host = new_host();
-    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let (host, handle) = mount_lab_at("#v=2&p=no-such-preset");
     let notice = wait_for(&host, "[data-notice=error]", "error notice").await;
     let text = notice.text_content().unwrap_or_default();
     assert!(text.contains("unknown preset `no-such-preset`"), "{text:?}");
@@ -409,15 +406,7 @@ async fn a_version_1_link_replays_with_a_note_that_the_run_differs() {
         .expect("a recipe");
     assert_eq!(r.link_version, 1);
     assert_eq!(r.seed, Some(4));
-    if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some("#v=1&p=single-server&seed=4&c=5000:crash:server"),
-        );
-    }
-    let host = new_host();
-    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let (host, handle) = mount_lab_at("#v=1&p=single-server&seed=4&c=5000:crash:server");
     let notice = wait_for(&host, "[data-notice=info]", "info notice").await;
     let text = notice.text_content().unwrap_or_default();
     assert!(
@@ -445,15 +434,7 @@ async fn a_version_1_link_replays_with_a_note_that_the_run_differs() {
 async fn db_failover_shows_the_promoted_leader_and_the_rpo_in_the_database_panel() {
     // db-async-vs-sync: the primary crashes at 20 s, the standby is promoted once the leader
     // lock expires; fast-forward to 65 s with "Run to" (before the heal at 90 s).
-    if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some("#v=2&p=db-async-vs-sync&seed=1"),
-        );
-    }
-    let host = new_host();
-    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    let (host, handle) = mount_lab_at("#v=2&p=db-async-vs-sync&seed=1");
     let leader = wait_for(&host, "[data-db=\"leader\"]", "database panel").await;
     assert_eq!(leader.text_content().as_deref(), Some("db-primary"));
     assert!(host
@@ -670,6 +651,45 @@ fn layout_of_every_preset_has_no_overlaps_and_flows_one_way() {
             }
         }
     }
+}
+
+#[wasm_bindgen_test]
+fn health_badges_never_cover_a_node() {
+    // The widest badge text the diagram writes ("2/3 failed · out" is 16 characters).
+    let widest = "2/3 failed · out";
+    let mut placed = 0;
+    for preset in presets::all() {
+        let sim = Simulation::new(&preset.scenario()).expect("valid");
+        let snap = sim.snapshot();
+        for o in [Orientation::Horizontal, Orientation::Vertical] {
+            let l = topology_layout(&sim, o);
+            let (w, h) = badge_size(widest, o == Orientation::Vertical);
+            for e in snap.edges.iter().filter(|e| e.health.is_some()) {
+                let Some(route) = l.route(e.from, e.to) else {
+                    continue;
+                };
+                let f = if o == Orientation::Vertical {
+                    0.72
+                } else {
+                    0.55
+                };
+                let c = l.badge_center(route, f, w, h).expect("a place");
+                placed += 1;
+                for n in &l.nodes {
+                    let apart = c.x + w / 2.0 <= n.x
+                        || c.x - w / 2.0 >= n.x + n.w
+                        || c.y + h / 2.0 <= n.y
+                        || c.y - h / 2.0 >= n.y + n.h;
+                    assert!(
+                        apart,
+                        "{} ({o:?}): the badge of {} → {} at {c:?} covers node {n:?}",
+                        preset.name, e.from, e.to
+                    );
+                }
+            }
+        }
+    }
+    assert!(placed > 20, "badges checked: {placed}");
 }
 
 #[wasm_bindgen_test]

@@ -470,9 +470,6 @@ fn badge_html(
     to: &str,
 ) -> Html {
     let vertical = layout.orientation == Orientation::Vertical;
-    let Some(at) = layout.badge_point(route, if vertical { 0.72 } else { 0.55 }) else {
-        return html! {};
-    };
     let l = health_look(health.state);
     // Short enough for the gap between layers: "2/3 checks failed" → "2/3 failed" (the
     // tooltip and the inspector have the full sentence).
@@ -488,9 +485,11 @@ fn badge_html(
     if !health.in_rotation && health.state != "down" {
         text = format!("{text} · out");
     }
-    let char_w = if vertical { 5.6 } else { 6.1 };
-    let bw = 24.0 + text.chars().count() as f64 * char_w;
-    let bh = 19.0;
+    let (bw, bh) = badge_size(&text, vertical);
+    let f = if vertical { 0.72 } else { 0.55 };
+    let Some(at) = layout.badge_center(route, f, bw, bh) else {
+        return html! {};
+    };
     let (x, y) = (at.x - bw / 2.0, at.y - bh / 2.0);
     let title = format!(
         "{from}'s health check of {to}: {} — {}{}{}",
@@ -512,6 +511,12 @@ fn badge_html(
             <text class="badge-text" x="20" y="13.2">{ text }</text>
         </g>
     }
+}
+
+/// A health badge's box for its text (the text's width estimated per character).
+pub fn badge_size(text: &str, vertical: bool) -> (f64, f64) {
+    let char_w = if vertical { 5.6 } else { 6.1 };
+    (24.0 + text.chars().count() as f64 * char_w, 19.0)
 }
 
 fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> Html {

@@ -56,7 +56,9 @@ impl Geometry {
             Orientation::Horizontal => Geometry {
                 node_w: 180.0,
                 node_h: 96.0,
-                rank_gap: 124.0,
+                // Wide enough for the widest health badge ("2/3 failed · out", ~122) between
+                // two nodes (`diagram::badge_size`).
+                rank_gap: 134.0,
                 node_gap: 22.0,
                 waypoint: 14.0,
                 group_pad: 12.0,
@@ -898,6 +900,55 @@ impl Layout {
             }
         }
         Some(bezier(seg, (t0 + t1) / 2.0))
+    }
+
+    /// Where to centre a `w` × `h` badge on a route's last hop: at fraction `f` of the gap
+    /// (`badge_point`) unless the badge would cover part of a node there (it reads as a
+    /// glitch: a label cut off by a box). Then the nearest hundredth of the gap where it
+    /// covers no node and, if possible, no zone or region box that holds
+    /// neither end of the edge (a badge sitting on another zone's outline looks like it
+    /// belongs there); at `f` when there is no such place.
+    pub fn badge_center(&self, route: &Route, f: f64, w: f64, h: f64) -> Option<Pt> {
+        const MARGIN: f64 = 5.0;
+        let hits = |c: Pt, x: f64, y: f64, bw: f64, bh: f64| {
+            c.x - w / 2.0 < x + bw + MARGIN
+                && c.x + w / 2.0 > x - MARGIN
+                && c.y - h / 2.0 < y + bh + MARGIN
+                && c.y + h / 2.0 > y - MARGIN
+        };
+        let covers_node = |c: Pt| self.nodes.iter().any(|n| hits(c, n.x, n.y, n.w, n.h));
+        let ends: Vec<Pt> = [route.from, route.to]
+            .iter()
+            .filter_map(|&id| self.node(id).map(Placed::center))
+            .collect();
+        let holds =
+            |g: &GroupBox, p: Pt| p.x >= g.x && p.x <= g.x + g.w && p.y >= g.y && p.y <= g.y + g.h;
+        let covers_foreign_box = |c: Pt| {
+            self.groups
+                .iter()
+                .filter(|g| !ends.iter().any(|&p| holds(g, p)))
+                .any(|g| hits(c, g.x, g.y, g.w, g.h))
+        };
+        let first = self.badge_point(route, f)?;
+        if !covers_node(first) && !covers_foreign_box(first) {
+            return Some(first); // the common case: no search
+        }
+        // Every hundredth of the gap, nearest to `f` first: fine steps, because where the
+        // curve is steep a small step moves the badge far across, and the middle of the gap
+        // (where the widest badge fits between two nodes) is always among them.
+        let mut grid: Vec<f64> = (0..=100).map(|k| k as f64 / 100.0).collect();
+        grid.sort_by(|a, b| (a - f).abs().total_cmp(&(b - f).abs()));
+        let candidates = || grid.iter().filter_map(|&g| self.badge_point(route, g));
+        Some(
+            candidates()
+                .find(|&p| !covers_node(p) && !covers_foreign_box(p))
+                .or_else(|| {
+                    std::iter::once(first)
+                        .chain(candidates())
+                        .find(|&p| !covers_node(p))
+                })
+                .unwrap_or(first),
+        )
     }
 
     /// `n` + 1 points along a route, evenly in curve parameter (for the animation overlay).
