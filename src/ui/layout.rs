@@ -126,6 +126,16 @@ pub struct GroupBox {
     pub h: f64,
 }
 
+impl GroupBox {
+    /// Whether `p` is inside the box, or within `slack` of its outline.
+    fn contains(&self, p: Pt, slack: f64) -> bool {
+        p.x >= self.x - slack
+            && p.x <= self.x + self.w + slack
+            && p.y >= self.y - slack
+            && p.y <= self.y + self.h + slack
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub orientation: Orientation,
@@ -859,12 +869,7 @@ impl Layout {
         let outer = |p: Pt, low: bool| {
             self.groups
                 .iter()
-                .filter(|g| {
-                    p.x >= g.x - 0.5
-                        && p.x <= g.x + g.w + 0.5
-                        && p.y >= g.y - 0.5
-                        && p.y <= g.y + g.h + 0.5
-                })
+                .filter(|g| g.contains(p, 0.5))
                 .map(|g| match (vertical, low) {
                     (true, true) => g.y + g.h,
                     (true, false) => g.y,
@@ -921,32 +926,27 @@ impl Layout {
             .iter()
             .filter_map(|&id| self.node(id).map(Placed::center))
             .collect();
-        let holds =
-            |g: &GroupBox, p: Pt| p.x >= g.x && p.x <= g.x + g.w && p.y >= g.y && p.y <= g.y + g.h;
         let covers_foreign_box = |c: Pt| {
             self.groups
                 .iter()
-                .filter(|g| !ends.iter().any(|&p| holds(g, p)))
+                .filter(|g| !ends.iter().any(|&p| g.contains(p, 0.0)))
                 .any(|g| hits(c, g.x, g.y, g.w, g.h))
         };
         let first = self.badge_point(route, f)?;
         if !covers_node(first) && !covers_foreign_box(first) {
             return Some(first); // the common case: no search
         }
-        // Every hundredth of the gap, nearest to `f` first: fine steps, because where the
-        // curve is steep a small step moves the badge far across, and the middle of the gap
-        // (where the widest badge fits between two nodes) is always among them.
+        // `f`, then every hundredth of the gap, nearest to `f` first: fine steps, because
+        // where the curve is steep a small step moves the badge far across, and the middle of
+        // the gap (where the widest badge fits between two nodes) is always among them.
         let mut grid: Vec<f64> = (0..=100).map(|k| k as f64 / 100.0).collect();
+        grid.push(f);
         grid.sort_by(|a, b| (a - f).abs().total_cmp(&(b - f).abs()));
         let candidates = || grid.iter().filter_map(|&g| self.badge_point(route, g));
         Some(
             candidates()
                 .find(|&p| !covers_node(p) && !covers_foreign_box(p))
-                .or_else(|| {
-                    std::iter::once(first)
-                        .chain(candidates())
-                        .find(|&p| !covers_node(p))
-                })
+                .or_else(|| candidates().find(|&p| !covers_node(p)))
                 .unwrap_or(first),
         )
     }
