@@ -47,7 +47,7 @@ step "format" cargo fmt --check
 step "clippy (native)" cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --all-targets --all-features --target wasm32-unknown-unknown -- -D warnings
 step "unit and integration tests (native)" cargo test
-step "browser tests (wasm32, headless Chromium)" cargo test --target wasm32-unknown-unknown
+step "browser tests (wasm32, headless Chromium)" cargo test -p failover-lab --target wasm32-unknown-unknown
 step "release build (trunk)" trunk build --release --offline
 step "size report" bash scripts/size-report.sh dist
 step "end-to-end tests (Playwright)" node --test tests/e2e/

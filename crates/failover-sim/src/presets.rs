@@ -766,7 +766,7 @@ fn multi_region_dns_failover() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::validate::validate;
+    use crate::validate::validate;
 
     #[test]
     fn every_preset_is_valid_and_named() {

@@ -3,11 +3,11 @@
 //! and the full client → DNS → gateway → balancer → instance → database chain.
 mod common;
 use common::*;
-use failover_lab::sim::metrics::FailureReason;
-use failover_lab::sim::reliability::analyse;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::US_PER_S;
-use failover_lab::sim::Simulation;
+use failover_sim::metrics::FailureReason;
+use failover_sim::reliability::analyse;
+use failover_sim::scenario::*;
+use failover_sim::time::US_PER_S;
+use failover_sim::Simulation;
 
 fn gateway(name: &str, balancers: &[&str]) -> Gateway {
     Gateway {
@@ -162,7 +162,7 @@ fn region_outage_moves_traffic_to_the_other_gateway_after_dns_and_ttl() {
     // Before the outage, gw-eu carries the traffic.
     sim.run_for(25 * US_PER_S);
     let snap = sim.snapshot();
-    let in_flight = |snap: &failover_lab::sim::Snapshot, name: &str| {
+    let in_flight = |snap: &failover_sim::Snapshot, name: &str| {
         snap.nodes
             .iter()
             .find(|n| n.name == name)
@@ -253,7 +253,7 @@ fn gateway_settings_are_validated_with_their_paths() {
     for (mutate, needle) in cases {
         let mut s = base.clone();
         mutate(&mut s);
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
@@ -262,7 +262,7 @@ fn gateway_settings_are_validated_with_their_paths() {
     // A crash of a gateway is its failure; a DNS record may point at a gateway.
     let mut ok = base.clone();
     ok.faults = vec![Fault::new(1, FaultAction::Crash, "gw")];
-    assert!(failover_lab::sim::validate::validate(&ok).is_ok());
+    assert!(failover_sim::validate::validate(&ok).is_ok());
 }
 
 /// Two client populations (eu 3 : us 1) in front of one balancer in eu.
@@ -367,7 +367,7 @@ fn populations_are_validated() {
     for (mutate, needle) in cases {
         let mut s = base.clone();
         mutate(&mut s);
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

@@ -178,7 +178,7 @@ impl DnsService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::{DnsHealthCheck, DnsRecord};
+    use crate::scenario::{DnsHealthCheck, DnsRecord};
 
     fn spec() -> DnsSpec {
         DnsSpec {

@@ -3,10 +3,10 @@
 //! and expects exactly that problem to be named.
 mod common;
 use common::*;
-use failover_lab::sim::params;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::validate::validate;
-use failover_lab::sim::Simulation;
+use failover_sim::params;
+use failover_sim::scenario::*;
+use failover_sim::validate::validate;
+use failover_sim::Simulation;
 
 fn base() -> Scenario {
     preset("redundant-behind-lb")

@@ -244,7 +244,7 @@ impl DatabaseCluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::{DbFailover, Replication, Standby};
+    use crate::scenario::{DbFailover, Replication, Standby};
 
     fn cluster() -> DatabaseCluster {
         let spec = DatabaseSpec {

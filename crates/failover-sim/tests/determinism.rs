@@ -2,9 +2,9 @@
 //! Same scenario + seed + commands → the same run, bit for bit.
 mod common;
 use common::*;
-use failover_lab::sim::scenario::{Fault, FaultAction};
-use failover_lab::sim::time::US_PER_S;
-use failover_lab::sim::{presets, Simulation};
+use failover_sim::scenario::{Fault, FaultAction};
+use failover_sim::time::US_PER_S;
+use failover_sim::{presets, Simulation};
 
 #[test]
 fn same_inputs_give_the_same_hash_and_report() {

@@ -81,7 +81,7 @@ mod tests {
                 .any(|(a, b)| a.to_bits() != b.to_bits());
         assert!(
             !differ,
-            "src/sim/exponential_tables.rs is stale; its body should be:\n{}\n{}",
+            "crates/failover-sim/src/exponential_tables.rs is stale; its body should be:\n{}\n{}",
             render("EXP_X", &x),
             render("EXP_F", &f)
         );

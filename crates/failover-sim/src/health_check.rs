@@ -155,7 +155,7 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::CheckPreset;
+    use crate::scenario::CheckPreset;
 
     #[test]
     fn haproxy_fall_and_rise() {

@@ -107,7 +107,7 @@ impl Gateway {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::PassiveHealth;
+    use crate::scenario::PassiveHealth;
 
     fn gateway(n: u32) -> Gateway {
         let spec = GatewaySpec {

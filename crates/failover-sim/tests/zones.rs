@@ -2,8 +2,8 @@
 //! Zones and regions: correlated failure, partitions, cross-zone latency.
 mod common;
 use common::*;
-use failover_lab::sim::reliability::analyse;
-use failover_lab::sim::scenario::*;
+use failover_sim::reliability::analyse;
+use failover_sim::scenario::*;
 
 fn zoned(zones_of_instances: &[&str], lb_zone: Option<&str>) -> Scenario {
     let names: Vec<String> = (0..zones_of_instances.len())
@@ -303,7 +303,7 @@ fn domain_faults_are_validated() {
     for (f, path, needle) in cases {
         let mut s = base.clone();
         s.faults = vec![f];
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
@@ -362,7 +362,7 @@ fn domain_faults_are_validated() {
     });
     cases.push((s, "regions[0].failures.mttr_s: must be between"));
     for (s, needle) in cases {
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
@@ -394,7 +394,6 @@ fn cross_zone_load_balancing_off_keeps_traffic_in_the_balancers_zone() {
     s.faults = vec![Fault::new(5_000, FaultAction::Crash, "app-0")];
     let sim = run(&s, 1, 20);
     assert!(
-        sim.metrics().failed[failover_lab::sim::metrics::FailureReason::NoHealthyTarget.index()]
-            > 1_000
+        sim.metrics().failed[failover_sim::metrics::FailureReason::NoHealthyTarget.index()] > 1_000
     );
 }

@@ -2,8 +2,8 @@
 //! The cost of redundancy against the cost of downtime (seed 004).
 mod common;
 use common::*;
-use failover_lab::sim::cost::{self, HOURS_PER_MONTH, MINUTES_PER_30_DAYS};
-use failover_lab::sim::reliability::analyse;
+use failover_sim::cost::{self, HOURS_PER_MONTH, MINUTES_PER_30_DAYS};
+use failover_sim::reliability::analyse;
 
 #[test]
 fn infrastructure_is_priced_per_node_and_month() {
@@ -56,7 +56,7 @@ fn prices_are_validated() {
     let mut s = preset("bank");
     s.costs.downtime_per_minute = -5.0;
     s.costs.instance_per_hour = f64::INFINITY;
-    let errs = failover_lab::sim::validate::validate(&s)
+    let errs = failover_sim::validate::validate(&s)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();

@@ -3,11 +3,11 @@
 //! their cached answers expire.
 mod common;
 use common::*;
-use failover_lab::sim::metrics::FailureReason;
-use failover_lab::sim::reliability::analyse;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::{us_to_s, US_PER_S};
-use failover_lab::sim::Simulation;
+use failover_sim::metrics::FailureReason;
+use failover_sim::reliability::analyse;
+use failover_sim::scenario::*;
+use failover_sim::time::{us_to_s, US_PER_S};
+use failover_sim::Simulation;
 
 #[test]
 fn failover_takes_threshold_times_interval_plus_up_to_the_ttl() {
@@ -127,7 +127,7 @@ fn dns_settings_are_validated() {
     for (mutate, needle) in cases {
         let mut s = base.clone();
         mutate(&mut s);
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

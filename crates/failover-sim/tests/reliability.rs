@@ -2,8 +2,8 @@
 //! Analytic availability and SPOFs from the topology, against what the simulation measures.
 mod common;
 use common::*;
-use failover_lab::sim::reliability::analyse;
-use failover_lab::sim::scenario::*;
+use failover_sim::reliability::analyse;
+use failover_sim::scenario::*;
 
 fn toy() -> Scenario {
     let mut lb = plain_lb("lb", &["a", "b"], Algorithm::RoundRobin);

@@ -2,11 +2,11 @@
 //! The data store: replication, failover (Patroni), the RPO, strict sync and split brain.
 mod common;
 use common::*;
-use failover_lab::sim::reliability::analyse;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::us_to_s;
+use failover_sim::reliability::analyse;
+use failover_sim::scenario::*;
+use failover_sim::time::us_to_s;
 
-fn stats(sim: &failover_lab::sim::Simulation) -> failover_lab::sim::database::DbStats {
+fn stats(sim: &failover_sim::Simulation) -> failover_sim::database::DbStats {
     sim.report(0.0)
         .database
         .unwrap_or_else(|| panic!("no database"))
@@ -354,7 +354,7 @@ fn database_settings_are_validated() {
     for (mutate, needle) in cases {
         let mut s = base.clone();
         mutate(&mut s);
-        let errs = failover_lab::sim::validate::validate(&s)
+        let errs = failover_sim::validate::validate(&s)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

@@ -1,9 +1,9 @@
 // Shared helpers for the native integration tests (included with `mod common;`).
 #![allow(dead_code)]
-use failover_lab::sim::presets;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::US_PER_S;
-use failover_lab::sim::Simulation;
+use failover_sim::presets;
+use failover_sim::scenario::*;
+use failover_sim::time::US_PER_S;
+use failover_sim::Simulation;
 
 pub fn preset(name: &str) -> Scenario {
     match presets::find(name) {
@@ -114,7 +114,7 @@ pub fn assert_conserved(sim: &Simulation) {
 }
 
 /// The failure record of a node (the first one), or a test failure naming it.
-pub fn failure_of(sim: &Simulation, node: &str) -> failover_lab::sim::metrics::FailureRecord {
+pub fn failure_of(sim: &Simulation, node: &str) -> failover_sim::metrics::FailureRecord {
     sim.metrics()
         .failures
         .iter()

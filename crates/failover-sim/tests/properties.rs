@@ -3,10 +3,10 @@
 //! never panic, and stay inside the memory bounds.
 mod common;
 use common::*;
-use failover_lab::sim::limits::{FAILURES_KEPT, LOG_KEPT, SECONDS_KEPT};
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::US_PER_S;
-use failover_lab::sim::Simulation;
+use failover_sim::limits::{FAILURES_KEPT, LOG_KEPT, SECONDS_KEPT};
+use failover_sim::scenario::*;
+use failover_sim::time::US_PER_S;
+use failover_sim::Simulation;
 use proptest::prelude::*;
 
 fn arb_algorithm() -> impl Strategy<Value = Algorithm> {

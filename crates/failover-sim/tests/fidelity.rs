@@ -3,9 +3,9 @@
 //! shared/reference/semantics.md.
 mod common;
 use common::*;
-use failover_lab::sim::metrics::FailureReason;
-use failover_lab::sim::scenario::*;
-use failover_lab::sim::time::{us_to_s, US_PER_S};
+use failover_sim::metrics::FailureReason;
+use failover_sim::scenario::*;
+use failover_sim::time::{us_to_s, US_PER_S};
 
 /// Poisson λ split uniformly at random over N single-worker FIFO instances with exponential
 /// service μ: each is M/M/1 with λ/N, mean response time 1 / (μ − λ/N).
@@ -222,7 +222,7 @@ fn backup_servers_take_traffic_only_when_primaries_are_down() {
         "lb",
     );
     s.faults = vec![Fault::new(10_000, FaultAction::Crash, "a")];
-    let mut sim = failover_lab::sim::Simulation::new(&s).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = failover_sim::Simulation::new(&s).unwrap_or_else(|e| panic!("{e}"));
     sim.run_for(9 * US_PER_S);
     let served_b_before = sim
         .snapshot()
