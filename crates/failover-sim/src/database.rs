@@ -18,13 +18,10 @@
 //! primary demotes itself when its lock expires; without, it keeps accepting writes from
 //! whoever can still reach it: split brain, counted as conflicting writes.
 use super::instance::InstanceState;
+use super::replication::ReplicationLog;
 use super::scenario::{Database as DatabaseSpec, Replication};
 use super::time::{ms_to_us, whole_ms_to_us, TimeUs};
 use serde::Serialize;
-use std::collections::VecDeque;
-
-/// Replication entries kept (one per write not yet applied on the standby).
-pub const MAX_REPLICATION_BACKLOG: usize = 1_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -84,13 +81,8 @@ pub struct DatabaseCluster {
     pub leader_lost_at: Option<TimeUs>,
     /// A promotion is under way (scheduled), so lease ticks do not start another.
     pub promoting: bool,
-    /// (arrival at the standby, applied there, acknowledged to the client) of writes not
-    /// yet applied, in order; `TimeUs::MAX` arrival = it never left the primary.
-    replication: VecDeque<(TimeUs, TimeUs, TimeUs)>,
-    /// When the standby's apply queue is free again.
-    apply_free_at: TimeUs,
-    /// Unshipped writes beyond `MAX_REPLICATION_BACKLOG` (counted, not stored).
-    unshipped_overflow: u64,
+    /// Writes acknowledged but not yet applied on the standby (replication.rs).
+    replication: ReplicationLog,
     pub stats: DbStats,
     /// Bumped at each promotion and lease restart: stale lease/promotion events drop out.
     pub epoch: u32,
@@ -121,9 +113,7 @@ impl DatabaseCluster {
             renewed_at: 0,
             leader_lost_at: None,
             promoting: false,
-            replication: VecDeque::new(),
-            apply_free_at: 0,
-            unshipped_overflow: 0,
+            replication: ReplicationLog::default(),
             stats: DbStats::default(),
             epoch: 0,
         }
@@ -155,89 +145,40 @@ impl DatabaseCluster {
 
     /// Record an acknowledged write that reaches the standby at `arrives_at` (MAX: never).
     pub fn replicate(&mut self, arrives_at: TimeUs, acked_at: TimeUs) {
-        let apply = ms_to_us(self.spec.apply_ms);
-        if arrives_at == TimeUs::MAX {
-            // Memory stays bounded: past the limit, unshipped writes are only counted.
-            if self.replication.len() >= MAX_REPLICATION_BACKLOG {
-                self.unshipped_overflow += 1;
-            } else {
-                self.replication
-                    .push_back((TimeUs::MAX, TimeUs::MAX, acked_at));
-            }
-            return;
-        }
-        // The link works again: the WAL the standby missed ships now, ahead of this write.
-        self.unshipped_overflow = 0;
-        for entry in self.replication.iter_mut().filter(|e| e.0 == TimeUs::MAX) {
-            self.apply_free_at = self.apply_free_at.max(arrives_at) + apply;
-            *entry = (arrives_at, self.apply_free_at, entry.2);
-        }
-        self.apply_free_at = self.apply_free_at.max(arrives_at) + apply;
-        self.replication
-            .push_back((arrives_at, self.apply_free_at, acked_at));
+        let apply_us = ms_to_us(self.spec.apply_ms);
+        self.replication.push(arrives_at, acked_at, apply_us);
     }
 
     /// Writes acknowledged but not yet applied on the standby, and the age of the oldest
-    /// (µs): how far behind the standby is.
+    /// (µs): how far behind the standby is. Forgets what the standby has applied.
     pub fn lag(&mut self, now: TimeUs) -> (u64, TimeUs) {
-        while self
-            .replication
-            .front()
-            .is_some_and(|&(_, applied, _)| applied <= now)
-        {
-            self.replication.pop_front();
-        }
-        let behind = self
-            .replication
-            .front()
-            .map(|&(_, _, acked)| now.saturating_sub(acked.min(now)))
-            .unwrap_or(0);
-        (self.replication.len() as u64, behind)
+        self.replication.trim(now);
+        self.replication.lag_at(now)
     }
 
     /// Patroni's `maximum_lag_on_failover` compares the standby with the last position the
     /// leader published (at its last lock renewal): writes acknowledged by then that the
     /// standby has not received by `now`.
     pub fn missing_since_renewal(&self, now: TimeUs) -> u64 {
-        let renewed = self.renewed_at;
-        self.replication
-            .iter()
-            .filter(|&&(arrived, _, acked)| acked <= renewed && arrived > now)
-            .count() as u64
+        self.replication.missing_since(self.renewed_at, now)
     }
 
-    /// `lag` without trimming (for snapshots): entries are ordered by apply time, so a
-    /// binary search finds the first one still pending.
+    /// `lag` without trimming (for snapshots).
     pub fn lag_at(&self, now: TimeUs) -> (u64, TimeUs) {
-        let done = self
-            .replication
-            .partition_point(|&(_, applied, _)| applied <= now);
-        let pending = (self.replication.len() - done) as u64 + self.unshipped_overflow;
-        let behind = self
-            .replication
-            .get(done)
-            .map(|&(_, _, acked)| now.saturating_sub(acked.min(now)))
-            .unwrap_or(0);
-        (pending, behind)
+        self.replication.lag_at(now)
     }
 
     /// Writes acknowledged by `cutoff` that had not reached the standby by then: lost if
     /// the standby is promoted (the RPO). Writes not yet acknowledged are not data loss:
     /// their client gets an error.
     pub fn unreplicated_at(&self, cutoff: TimeUs) -> u64 {
-        self.replication
-            .iter()
-            .filter(|&&(arrived, _, acked)| arrived > cutoff && acked <= cutoff)
-            .count() as u64
-            + self.unshipped_overflow
+        self.replication.unreplicated_at(cutoff)
     }
 
     /// Start a new replication history after a promotion (the new standby, if any, starts
     /// from the new primary's state).
     pub fn reset_replication(&mut self, now: TimeUs) {
-        self.replication.clear();
-        self.unshipped_overflow = 0;
-        self.apply_free_at = now;
+        self.replication.reset(now);
     }
 }
 

@@ -12,7 +12,7 @@
 //! States of the service itself: `Up`, `Failed` (no answers: clients with a cached answer go
 //! on; the others cannot resolve).
 use super::scenario::{Dns as DnsSpec, RecordRole};
-use super::time::TimeUs;
+use super::time::{later, TimeUs};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DnsState {
@@ -119,7 +119,7 @@ impl DnsService {
 
     pub fn store(&mut self, client: u32, record: usize, now: TimeUs) {
         self.resolutions += 1;
-        let expires = now + self.ttl_us();
+        let expires = later(now, self.ttl_us());
         if let Some(slot) = self.cache.get_mut(client as usize) {
             *slot = (record as u8 + 1, expires);
         }

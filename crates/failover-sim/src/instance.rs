@@ -171,6 +171,23 @@ impl Instance {
         }
     }
 
+    /// Hand queued jobs to idle workers (after `workers` grew): (worker, service time) of
+    /// each job started, lowest-numbered worker first. Without this, new workers would sit
+    /// idle until the next arrival while requests wait in the queue.
+    pub fn start_queued(&mut self) -> Vec<(u32, TimeUs)> {
+        let mut started = Vec::new();
+        while !self.queue.is_empty() {
+            let Some(worker) = self.free_workers.pop() else {
+                break;
+            };
+            if let Some(job) = self.queue.pop_front() {
+                self.workers[worker as usize] = Some(job);
+                started.push((worker, self.draw_service_us()));
+            }
+        }
+        started
+    }
+
     /// A worker finished its job; it takes the next one from the queue, if any.
     pub fn finish(&mut self, worker: u32) -> Option<Finished> {
         let job = self.workers.get_mut(worker as usize)?.take()?;

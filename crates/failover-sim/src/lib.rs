@@ -22,6 +22,7 @@ pub mod params;
 pub mod passive_health;
 pub mod presets;
 pub mod reliability;
+pub mod replication;
 pub mod report;
 pub mod request;
 pub mod rng;

@@ -7,6 +7,18 @@
 /// Microseconds of simulated time.
 pub type TimeUs = u64;
 
+/// The end of time: an event due then never happens (no run reaches it). Time additions
+/// saturate here rather than wrap, so a huge delay (a rate of 1e-30 requests/s, a failure a
+/// billion years away) means "never", not "at once".
+pub const NEVER_US: TimeUs = TimeUs::MAX;
+
+/// `t + delay_us`, saturating at `NEVER_US`. Every time addition in the core goes through
+/// this (or `Simulation::after`), so simulated time can never wrap around and run backwards.
+#[inline]
+pub fn later(t: TimeUs, delay_us: TimeUs) -> TimeUs {
+    t.saturating_add(delay_us)
+}
+
 pub const US_PER_MS: u64 = 1_000;
 pub const US_PER_S: u64 = 1_000_000;
 

@@ -9,7 +9,7 @@ impl Simulation {
         }
         let id = self.traffic.take_request_id();
         let client = self.traffic.next_client();
-        let deadline = self.now + self.traffic.timeout_us();
+        let deadline = self.after(self.traffic.timeout_us());
         // With DNS, each client goes where its (possibly stale) cached answer points.
         let (entry, resolve_us) = match self.entry {
             Entry::Dns => match self.resolve(client) {
@@ -48,7 +48,10 @@ impl Simulation {
         }
         let entry_node = self.entry_node(entry);
         let from = self.client_node(client);
-        let arrive = self.now + resolve_us + self.topology.latency_us(from, entry_node);
+        let arrive = later(
+            self.after(resolve_us),
+            self.topology.latency_us(from, entry_node),
+        );
         if self.topology.partitioned(from, entry_node) {
             // The packets are dropped: the client waits for its own timeout.
             if let Some(q) = self.requests.get_mut(r) {

@@ -83,7 +83,7 @@ impl Simulation {
                 if let Some(after) = self.instances[i as usize].spec.restart_after_ms {
                     let epoch = self.instances[i as usize].epoch;
                     self.push(
-                        self.now + whole_ms_to_us(after),
+                        self.after(whole_ms_to_us(after)),
                         Event::AutoRestart { instance: i, epoch },
                     );
                     text.push_str(&format!(
@@ -356,6 +356,22 @@ impl Simulation {
             params::apply_instance(&mut spec, param, value).map(|()| {
                 self.scenario.instances[i] = spec.clone();
                 self.instances[i].apply_spec(spec);
+                if self.instances[i].state == InstanceState::Up {
+                    // More workers: they take queued jobs at once.
+                    let epoch = self.instances[i].epoch;
+                    for (worker, service_us) in self.instances[i].start_queued() {
+                        let instance = i as u32;
+                        let at = self.after(service_us);
+                        self.push(
+                            at,
+                            Event::ServiceDone {
+                                instance,
+                                worker,
+                                epoch,
+                            },
+                        );
+                    }
+                }
             })
         };
         let name = self.node_name(node);

@@ -28,9 +28,9 @@ impl Simulation {
             life: 0,
         });
         self.db_calls.hold(call);
-        self.push(self.now + timeout, Event::DbTimeout { instance: i, call });
+        self.push(self.after(timeout), Event::DbTimeout { instance: i, call });
         if !self.topology.partitioned(inst_node, db_node) {
-            let at = self.now + self.topology.latency_us(inst_node, db_node);
+            let at = self.after(self.topology.latency_us(inst_node, db_node));
             self.transfer(inst_node, db_node, at, TransferKind::Request);
             self.db_calls.hold(call);
             self.push(at, Event::DbQuery { instance: i, call });
@@ -58,14 +58,14 @@ impl Simulation {
         let query = db.query_us();
         let answer = |ok: bool, at: TimeUs| (ok, at);
         let (ok, at) = if state != InstanceState::Up {
-            answer(false, now + back) // refused
+            answer(false, later(now, back)) // refused
         } else if !write {
             db.stats.reads += 1;
-            answer(true, now + query + back)
+            answer(true, later(later(now, query), back))
         } else if role != DbRole::Primary {
             // A standby or a fenced old primary is read-only.
             db.stats.writes_refused += 1;
-            answer(false, now + back)
+            answer(false, later(now, back))
         } else {
             let leader = db.leader;
             if k != leader {
@@ -84,27 +84,34 @@ impl Simulation {
             match link {
                 // Synchronous: acknowledged once the standby has it; nothing acked is lost.
                 Some((true, lat)) if db.is_sync() && k == leader => {
-                    db.replicate(now + query + lat, now + query + 2 * lat);
+                    db.replicate(
+                        later(later(now, query), lat),
+                        later(later(now, query), 2 * lat),
+                    );
                     db.stats.writes += 1;
-                    answer(true, now + query + 2 * lat + back)
+                    answer(true, later(later(later(now, query), 2 * lat), back))
                 }
                 _ if db.is_sync() && db.spec.strict_sync && k == leader => {
                     db.stats.writes_refused += 1;
-                    answer(false, now + back)
+                    answer(false, later(now, back))
                 }
                 // Asynchronous (or sync degraded to async): acknowledged at once; the write
                 // reaches the standby one hop later, or never while the link is down.
                 Some((up, lat)) => {
                     db.replicate(
-                        if up { now + query + lat } else { TimeUs::MAX },
-                        now + query,
+                        if up {
+                            later(later(now, query), lat)
+                        } else {
+                            TimeUs::MAX
+                        },
+                        later(now, query),
                     );
                     db.stats.writes += 1;
-                    answer(true, now + query + back)
+                    answer(true, later(later(now, query), back))
                 }
                 None => {
                     db.stats.writes += 1;
-                    answer(true, now + query + back)
+                    answer(true, later(later(now, query), back))
                 }
             }
         };
@@ -140,7 +147,7 @@ impl Simulation {
             // Errors make the pool reconnect, to whoever holds the leader lock by then.
             self.db_reconnecting[i as usize] = true;
             let after = self.db.as_ref().map_or(0, |d| d.reconnect_us());
-            self.push(self.now + after, Event::DbReconnect { instance: i });
+            self.push(self.after(after), Event::DbReconnect { instance: i });
         }
         self.complete_job(i, worker, epoch, ok);
     }
@@ -185,7 +192,7 @@ impl Simulation {
                         && lag <= db.spec.failover.maximum_lag_writes =>
                 {
                     db.promoting = true;
-                    let at = now + whole_ms_to_us(db.spec.failover.promotion_ms);
+                    let at = later(now, whole_ms_to_us(db.spec.failover.promotion_ms));
                     self.queue.push(at, Event::DbPromote { epoch });
                     messages.push((
                         lnode,
@@ -220,7 +227,7 @@ impl Simulation {
                 }
             }
         }
-        self.push(now + wait, Event::DbLease { epoch });
+        self.push(later(now, wait), Event::DbLease { epoch });
         if !messages.is_empty() {
             if self.db_leader_down_since.is_none() {
                 self.db_leader_down_since = Some(now);
@@ -274,7 +281,7 @@ impl Simulation {
             db.nodes[s].name.clone(),
         );
         self.db_leader_down_since = None;
-        self.push(now + wait, Event::DbLease { epoch: new_epoch });
+        self.push(later(now, wait), Event::DbLease { epoch: new_epoch });
         self.note_state_change();
         if let Some(rec) = self.metrics.open_record(old_node) {
             rec.rerouted_at_us.get_or_insert(now);

@@ -44,7 +44,7 @@ impl Simulation {
             .map(|d| ms_to_us(d.spec.resolve_ms))
             .unwrap_or(0);
         self.push(
-            self.now + after,
+            self.after(after),
             Event::ResponseAtClient {
                 r,
                 status: Status::DnsFailure,
@@ -62,7 +62,7 @@ impl Simulation {
             .collect();
         for record in checked {
             let phase = self.check_phase.next_u64() % interval;
-            self.push(self.now + phase, Event::DnsCheck { record, seq });
+            self.push(self.after(phase), Event::DnsCheck { record, seq });
         }
     }
 
@@ -112,11 +112,11 @@ impl Simulation {
         let node = dns.records[record as usize].node;
         let interval = dns.interval_us();
         let (ok, silent) = self.endpoint_serving(node);
-        self.push(self.now + interval, Event::DnsCheck { record, seq });
+        self.push(self.after(interval), Event::DnsCheck { record, seq });
         if !ok && silent {
             // Route 53 gives an endpoint four seconds to accept the connection.
             self.push(
-                self.now + 4_000_000,
+                self.after(4_000_000),
                 Event::DnsCheckResult { record, seq, ok },
             );
         } else {

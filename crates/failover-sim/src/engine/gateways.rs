@@ -41,11 +41,11 @@ impl Simulation {
         let lb_node = self.balancer_node(b);
         if self.topology.partitioned(gw_node, lb_node) {
             // The SYN is dropped: the gateway's connect timeout will fire.
-            let at = now + self.gateways[g as usize].timeout_connect_us();
+            let at = later(now, self.gateways[g as usize].timeout_connect_us());
             self.push(at, Event::GatewayRetry { r, refused: false });
             return;
         }
-        let arrive = now + self.topology.latency_us(gw_node, lb_node);
+        let arrive = later(now, self.topology.latency_us(gw_node, lb_node));
         self.transfer(gw_node, lb_node, arrive, TransferKind::Request);
         self.push(arrive, Event::AtBalancer(r));
     }

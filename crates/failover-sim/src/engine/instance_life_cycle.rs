@@ -9,7 +9,7 @@ impl Simulation {
         inst.epoch = inst.epoch.wrapping_add(1);
         let (epoch, boot) = (inst.epoch, whole_ms_to_us(inst.spec.startup_ms));
         self.push(
-            self.now + boot,
+            self.after(boot),
             Event::InstanceBooted { instance: i, epoch },
         );
     }

@@ -40,10 +40,10 @@ use super::request::{ReqRef, Request, RequestSlab};
 use super::rng::{stream, SimRng};
 use super::scenario::{Fault, FaultAction, RetryOn, Scenario};
 use super::snapshot::{LogEntry, LogKind, Transfer, TransferKind};
-use super::time::{fmt_duration, ms_to_us, whole_ms_to_us, TimeUs};
+use super::time::{fmt_duration, later, ms_to_us, whole_ms_to_us, TimeUs, NEVER_US};
 use super::topology::Topology;
 use super::trace_hash::TraceHash;
-use super::traffic::TrafficSource;
+use super::traffic::{TrafficSource, TrafficState};
 use super::validate::{self, NameKind, ValidationErrors};
 use std::collections::VecDeque;
 
@@ -391,10 +391,24 @@ impl Simulation {
         });
     }
 
+    /// `delay_us` from now, saturating at the end of time (`time::later`).
+    #[inline]
+    fn after(&self, delay_us: TimeUs) -> TimeUs {
+        later(self.now, delay_us)
+    }
+
     fn schedule_next_arrival(&mut self) {
         if let Some(gap) = self.traffic.next_gap_us() {
+            let at = self.after(gap);
+            if at == NEVER_US {
+                // A rate so small that the next arrival is beyond the end of time: none
+                // happens (until a rate change draws again). Scheduling it at "now + gap"
+                // would wrap around and flood the run with arrivals.
+                self.traffic.state = TrafficState::Idle;
+                return;
+            }
             let gen = self.traffic.arrival_gen;
-            self.push(self.now + gap, Event::Arrival { gen });
+            self.push(at, Event::Arrival { gen });
         }
     }
 

@@ -62,7 +62,7 @@ impl Simulation {
         } else {
             Event::RandomRepair { node }
         };
-        self.push(self.now + after, ev);
+        self.push(self.after(after), ev);
     }
 
     pub(super) fn on_random_failure(&mut self, node: u32) {
