@@ -2824,7 +2824,7 @@ impl Simulation {
         let nb = self.balancers.len() as u32;
         let result = if node == CLIENTS_ID {
             let mut spec = self.traffic.spec.clone();
-            params::apply_traffic(&mut spec, param, value).map(|()| {
+            params::apply_traffic(&mut spec, self.scenario.dns.is_some(), param, value).map(|()| {
                 let rate_changed = spec.rate_rps != self.traffic.spec.rate_rps;
                 self.scenario.traffic = spec.clone();
                 self.traffic.spec = spec;
@@ -2850,7 +2850,16 @@ impl Simulation {
             let mut spec = self.instances[i].spec.clone();
             params::apply_instance(&mut spec, param, value).map(|()| {
                 self.scenario.instances[i] = spec.clone();
-                self.instances[i].apply_spec(spec);
+                let epoch = self.instances[i].epoch;
+                for (worker, service_us) in self.instances[i].apply_spec(spec) {
+                    let instance = i as u32;
+                    let done = Event::ServiceDone {
+                        instance,
+                        worker,
+                        epoch,
+                    };
+                    self.push(self.now + service_us, done);
+                }
             })
         };
         let name = self.node_name(node);
