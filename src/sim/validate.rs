@@ -896,6 +896,8 @@ fn validate_fault_with(
     p: &mut Problems,
 ) {
     p.range_u64(&format!("{path}.at_ms"), f.at_ms, 0, MAX_TIME_MS);
+    // Lengths first: a string too long to be a name or a parameter is neither looked up nor
+    // echoed in a message.
     let strings_ok = [
         p.reference(&format!("{path}.node"), &f.node),
         f.peer
