@@ -207,3 +207,221 @@ fn readme_scenario_example_runs() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"scenario\": \"my-service\""), "{out}");
 }
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = cli(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("failover-lab-cli-inputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn show(preset: &str) -> String {
+    let (code, json, err) = cli(&["show", preset]);
+    assert_eq!(code, 0, "{err}");
+    json
+}
+
+/// A file cannot drive the terminal: control characters it holds are printed as escapes
+/// wherever the CLI echoes them (names in validation errors, unknown fields, paths).
+#[test]
+fn control_characters_from_a_file_are_escaped() {
+    let json = show("redundant-behind-lb");
+    let evil_name = json.replacen("\"app-1\"", "\"app\\u001b[31m-1\\r\\n\\u009b2J\"", 1);
+    let path = temp_file("evil-name.json", evil_name.as_bytes());
+    let (code, _, name_err) = cli(&["run", path.to_str().unwrap_or_default()]);
+    assert_eq!(code, 2);
+    assert!(
+        name_err.contains("app\\u{1b}[31m-1\\r\\n\\u{9b}2J"),
+        "{name_err}"
+    );
+    let evil_field = json.replacen("\"seed\"", "\"\\u001b]0;pwned\\u0007\\u202e\"", 1);
+    let path = temp_file("evil-field.json", evil_field.as_bytes());
+    let (code, _, field_err) = cli(&["run", path.to_str().unwrap_or_default()]);
+    assert_eq!(code, 2);
+    assert!(
+        field_err.contains("\\u{1b}]0;pwned\\u{7}\\u{202e}"),
+        "{field_err}"
+    );
+    let (_, _, arg_err) = cli(&[
+        "run",
+        "redundant-behind-lb",
+        "--fault",
+        "crash:\u{1b}[2J@1s",
+    ]);
+    assert!(arg_err.contains("\\u{1b}[2J"), "{arg_err}");
+    for err in [name_err, field_err, arg_err] {
+        assert!(
+            !err.chars()
+                .any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+            "raw control character in {err:?}"
+        );
+    }
+}
+
+/// `--set NODE.PARAM=VALUE` works when the node's name has dots (the split is where the
+/// right side is one of the node's parameters), and `NODE:PARAM=VALUE` always does.
+#[test]
+fn set_works_on_node_names_with_dots() {
+    let json = show("redundant-behind-lb").replace("\"lb-1\"", "\"eu.lb-1\"");
+    let path = temp_file("dotted.json", json.as_bytes());
+    let file = path.to_str().unwrap_or_default();
+    let base = [
+        "run",
+        file,
+        "--duration",
+        "30",
+        "--fault",
+        "crash:app-1@10s",
+        "--json",
+    ];
+    let plain = run_json(&base);
+    assert!(plain["requests"]["retried"].as_u64().unwrap_or(0) > 0);
+    for set in ["eu.lb-1.retries=0", "eu.lb-1:retries=0"] {
+        let mut args = base.to_vec();
+        args.extend(["--set", set]);
+        let v = run_json(&args);
+        assert_eq!(v["requests"]["retried"], 0, "{set}");
+        assert!(v["requests"]["failed"].as_u64().unwrap_or(0) > 0, "{set}");
+    }
+    // A dotted parameter after a dotted name.
+    let mut args = base.to_vec();
+    args.extend(["--set", "eu.lb-1.health_check.inter_ms=100"]);
+    let v = run_json(&args);
+    assert_ne!(v["trace_hash"], plain["trace_hash"]);
+    // Unknown parts are named.
+    let (_, _, err) = cli(&["run", file, "--set", "eu.lb-1.colour=1"]);
+    assert!(err.contains("unknown parameter `colour`"), "{err}");
+    let (_, _, err) = cli(&["run", file, "--set", "eu.lb-2.retries=1"]);
+    assert!(
+        err.contains("no node, zone or region is named `eu`"),
+        "{err}"
+    );
+}
+
+/// `--fault` takes every action, with the effect the command has in a file.
+#[test]
+fn every_fault_action_works_from_the_command_line() {
+    let base = ["run", "two-zones", "--duration", "30", "--json"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        run_json(&args)
+    };
+    let n = |v: &serde_json::Value, k: &str| v["requests"][k].as_u64().unwrap_or(0);
+    let plain = with(&[]);
+    // The balancer's zone cut off from both instance zones: requests stop succeeding.
+    let cut = [
+        "--fault",
+        "partition:eu-west-c:eu-west-a@5s",
+        "--fault",
+        "partition:eu-west-c:eu-west-b@5s",
+    ];
+    let partitioned = with(&cut);
+    assert!(
+        n(&partitioned, "failed") > n(&plain, "sent") / 2,
+        "{partitioned}"
+    );
+    // Repaired three seconds later: most of the run succeeds again.
+    let mut repaired = cut.to_vec();
+    repaired.extend([
+        "--fault",
+        "repair:eu-west-c:eu-west-a@8s",
+        "--fault",
+        "repair:eu-west-c:eu-west-b@8s",
+    ]);
+    let repaired = with(&repaired);
+    assert!(
+        n(&repaired, "failed") < n(&partitioned, "failed") / 4,
+        "{repaired}"
+    );
+    // `set` in both spellings: traffic stops at 10 s.
+    for set in ["set:clients:rate_rps:0@10s", "set:clients:rate_rps@10s=0"] {
+        let v = with(&["--fault", set]);
+        let (sent, all) = (n(&v, "sent") as f64, n(&plain, "sent") as f64);
+        assert!(
+            (sent / all - 1.0 / 3.0).abs() < 0.05,
+            "{set}: {sent} of {all}"
+        );
+    }
+    // Balancer parameters too: no retries after a crash.
+    let v = run_json(&[
+        "run",
+        "redundant-behind-lb",
+        "--duration",
+        "30",
+        "--fault",
+        "set:lb-1:retries:0@1s",
+        "--fault",
+        "crash:app-1@10s",
+        "--json",
+    ]);
+    assert_eq!(v["requests"]["retried"], 0, "{v}");
+    let cases: &[(&str, &str)] = &[
+        (
+            "partition:eu-west-a@5s",
+            "partition takes partition:NODE:PEER@TIME",
+        ),
+        (
+            "repair:eu-west-a:eu-west-b@5s=1",
+            "repair takes repair:NODE:PEER@TIME",
+        ),
+        ("set:lb-1:retries@5s", "set takes set:NODE:PARAM:VALUE@TIME"),
+        (
+            "set:lb-1:retries:1@5s=2",
+            "set takes set:NODE:PARAM:VALUE@TIME",
+        ),
+        ("crash:app-1:app-2@5s", "expected ACTION:NODE@TIME"),
+        ("set:lb-1:retries:50@5s", "between 0 and 10"),
+        (
+            "partition:eu-west-a:nowhere@5s",
+            "no zone or region is named `nowhere`",
+        ),
+    ];
+    for (fault, needle) in cases {
+        let (code, _, err) = cli(&["run", "two-zones", "--fault", fault]);
+        assert_eq!(code, 2, "{fault}");
+        assert!(err.contains(needle), "{fault}: {err}");
+    }
+}
+
+/// The file-reading rules of the app hold on the command line: size cap before reading, a
+/// byte-order mark, parse errors with their path, a bounded number of overrides.
+#[test]
+fn scenario_files_are_read_by_the_shared_rules() {
+    let json = show("redundant-behind-lb");
+    let mut bom = "\u{FEFF}".as_bytes().to_vec();
+    bom.extend(json.as_bytes());
+    let path = temp_file("bom.json", &bom);
+    run_json(&[
+        "run",
+        path.to_str().unwrap_or_default(),
+        "--duration",
+        "5",
+        "--json",
+    ]);
+    let big = temp_file("big.json", &vec![b' '; 4_000_001]);
+    let (code, _, err) = cli(&["run", big.to_str().unwrap_or_default()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the file is 4.1 MB; the limit is 4 MB"),
+        "{err}"
+    );
+    let typo = json.replacen("\"workers\": 8", "\"workers\": \"eight\"", 1);
+    let path = temp_file("typo.json", typo.as_bytes());
+    let (_, _, err) = cli(&["run", path.to_str().unwrap_or_default()]);
+    assert!(err.contains("instances[0].workers: invalid type"), "{err}");
+    let mut args = vec!["run", "single-server", "--duration", "1"];
+    for _ in 0..1_001 {
+        args.extend(["--set", "clients.rate_rps=5"]);
+    }
+    let (code, _, err) = cli(&args);
+    assert_eq!(code, 2);
+    assert!(err.contains("at most 1000 overrides, got 1001"), "{err}");
+}

@@ -28,8 +28,9 @@ mod cli {
     use failover_lab::sim::params;
     use failover_lab::sim::presets;
     use failover_lab::sim::report::Report;
-    use failover_lab::sim::scenario::{Fault, FaultAction, ParamValue, Scenario};
+    use failover_lab::sim::scenario::{self, Fault, FaultAction, ParamValue, Scenario};
     use failover_lab::sim::time::US_PER_S;
+    use failover_lab::sim::validate::{self, NameKind};
     use failover_lab::sim::Simulation;
     use std::process::ExitCode;
     use std::time::Instant;
@@ -62,11 +63,15 @@ mod cli {
             duration: Option<u64>,
             /// A fault: ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s, heal:app-2@40s,
             /// unreachable:app-1@5s, fail:lb-1@10s, add-latency:app-1@3s=250 (ms),
-            /// gray:app-3@20s=0.3 (error rate).
+            /// gray:app-3@20s=0.3 (error rate); partition:ZONE:PEER@TIME and
+            /// repair:ZONE:PEER@TIME (zones or regions); set:NODE:PARAM:VALUE@TIME
+            /// (or set:NODE:PARAM@TIME=VALUE), e.g. set:lb-1:retries:0@10s.
             #[arg(long = "fault")]
             faults: Vec<String>,
-            /// Override a parameter before the run: NODE.PARAM=VALUE, e.g.
-            /// lb-1.health_check.inter_ms=1000 or clients.rate_rps=500.
+            /// Override a parameter before the run: NODE.PARAM=VALUE or NODE:PARAM=VALUE,
+            /// e.g. lb-1.health_check.inter_ms=1000 or clients.rate_rps=500. With a dot, the
+            /// split is where the right side is a parameter of the node named on the left,
+            /// so node names may contain dots (eu.lb-1.retries=0).
             #[arg(long = "set")]
             sets: Vec<String>,
             /// Print the JSON report instead of the human summary.
@@ -103,7 +108,7 @@ mod cli {
             }
             Command::Show { preset } => presets::find(&preset)
                 .map(|p| say!("{}", p.scenario().to_json_pretty()))
-                .ok_or_else(|| unknown_preset(&preset)),
+                .ok_or_else(|| unknown_preset(&preset).into()),
             Command::Run {
                 scenario,
                 seed,
@@ -118,15 +123,64 @@ mod cli {
                 rate,
                 repeat,
                 json,
-            } => bench(seconds, rate, repeat, json),
+            } => bench(seconds, rate, repeat, json).map_err(Failure::from),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
-            Err(msg) => {
-                eprintln!("error: {msg}");
+            Err(e) => {
+                eprintln!("error: {}", escape(&e.message));
+                for line in &e.lines {
+                    eprintln!("{}", escape(line));
+                }
                 ExitCode::from(2)
             }
         }
+    }
+
+    /// What went wrong: a message and, for an invalid scenario, one line per problem. Both
+    /// may quote the file (names, unknown fields), so `main` escapes them before printing.
+    struct Failure {
+        message: String,
+        lines: Vec<String>,
+    }
+
+    impl From<String> for Failure {
+        fn from(message: String) -> Self {
+            Failure {
+                message,
+                lines: Vec::new(),
+            }
+        }
+    }
+
+    impl From<&str> for Failure {
+        fn from(message: &str) -> Self {
+            Failure::from(message.to_string())
+        }
+    }
+
+    /// Text from a file or an argument, safe to print on a terminal: control characters
+    /// (escape sequences, carriage returns, line breaks) and the invisible marks that reorder
+    /// or break lines are shown as `\u{1b}`-style escapes instead of acting on the terminal.
+    pub fn escape(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            let invisible = matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+                    | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            );
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() || invisible => {
+                    out.push_str(&format!("\\u{{{:x}}}", c as u32));
+                }
+                c => out.push(c),
+            }
+        }
+        out
     }
 
     fn unknown_preset(name: &str) -> String {
@@ -141,6 +195,11 @@ mod cli {
         if let Some(p) = presets::find(spec) {
             return Ok(p.scenario());
         }
+        // The size first, so a huge file is refused without being read.
+        if let Ok(meta) = std::fs::metadata(spec) {
+            let bytes = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+            scenario::check_scenario_size(bytes).map_err(|e| format!("{spec}: {e}"))?;
+        }
         let text = std::fs::read_to_string(spec).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 unknown_preset(spec)
@@ -148,7 +207,7 @@ mod cli {
                 format!("{spec}: {e}")
             }
         })?;
-        Scenario::from_json(&text).map_err(|e| format!("{spec}: {e}"))
+        scenario::parse_scenario(&text).map_err(|e| format!("{spec}: {e}"))
     }
 
     /// "20s", "1500ms", "2.5s", "20" (seconds) → milliseconds.
@@ -169,35 +228,69 @@ mod cli {
         Ok((v * scale).round() as u64)
     }
 
+    /// `ACTION:NODE@TIME[=VALUE]`; `partition:NODE:PEER@TIME`, `repair:NODE:PEER@TIME`;
+    /// `set:NODE:PARAM:VALUE@TIME` or `set:NODE:PARAM@TIME=VALUE`. Node names never contain
+    /// `:` or `@` (validation allows letters, digits, `-`, `_` and `.`), so the fields split
+    /// without ambiguity, as in share links.
     pub fn parse_fault(spec: &str) -> Result<Fault, String> {
-        let bad =
-            || format!("fault `{spec}`: expected ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s");
+        let bad = || {
+            format!(
+                "fault `{spec}`: expected ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s, \
+                 partition:ZONE:PEER@20s or set:NODE:PARAM:VALUE@20s"
+            )
+        };
         let (action, rest) = spec.split_once(':').ok_or_else(bad)?;
-        let (node, rest) = rest.split_once('@').ok_or_else(bad)?;
+        let (fields, rest) = rest.split_once('@').ok_or_else(bad)?;
         let (time, value) = match rest.split_once('=') {
             Some((t, v)) => (t, Some(v)),
             None => (rest, None),
         };
         let action = FaultAction::parse(action).ok_or_else(|| {
-            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, fail, heal, add-latency, gray)")
+            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, fail, heal, add-latency, gray, partition, repair, set)")
         })?;
-        let mut f = Fault::new(parse_time_ms(time)?, action, node);
+        let at_ms = parse_time_ms(time)?;
         let num = |v: &str| {
             v.parse::<f64>()
                 .map_err(|_| format!("fault `{spec}`: `{v}` is not a number"))
         };
-        match (action, value) {
-            (FaultAction::AddLatency, Some(v)) => f.extra_latency_ms = Some(num(v)?),
-            (FaultAction::AddLatency, None) => {
-                return Err(format!("fault `{spec}`: add-latency needs =MS"))
+        let mut parts = fields.splitn(3, ':');
+        let node = parts.next().unwrap_or_default();
+        let (second, third) = (parts.next(), parts.next());
+        let mut f = Fault::new(at_ms, action, node);
+        match action {
+            FaultAction::Partition | FaultAction::Repair => match (second, third, value) {
+                (Some(peer), None, None) => f.peer = Some(peer.to_string()),
+                _ => {
+                    return Err(format!(
+                        "fault `{spec}`: {} takes {}:NODE:PEER@TIME (two zones or regions)",
+                        action.name(),
+                        action.name()
+                    ))
+                }
+            },
+            FaultAction::Set => {
+                let (param, value) = match (second, third, value) {
+                    (Some(param), Some(v), None) | (Some(param), None, Some(v)) => (param, v),
+                    _ => {
+                        return Err(format!(
+                            "fault `{spec}`: set takes set:NODE:PARAM:VALUE@TIME, e.g. set:lb-1:retries:0@10s"
+                        ))
+                    }
+                };
+                f.param = Some(param.to_string());
+                f.value = Some(parse_value(value));
             }
-            (FaultAction::Gray, Some(v)) => f.error_rate = Some(num(v)?),
-            (FaultAction::Set, _) => {
-                return Err(format!(
-                    "fault `{spec}`: use --set NODE.PARAM=VALUE for parameters"
-                ))
+            _ if second.is_some() => return Err(bad()),
+            FaultAction::AddLatency => match value {
+                Some(v) => f.extra_latency_ms = Some(num(v)?),
+                None => return Err(format!("fault `{spec}`: add-latency needs =MS")),
+            },
+            FaultAction::Gray => {
+                if let Some(v) = value {
+                    f.error_rate = Some(num(v)?);
+                }
             }
-            (_, Some(_)) => {
+            _ if value.is_some() => {
                 return Err(format!(
                     "fault `{spec}`: `{}` takes no value",
                     action.name()
@@ -220,14 +313,36 @@ mod cli {
     }
 
     fn apply_set(s: &mut Scenario, spec: &str) -> Result<(), String> {
-        let (lhs, value) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--set `{spec}`: expected NODE.PARAM=VALUE"))?;
-        let (node, param) = lhs
-            .split_once('.')
-            .ok_or_else(|| format!("--set `{spec}`: expected NODE.PARAM=VALUE"))?;
+        let bad = || format!("--set `{spec}`: expected NODE.PARAM=VALUE or NODE:PARAM=VALUE");
+        let (lhs, value) = spec.split_once('=').ok_or_else(bad)?;
+        let (node, param) = split_node_param(s, lhs).ok_or_else(bad)?;
         params::apply_to_scenario(s, node, param, &parse_value(value))
             .map_err(|e| format!("--set `{spec}`: {e}"))
+    }
+
+    /// `NODE:PARAM` splits at the colon (names never contain one). `NODE.PARAM` splits at the
+    /// dot where the left side names a node and the right side is one of its parameters, so
+    /// a node name may contain dots (`eu.lb-1.health_check.inter_ms`). With no such dot it
+    /// splits after the longest prefix naming a node, else at the first dot, so the error
+    /// says what is unknown. (Two such dots cannot happen with today's parameter names: no
+    /// parameter ends with another's name after a dot; if one ever did, the first dot wins.)
+    pub fn split_node_param<'a>(s: &Scenario, lhs: &'a str) -> Option<(&'a str, &'a str)> {
+        if let Some(split) = lhs.split_once(':') {
+            return Some(split);
+        }
+        let dots: Vec<usize> = lhs.match_indices('.').map(|(i, _)| i).collect();
+        let at = |i: usize| (&lhs[..i], &lhs[i + 1..]);
+        let kind = |node: &str| validate::lookup(s, node);
+        let fits = |&&i: &&usize| {
+            let (node, param) = at(i);
+            kind(node).is_some_and(|k: NameKind| params::params_of(k).contains(&param))
+        };
+        let named = |&&i: &&usize| kind(at(i).0).is_some();
+        dots.iter()
+            .find(fits)
+            .or_else(|| dots.iter().rev().find(named))
+            .or(dots.first())
+            .map(|&i| at(i))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -239,8 +354,9 @@ mod cli {
         sets: &[String],
         json: bool,
         runs: u32,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let mut scenario = load(spec)?;
+        params::check_override_count(sets.len()).map_err(|e| format!("--set: {e}"))?;
         for s in sets {
             apply_set(&mut scenario, s)?;
         }
@@ -252,13 +368,18 @@ mod cli {
         }
         let seed = seed.unwrap_or(scenario.seed);
         if !(1..=10_000).contains(&runs) {
-            return Err(format!("--runs must be between 1 and 10000, got {runs}"));
+            return Err(format!("--runs must be between 1 and 10000, got {runs}").into());
         }
         let mut reports = Vec::with_capacity(runs as usize);
         for k in 0..runs {
             let started = Instant::now();
-            let mut sim = Simulation::with_seed(&scenario, seed.wrapping_add(k as u64))
-                .map_err(|e| format!("invalid scenario:\n{e}"))?;
+            let mut sim =
+                Simulation::with_seed(&scenario, seed.wrapping_add(k as u64)).map_err(|e| {
+                    Failure {
+                        message: "invalid scenario:".into(),
+                        lines: e.0.iter().map(|p| p.to_string()).collect(),
+                    }
+                })?;
             sim.run_for(scenario.duration_s * US_PER_S);
             reports.push(sim.report(started.elapsed().as_secs_f64() * 1_000.0));
             if runs > 1 {
@@ -296,7 +417,7 @@ mod cli {
             let last = seed.wrapping_add(runs as u64 - 1);
             say!(
                 "{} — {runs} runs (seeds {seed}…{last}) of {} s",
-                reports[0].scenario,
+                escape(&reports[0].scenario),
                 scenario.duration_s
             );
             say!("request availability:    {}", req.pct());
@@ -312,7 +433,10 @@ mod cli {
                 }
             );
             if !reports[0].spofs.is_empty() {
-                say!("single points of failure: {}", reports[0].spofs.join(", "));
+                say!(
+                    "single points of failure: {}",
+                    escape(&reports[0].spofs.join(", "))
+                );
             }
         }
         Ok(())
@@ -366,7 +490,7 @@ mod cli {
     fn print_summary(r: &Report) {
         say!(
             "{} — seed {} — {:.0} s simulated in {:.0} ms",
-            r.scenario,
+            escape(&r.scenario),
             r.seed,
             r.duration_s,
             r.wall_ms
@@ -402,7 +526,7 @@ mod cli {
             let opt = |v: Option<f64>| v.map(|x| format!("{x:.3} s")).unwrap_or_else(|| "—".into());
             say!(
                 "failure: {} ({}) at {:.3} s; detected {} ; rerouted {} ; recovered {} ; {} lost, {} saved by retry",
-                f.node, f.fault, f.fault_at_s, opt(f.detected_at_s), opt(f.rerouted_at_s), opt(f.recovered_at_s), f.lost_requests, f.saved_by_retry
+                escape(&f.node), f.fault, f.fault_at_s, opt(f.detected_at_s), opt(f.rerouted_at_s), opt(f.recovered_at_s), f.lost_requests, f.saved_by_retry
             );
         }
         say!("events: {}  trace hash: {}", r.events, r.trace_hash);

@@ -121,10 +121,26 @@ impl Instance {
             .collect();
     }
 
-    pub fn apply_spec(&mut self, spec: InstanceSpec) {
+    /// Install an edited spec. Workers added to a serving instance take queued jobs at once
+    /// (as a thread pool grown under load does): returns (worker, service time) of each job
+    /// started, for the caller to schedule its completion. Shrinking the queue does not drop
+    /// queued work: it only refuses new arrivals.
+    pub fn apply_spec(&mut self, spec: InstanceSpec) -> Vec<(u32, TimeUs)> {
         self.spec = spec;
-        // Shrinking the queue does not drop queued work: it only refuses new arrivals.
         self.resize_workers();
+        let mut started = Vec::new();
+        while self.state == InstanceState::Up && !self.queue.is_empty() {
+            let Some(worker) = self.free_workers.pop() else {
+                break;
+            };
+            let Some(job) = self.queue.pop_front() else {
+                self.free_workers.push(worker);
+                break;
+            };
+            self.workers[worker as usize] = Some(job);
+            started.push((worker, self.draw_service_us()));
+        }
+        started
     }
 
     /// The job a worker holds (while it waits for the database, for instance).
@@ -169,23 +185,6 @@ impl Instance {
         } else {
             Admission::Full
         }
-    }
-
-    /// Hand queued jobs to idle workers (after `workers` grew): (worker, service time) of
-    /// each job started, lowest-numbered worker first. Without this, new workers would sit
-    /// idle until the next arrival while requests wait in the queue.
-    pub fn start_queued(&mut self) -> Vec<(u32, TimeUs)> {
-        let mut started = Vec::new();
-        while !self.queue.is_empty() {
-            let Some(worker) = self.free_workers.pop() else {
-                break;
-            };
-            if let Some(job) = self.queue.pop_front() {
-                self.workers[worker as usize] = Some(job);
-                started.push((worker, self.draw_service_us()));
-            }
-        }
-        started
     }
 
     /// A worker finished its job; it takes the next one from the queue, if any.

@@ -4,7 +4,31 @@
 //! (1.2 M), pending events ≤ a small multiple of that, per-second buckets and logs are rings.
 //! No input that passes validation can hang the simulator or exhaust memory.
 
+/// Every node, zone and region name, and every reference to one (`entry`, targets, faults…).
 pub const MAX_NAME_LEN: usize = 64;
+/// `description`, in characters: five times the longest preset explanation (≈ 800).
+pub const MAX_DESCRIPTION_LEN: usize = 4_000;
+/// `traffic.path` (a label), in characters.
+pub const MAX_PATH_LEN: usize = 256;
+/// A `set` fault's `param` (the longest is `health_check.fastinter_ms`).
+pub const MAX_PARAM_LEN: usize = 64;
+/// A `set` fault's text `value` (the longest word is an algorithm name).
+pub const MAX_VALUE_LEN: usize = 64;
+/// `retry_on` holds distinct conditions: there are five.
+pub const MAX_RETRY_ON: usize = 5;
+/// DNS failover routing: one primary and at most one secondary record.
+pub const MAX_DNS_RECORDS: usize = 2;
+/// A scenario file (or a link's scenario JSON), checked before parsing. A scenario at the
+/// count limits that people write (2,000 instances, a few balancers over all of them and
+/// thousands of faults, as `show`/Export JSON print it) is 1–3 MB; 4 MB parses in ~20 ms
+/// natively. Wider files (every balancer over 2,000 targets) must be written compactly.
+pub const MAX_SCENARIO_BYTES: usize = 4_000_000;
+/// A share link, in characters (the whole address). Firefox refuses longer URLs than 1 MiB
+/// (`network.standard-url.max-length`), Chromium than 2 MiB, and `history.replaceState`
+/// fails silently past them, so the address bar would stop following the run.
+pub const MAX_SHARE_LINK_CHARS: usize = 1_000_000;
+/// Parameter overrides applied before a run (a link's `o=`, the CLI's `--set`).
+pub const MAX_OVERRIDES: usize = 1_000;
 pub const MAX_INSTANCES: usize = 2_000;
 pub const MAX_BALANCERS: usize = 48;
 pub const MAX_GATEWAYS: usize = 16;
@@ -36,6 +60,13 @@ pub const MAX_CHECK_INTERVAL_MS: u64 = 300_000;
 pub const MAX_THRESHOLD: u32 = 10;
 pub const MAX_FAILS: u32 = 100;
 pub const MAX_WEIGHT: u32 = 256;
+/// Consistent-hash ring of one balancer (Envoy `ring_hash`: `minimum_ring_size` 1024,
+/// `maximum_ring_size` 8 M). The minimum keeps small balancers even (≥ 512 points per target
+/// of two, ±4 %); the maximum, 1 MiB of 16-byte entries, bounds a scenario's rings to 48 MiB
+/// however wide its balancers (2,000 targets of weight 256 asked for 32.8 M entries, 517 MB
+/// per balancer) while still giving 32 points to each of 2,000 equal targets.
+pub const MIN_RING_POINTS: usize = 1_024;
+pub const MAX_RING_POINTS: usize = 65_536;
 pub const MAX_FAULTS: usize = 10_000;
 pub const MAX_EXTRA_LATENCY_MS: f64 = 60_000.0;
 pub const MAX_SEED: u64 = u64::MAX;

@@ -10,6 +10,7 @@
 //! when no primary is eligible (HAProxy). With nothing eligible, `fail-open` routes to every
 //! target (AWS ALB), `reject` answers 503.
 use super::health_check::HealthState;
+use super::limits::{MAX_RING_POINTS, MIN_RING_POINTS};
 use super::passive_health::PassiveMark;
 use super::rng::{mix64, stream, SimRng};
 use super::scenario::{Algorithm, Balancer as BalancerSpec, ResolvedCheck, RetryOn, WhenAllDown};
@@ -49,6 +50,8 @@ pub struct TargetSlot {
     pub local: bool,
     /// Smooth weighted round robin's running weight (NGINX's algorithm).
     current_weight: i64,
+    /// Points this target owns on the consistent-hash ring (0 while there is no ring).
+    ring_points: u32,
 }
 
 #[derive(Debug)]
@@ -59,15 +62,60 @@ pub struct Balancer {
     pub state: BalancerState,
     pub targets: Vec<TargetSlot>,
     rr_cursor: u32,
-    /// Consistent-hash ring: (point, target slot), sorted by point.
+    /// Consistent-hash ring: (point, target slot), sorted. Built only while the algorithm is
+    /// `consistent-hash` (empty otherwise), at most `MAX_RING_POINTS` entries.
     ring: Vec<(u64, u32)>,
     rng: SimRng,
     scratch: Vec<u32>,
+    /// Per target slot: is it a candidate of the pick under way (consistent hash only)?
+    candidate: Vec<bool>,
     pub requests_routed: u64,
 }
 
-/// Virtual nodes per unit of weight on the consistent-hash ring.
-const RING_POINTS_PER_WEIGHT: u32 = 64;
+/// Ring points per unit of weight while the ring stays within [`MIN_RING_POINTS`,
+/// `MAX_RING_POINTS`]: 64 points keep each target's share of the keys within about ±12 % of
+/// its weight (the spread of a target's arc shrinks as 1/√points).
+const RING_POINTS_PER_WEIGHT: u64 = 64;
+
+/// Ring points walked before the rare case (the eligible targets own a small part of the
+/// ring) switches to searching the candidates' own points.
+const RING_WALK: usize = 64;
+
+/// How many ring points each target gets, in target order: `RING_POINTS_PER_WEIGHT` per unit
+/// of weight, unless that ring would be smaller than `MIN_RING_POINTS` (scaled up, rounding
+/// up) or larger than `MAX_RING_POINTS` (scaled down, rounding down, at least one point per
+/// target). Weights stay proportional except that the lightest targets of a wide balancer
+/// keep one point. The sum never exceeds `MAX_RING_POINTS` (targets ≤ `MAX_INSTANCES`, far
+/// below it), like Envoy's `minimum_ring_size` / `maximum_ring_size`.
+pub fn ring_points_per_target(weights: &[u32]) -> Vec<u32> {
+    let n = weights.len() as u64;
+    let total: u64 = weights.iter().map(|&w| w as u64).sum();
+    let dense = total * RING_POINTS_PER_WEIGHT;
+    let (min, max) = (MIN_RING_POINTS as u64, MAX_RING_POINTS as u64);
+    weights
+        .iter()
+        .map(|&w| {
+            let w = w as u64;
+            let points = if total == 0 {
+                0
+            } else if dense < min {
+                (w * min).div_ceil(total)
+            } else if dense > max {
+                // Rounded down over room for one point per target: the sum stays ≤ max.
+                w * max.saturating_sub(n) / total
+            } else {
+                w * RING_POINTS_PER_WEIGHT
+            };
+            points.max(1) as u32
+        })
+        .collect()
+}
+
+/// The ring point number `v` of the target that is instance `instance`. A pure function of
+/// the pair, so a target's points do not move when other targets change.
+fn ring_point(instance: u32, v: u32) -> u64 {
+    mix64(mix64(instance as u64) ^ (v as u64) << 32)
+}
 
 impl Balancer {
     pub fn new(
@@ -93,6 +141,7 @@ impl Balancer {
                 passive: PassiveMark::default(),
                 local: true,
                 current_weight: 0,
+                ring_points: 0,
             })
             .collect();
         let mut b = Balancer {
@@ -105,21 +154,78 @@ impl Balancer {
             ring: Vec::new(),
             rng: SimRng::new(seed, stream::BALANCER_BASE + index as u64),
             scratch: Vec::new(),
+            candidate: Vec::new(),
             requests_routed: 0,
         };
-        b.build_ring();
+        b.sync_ring(true);
         b
     }
 
+    /// Entries on the consistent-hash ring (0 unless the algorithm is `consistent-hash`).
+    pub fn ring_len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// Keep the ring in step with the algorithm: built for `consistent-hash` (again when the
+    /// weights changed), released for every other algorithm, so memory follows what is used.
+    fn sync_ring(&mut self, weights_changed: bool) {
+        if self.spec.algorithm != Algorithm::ConsistentHash {
+            self.ring = Vec::new();
+            self.candidate = Vec::new();
+            for t in &mut self.targets {
+                t.ring_points = 0;
+            }
+        } else if weights_changed || self.ring.is_empty() {
+            self.build_ring();
+        }
+    }
+
     fn build_ring(&mut self) {
+        let weights: Vec<u32> = self.targets.iter().map(|t| t.weight).collect();
+        let points = ring_points_per_target(&weights);
         self.ring.clear();
-        for (slot, t) in self.targets.iter().enumerate() {
-            for v in 0..t.weight * RING_POINTS_PER_WEIGHT {
-                let point = mix64(mix64(t.instance as u64) ^ (v as u64) << 32);
-                self.ring.push((point, slot as u32));
+        self.ring
+            .reserve_exact(points.iter().map(|&p| p as usize).sum());
+        for (slot, (t, &n)) in self.targets.iter_mut().zip(&points).enumerate() {
+            t.ring_points = n;
+            for v in 0..n {
+                self.ring.push((ring_point(t.instance, v), slot as u32));
             }
         }
         self.ring.sort_unstable();
+        self.candidate = vec![false; self.targets.len()];
+    }
+
+    /// The first candidate clockwise from `key` on the ring: a client keeps its target while
+    /// that target is eligible, and when one target drops out only its clients move.
+    fn ring_pick(&mut self, key: u64, cand: &[u32]) -> u32 {
+        let len = self.ring.len();
+        if len == 0 || self.candidate.len() != self.targets.len() {
+            return cand[0]; // no ring (cannot happen: built with the algorithm)
+        }
+        for &s in cand {
+            self.candidate[s as usize] = true;
+        }
+        let start = self.ring.partition_point(|&(p, _)| p < key);
+        let walked = (0..len.min(RING_WALK))
+            .map(|k| self.ring[(start + k) % len].1)
+            .find(|&s| self.candidate[s as usize]);
+        for &s in cand {
+            self.candidate[s as usize] = false;
+        }
+        walked.unwrap_or_else(|| {
+            // The candidates own little of the ring (most targets are down): the candidate
+            // point nearest clockwise, from each candidate's own points. Same answer as
+            // walking on, in time proportional to the candidates' points, not the ring's.
+            cand.iter()
+                .flat_map(|&s| {
+                    let t = &self.targets[s as usize];
+                    (0..t.ring_points)
+                        .map(move |v| (ring_point(t.instance, v).wrapping_sub(key), s))
+                })
+                .min()
+                .map_or(cand[0], |(_, s)| s)
+        })
     }
 
     pub fn retries_on(&self, what: RetryOn) -> bool {
@@ -260,15 +366,7 @@ impl Balancer {
                     a
                 }
             }
-            Algorithm::ConsistentHash => {
-                let h = mix64(client as u64 ^ 0x5EED);
-                let start = self.ring.partition_point(|&(p, _)| p < h);
-                let len = self.ring.len();
-                (0..len)
-                    .map(|k| self.ring[(start + k) % len].1)
-                    .find(|s| cand.contains(s))
-                    .unwrap_or(cand[0])
-            }
+            Algorithm::ConsistentHash => self.ring_pick(mix64(client as u64 ^ 0x5EED), cand),
         }
     }
 
@@ -286,8 +384,148 @@ impl Balancer {
             t.backup = s.backup;
         }
         self.spec = spec;
-        if weights_changed {
-            self.build_ring();
+        self.sync_ring(weights_changed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{MAX_BALANCERS, MAX_INSTANCES, MAX_WEIGHT};
+
+    fn spec(algorithm: Algorithm, weights: &[u32]) -> BalancerSpec {
+        let targets: Vec<serde_json::Value> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| serde_json::json!({"instance": format!("app-{i}"), "weight": w}))
+            .collect();
+        let v = serde_json::json!({"name": "lb", "algorithm": algorithm, "targets": targets});
+        serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn balancer(algorithm: Algorithm, weights: &[u32]) -> Balancer {
+        let s = spec(algorithm, weights);
+        let index = |name: &str| name[4..].parse::<u32>().unwrap_or(0);
+        Balancer::new(0, &s, index, 7)
+    }
+
+    /// The ring at the limits: every balancer of a scenario at its widest (2,000 targets of
+    /// the largest weight) holds at most MAX_RING_POINTS entries, every target at least one.
+    #[test]
+    fn the_ring_is_bounded_at_the_limits() {
+        let widest = vec![MAX_WEIGHT; MAX_INSTANCES];
+        let b = balancer(Algorithm::ConsistentHash, &widest);
+        assert!(b.ring_len() <= MAX_RING_POINTS, "{}", b.ring_len());
+        // 31 points each (rounded down over room for one point per target): 62,000.
+        assert!(b.ring_len() >= MAX_RING_POINTS * 9 / 10, "{}", b.ring_len());
+        // A scenario's rings together: at most one full ring per balancer.
+        assert!(MAX_BALANCERS * b.ring_len() <= MAX_BALANCERS * MAX_RING_POINTS);
+        // The lightest target among the heaviest still owns a point.
+        let mut lopsided = vec![MAX_WEIGHT; MAX_INSTANCES];
+        lopsided[0] = 1;
+        let b = balancer(Algorithm::ConsistentHash, &lopsided);
+        assert!(b.ring_len() <= MAX_RING_POINTS);
+        assert!(b.targets.iter().all(|t| t.ring_points >= 1));
+        assert!(b.ring.iter().any(|&(_, s)| s == 0));
+        // A small balancer is topped up to the minimum; a middling one keeps 64 per weight.
+        assert!(balancer(Algorithm::ConsistentHash, &[1]).ring_len() >= MIN_RING_POINTS);
+        let middling = balancer(Algorithm::ConsistentHash, &[1, 2, 3, 10]);
+        assert_eq!(middling.ring_len(), 16 * RING_POINTS_PER_WEIGHT as usize);
+        let points: Vec<u32> = middling.targets.iter().map(|t| t.ring_points).collect();
+        assert_eq!(points, [64, 128, 192, 640]);
+    }
+
+    #[test]
+    fn only_consistent_hash_balancers_hold_a_ring() {
+        let weights = vec![MAX_WEIGHT; 100];
+        for algorithm in Algorithm::ALL {
+            let b = balancer(algorithm, &weights);
+            let want_ring = algorithm == Algorithm::ConsistentHash;
+            assert_eq!(b.ring_len() > 0, want_ring, "{}", algorithm.name());
+        }
+        // A live switch builds it, and switching away releases it.
+        let mut b = balancer(Algorithm::RoundRobin, &weights);
+        b.apply_spec(spec(Algorithm::ConsistentHash, &weights));
+        assert!(b.ring_len() > 0);
+        assert_eq!(b.pick(5, None, 0), b.pick(5, None, 0));
+        b.apply_spec(spec(Algorithm::LeastConn, &weights));
+        assert_eq!(b.ring_len(), 0);
+        assert_eq!(b.ring.capacity(), 0);
+    }
+
+    /// Consistent hashing keeps its two properties at any ring size: a client sticks to its
+    /// target, and when one of N targets drops out only its clients move (about 1/N).
+    #[test]
+    fn a_client_sticks_and_a_lost_target_moves_only_its_clients() {
+        for (weights, tolerance) in [(vec![1; 10], 0.5), (vec![MAX_WEIGHT; MAX_INSTANCES], 1.0)] {
+            let n = weights.len();
+            let mut b = balancer(Algorithm::ConsistentHash, &weights);
+            let clients = 40_000u32;
+            let before: Vec<u32> = (0..clients)
+                .map(|c| b.pick(c, None, 0).unwrap_or(u32::MAX))
+                .collect();
+            let again: Vec<u32> = (0..clients)
+                .map(|c| b.pick(c, None, 0).unwrap_or(u32::MAX))
+                .collect();
+            assert_eq!(before, again, "a client keeps its target");
+            // Every target gets some clients, none more than twice its share (10 targets).
+            if n == 10 {
+                for slot in 0..n as u32 {
+                    let share = before.iter().filter(|&&s| s == slot).count();
+                    let fair = clients as usize / n;
+                    assert!(share > fair / 2 && share < fair * 2, "{slot}: {share}");
+                }
+            }
+            let lost = before[0];
+            b.targets[lost as usize].health = HealthState::Down;
+            let mut moved = 0;
+            for c in 0..clients {
+                let now = b.pick(c, None, 0).unwrap_or(u32::MAX);
+                if now != before[c as usize] {
+                    assert_eq!(
+                        before[c as usize], lost,
+                        "client {c} moved off a live target"
+                    );
+                    moved += 1;
+                } else {
+                    assert_ne!(now, lost);
+                }
+            }
+            let expected = clients as f64 / n as f64;
+            assert!(
+                (moved as f64 - expected).abs() <= expected * tolerance + 20.0,
+                "{n} targets: {moved} moved, about {expected} expected"
+            );
+        }
+    }
+
+    /// The shortcut for few candidates finds the same target as walking the whole ring.
+    #[test]
+    fn few_candidates_pick_what_the_full_walk_picks() {
+        let mut weights = vec![MAX_WEIGHT; 500];
+        weights[3] = 1;
+        let mut b = balancer(Algorithm::ConsistentHash, &weights);
+        let walk = |b: &Balancer, key: u64, cand: &[u32]| {
+            let start = b.ring.partition_point(|&(p, _)| p < key);
+            (0..b.ring.len())
+                .map(|k| b.ring[(start + k) % b.ring.len()].1)
+                .find(|s| cand.contains(s))
+        };
+        let mut rng = SimRng::new(3, 99);
+        for round in 0..2_000u64 {
+            let k = 1 + rng.below(4) as usize;
+            let mut cand: Vec<u32> = (0..k).map(|_| rng.below(500)).collect();
+            if round % 3 == 0 {
+                cand = vec![3]; // the one-point target alone
+            }
+            cand.sort_unstable();
+            cand.dedup();
+            let key = mix64(round);
+            assert_eq!(
+                Some(b.ring_pick(key, &cand)),
+                walk(&b, key, &cand),
+                "{cand:?}"
+            );
         }
     }
 }

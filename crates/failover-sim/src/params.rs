@@ -2,6 +2,7 @@
 //! URL overrides). One function per node kind applies a change to the *scenario spec* of
 //! that node; the engine then rebuilds the component's resolved settings from the spec, so
 //! scenario files, URL overrides and live edits share one code path and one validation.
+use super::limits::MAX_OVERRIDES;
 use super::scenario::*;
 use super::validate::{self, NameKind, Problems};
 
@@ -32,6 +33,17 @@ pub const INSTANCE_PARAMS: &[&str] = &[
     "startup_ms",
     "restart_after_ms",
 ];
+
+/// The parameters `set` knows for a kind of node (none for zones, regions, DNS, gateways and
+/// databases).
+pub fn params_of(kind: NameKind) -> &'static [&'static str] {
+    match kind {
+        NameKind::Clients => TRAFFIC_PARAMS,
+        NameKind::Balancer(_) => BALANCER_PARAMS,
+        NameKind::Instance(_) => INSTANCE_PARAMS,
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => &[],
+    }
+}
 
 fn number(v: &ParamValue) -> Result<f64, String> {
     match v {
@@ -79,25 +91,85 @@ fn unknown(param: &str, known: &[&str]) -> String {
     format!("unknown parameter `{param}` (known: {})", known.join(", "))
 }
 
-/// Change one traffic parameter. Atomic: on error `spec` is left as it was.
-pub fn apply_traffic(spec: &mut Traffic, param: &str, v: &ParamValue) -> Result<(), String> {
-    let mut t = spec.clone();
-    match param {
-        "rate_rps" => t.rate_rps = number(v)?,
-        "timeout_ms" => t.timeout_ms = whole(v)?,
-        "clients" => t.clients = whole32(v)?,
-        _ => return Err(unknown(param, TRAFFIC_PARAMS)),
-    }
+/// A validated change of one traffic parameter.
+enum TrafficEdit {
+    RateRps(f64),
+    TimeoutMs(u64),
+    Clients(u32),
+}
+
+/// Check `param = v` against the traffic section `t` with the validation a file gets (`dns`:
+/// the scenario has DNS in front), without copying it.
+fn traffic_edit(
+    t: &Traffic,
+    dns: bool,
+    param: &str,
+    v: &ParamValue,
+) -> Result<TrafficEdit, String> {
     let mut p = Problems::default();
-    validate::validate_traffic(&t, "traffic", &mut p);
+    let edit = match param {
+        "rate_rps" => {
+            let n = number(v)?;
+            validate::validate_rate_rps(n, "traffic.rate_rps", &mut p);
+            TrafficEdit::RateRps(n)
+        }
+        "timeout_ms" => {
+            let n = whole(v)?;
+            validate::validate_client_timeout_ms(n, "traffic.timeout_ms", &mut p);
+            TrafficEdit::TimeoutMs(n)
+        }
+        "clients" => {
+            let n = whole32(v)?;
+            validate::validate_clients(n, t.populations.len(), dns, "traffic", &mut p);
+            TrafficEdit::Clients(n)
+        }
+        _ => return Err(unknown(param, TRAFFIC_PARAMS)),
+    };
     first_problem(p)?;
-    *spec = t;
+    Ok(edit)
+}
+
+/// Change one traffic parameter. `dns`: the scenario has DNS in front (it bounds `clients`,
+/// as it does in a file). Atomic: on error `spec` is left as it was.
+pub fn apply_traffic(
+    spec: &mut Traffic,
+    dns: bool,
+    param: &str,
+    v: &ParamValue,
+) -> Result<(), String> {
+    match traffic_edit(spec, dns, param, v)? {
+        TrafficEdit::RateRps(n) => spec.rate_rps = n,
+        TrafficEdit::TimeoutMs(n) => spec.timeout_ms = n,
+        TrafficEdit::Clients(n) => spec.clients = n,
+    }
     Ok(())
 }
 
-/// Change one balancer parameter. Atomic: on error `spec` is left as it was.
-pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Result<(), String> {
-    let mut next = spec.clone();
+/// A copy of the balancer without its targets, zone and failures: everything `set` may
+/// change, cheap to copy however many targets the balancer has. (A struct literal without
+/// `..`, so a new field has to be placed here or below.)
+fn balancer_settings(b: &Balancer) -> Balancer {
+    Balancer {
+        name: b.name.clone(),
+        algorithm: b.algorithm,
+        targets: Vec::new(),
+        retries: b.retries,
+        redispatch: b.redispatch,
+        retry_on: b.retry_on.clone(),
+        timeout_connect_ms: b.timeout_connect_ms,
+        timeout_server_ms: b.timeout_server_ms,
+        when_all_down: b.when_all_down,
+        health_check: b.health_check.clone(),
+        passive: b.passive.clone(),
+        zone: None,
+        cross_zone: b.cross_zone,
+        failures: None,
+    }
+}
+
+/// `param = v` applied to a settings copy of `spec` and validated like a file's balancer.
+fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balancer, String> {
+    let mut next = balancer_settings(spec);
     let b = &mut next;
     fn hc(b: &mut Balancer) -> &mut HealthCheck {
         b.health_check.get_or_insert_with(HealthCheck::default)
@@ -154,9 +226,22 @@ pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Resul
         _ => return Err(unknown(param, BALANCER_PARAMS)),
     }
     let mut p = Problems::default();
-    validate::validate_balancer(b, "balancer", &mut p);
+    validate::validate_balancer_settings(&next, "balancer", &mut p);
     first_problem(p)?;
-    *spec = next;
+    Ok(next)
+}
+
+/// Change one balancer parameter. Atomic: on error `spec` is left as it was. Only the
+/// settings are copied, never the target list.
+pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Result<(), String> {
+    let next = balancer_edit(spec, param, v)?;
+    *spec = Balancer {
+        name: std::mem::take(&mut spec.name),
+        targets: std::mem::take(&mut spec.targets),
+        zone: spec.zone.take(),
+        failures: spec.failures.take(),
+        ..next
+    };
     Ok(())
 }
 
@@ -214,14 +299,25 @@ pub fn check_against(
     param: &str,
     v: &ParamValue,
 ) -> Result<(), String> {
+    // Checked against the node as it is, without copying it (a file may hold 10,000 `set`
+    // faults on a balancer of 2,000 targets).
     match kind {
-        NameKind::Clients => apply_traffic(&mut s.traffic.clone(), param, v),
-        NameKind::Balancer(i) => apply_balancer(&mut s.balancers[i].clone(), param, v),
+        NameKind::Clients => traffic_edit(&s.traffic, s.dns.is_some(), param, v).map(drop),
+        NameKind::Balancer(i) => balancer_edit(&s.balancers[i], param, v).map(drop),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
         NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => {
             Err("zones, regions, DNS, gateways and databases have no parameters here".into())
         }
     }
+}
+
+/// At most `MAX_OVERRIDES` overrides before a run (a link's `o=`, the CLI's `--set`): checked
+/// before any is applied.
+pub fn check_override_count(n: usize) -> Result<(), String> {
+    if n > MAX_OVERRIDES {
+        return Err(format!("at most {MAX_OVERRIDES} overrides, got {n}"));
+    }
+    Ok(())
 }
 
 /// Apply an override to a scenario before it runs (URL hash overrides, CLI `--set`).
@@ -231,8 +327,9 @@ pub fn apply_to_scenario(
     param: &str,
     v: &ParamValue,
 ) -> Result<(), String> {
+    let dns = s.dns.is_some();
     match validate::lookup(s, node) {
-        Some(NameKind::Clients) => apply_traffic(&mut s.traffic, param, v),
+        Some(NameKind::Clients) => apply_traffic(&mut s.traffic, dns, param, v),
         Some(NameKind::Balancer(i)) => apply_balancer(&mut s.balancers[i], param, v),
         Some(NameKind::Instance(i)) => apply_instance(&mut s.instances[i], param, v),
         Some(NameKind::Dns) => Err(format!(

@@ -988,9 +988,60 @@ impl Fault {
     }
 }
 
+/// Read a scenario file (or a link's scenario JSON): the one entry point of the CLI, the
+/// app's Import and share links. The size is checked before anything is parsed (the file is
+/// 7.2 MB; the limit is 4 MB), a UTF-8 byte-order mark is skipped (editors on Windows write
+/// one), and a parse error names the path of the field at fault, as validation does
+/// (`balancers[0].health_check.rise: invalid type: string "two", expected u32 at line 9
+/// column 20`). Validation (`validate::validate`) comes after, on the parsed scenario.
+pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
+    check_scenario_size(text.len())?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // The root has the path `.`: nothing more to say than serde's position.
+        if path == "." || path.is_empty() {
+            format!("scenario JSON: {inner}")
+        } else {
+            format!("{path}: {inner}")
+        }
+    })?;
+    // Trailing characters after the object are an error, as with `serde_json::from_str`.
+    de.end().map_err(|e| format!("scenario JSON: {e}"))?;
+    Ok(scenario)
+}
+
+/// A file of `bytes` is within `MAX_SCENARIO_BYTES`, or the message that says it is not
+/// (the CLI asks before reading the file, `parse_scenario` before parsing).
+pub fn check_scenario_size(bytes: usize) -> Result<(), String> {
+    use super::limits::MAX_SCENARIO_BYTES;
+    if bytes > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "the file is {}; the limit is {}",
+            megabytes(bytes),
+            megabytes(MAX_SCENARIO_BYTES)
+        ));
+    }
+    Ok(())
+}
+
+/// Bytes as decimal megabytes with one decimal, as a file manager shows them ("7.2 MB"),
+/// rounded up so that a file just over the limit never reads as the limit itself.
+fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes as u64).div_ceil(100_000);
+    if tenths.is_multiple_of(10) {
+        format!("{} MB", tenths / 10)
+    } else {
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
 impl Scenario {
+    /// Same as `parse_scenario` (size cap, byte-order mark, errors with their path).
     pub fn from_json(text: &str) -> Result<Scenario, String> {
-        serde_json::from_str(text).map_err(|e| format!("scenario JSON: {e}"))
+        parse_scenario(text)
     }
 
     pub fn to_json_pretty(&self) -> String {

@@ -6,6 +6,7 @@
 use super::limits::*;
 use super::params;
 use super::scenario::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +69,33 @@ impl Problems {
     fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if !v.is_finite() || v < lo || v > hi {
             self.push(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+
+    /// Free text (`description`, `traffic.path`): at most `max` characters.
+    fn text(&mut self, path: &str, text: &str, max: usize) {
+        // Bytes first: a string of at most `max` bytes has at most `max` characters.
+        if text.len() > max && text.chars().count() > max {
+            self.push(path, format!("at most {max} characters"));
+        }
+    }
+
+    /// A reference to a name (checked against the definitions by the caller): false, with
+    /// the problem noted, when it is too long to be any name. A long string is never echoed.
+    fn reference(&mut self, path: &str, name: &str) -> bool {
+        self.short(path, name, MAX_NAME_LEN, "a name")
+    }
+
+    /// False, with the problem noted, if `text` is longer than `max` bytes.
+    fn short(&mut self, path: &str, text: &str, max: usize, what: &str) -> bool {
+        if text.len() > max {
+            self.push(
+                path,
+                format!("at most {max} characters ({what} is never longer)"),
+            );
+            false
+        } else {
+            true
         }
     }
 
@@ -144,21 +172,220 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
     is_domain.then_some(NameKind::Domain)
 }
 
-fn is_zone(s: &Scenario, name: &str) -> bool {
-    s.regions
-        .iter()
-        .any(|r| r.zones.iter().any(|z| z.name == name))
+/// Every name in the scenario, for lookups in O(log n) while validating (a file may hold
+/// thousands of names and ten thousand faults naming them). Lookup only: never iterated.
+struct Index<'a> {
+    kinds: BTreeMap<&'a str, NameKind>,
+    zones: BTreeSet<&'a str>,
+    regions: BTreeSet<&'a str>,
+    instances: BTreeSet<&'a str>,
+    balancers: BTreeSet<&'a str>,
 }
 
-fn is_region(s: &Scenario, name: &str) -> bool {
-    s.regions.iter().any(|r| r.name == name)
+impl<'a> Index<'a> {
+    /// The same answers as `lookup` (its order decides between duplicates, which are errors
+    /// anyway).
+    fn new(s: &'a Scenario) -> Index<'a> {
+        let mut kinds = BTreeMap::new();
+        kinds.insert(CLIENTS_NODE, NameKind::Clients);
+        for (i, b) in s.balancers.iter().enumerate() {
+            kinds
+                .entry(b.name.as_str())
+                .or_insert(NameKind::Balancer(i));
+        }
+        for (i, g) in s.gateways.iter().enumerate() {
+            kinds.entry(g.name.as_str()).or_insert(NameKind::Gateway(i));
+        }
+        for (i, inst) in s.instances.iter().enumerate() {
+            kinds
+                .entry(inst.name.as_str())
+                .or_insert(NameKind::Instance(i));
+        }
+        if let Some(d) = &s.dns {
+            kinds.entry(d.name.as_str()).or_insert(NameKind::Dns);
+        }
+        if let Some(db) = &s.database {
+            kinds
+                .entry(db.name.as_str())
+                .or_insert(NameKind::Database(0));
+            if let Some(st) = &db.standby {
+                kinds
+                    .entry(st.name.as_str())
+                    .or_insert(NameKind::Database(1));
+            }
+        }
+        let mut zones = BTreeSet::new();
+        let mut regions = BTreeSet::new();
+        for r in &s.regions {
+            regions.insert(r.name.as_str());
+            kinds.entry(r.name.as_str()).or_insert(NameKind::Domain);
+            for z in &r.zones {
+                zones.insert(z.name.as_str());
+                kinds.entry(z.name.as_str()).or_insert(NameKind::Domain);
+            }
+        }
+        Index {
+            kinds,
+            zones,
+            regions,
+            instances: s.instances.iter().map(|i| i.name.as_str()).collect(),
+            balancers: s.balancers.iter().map(|b| b.name.as_str()).collect(),
+        }
+    }
+
+    fn kind(&self, name: &str) -> Option<NameKind> {
+        self.kinds.get(name).copied()
+    }
+}
+
+/// Node, zone and region names seen so far, with the path of each first use: a name must be
+/// unique across every kind (faults address nodes by name).
+#[derive(Default)]
+struct Names<'a> {
+    first: BTreeMap<&'a str, String>,
+}
+
+impl<'a> Names<'a> {
+    /// Check `name` (a definition at `path`) and remember it.
+    fn define(&mut self, p: &mut Problems, path: String, name: &'a str) {
+        p.name(&path, name);
+        if name == CLIENTS_NODE {
+            p.push(path, "`clients` is reserved for the traffic source");
+        } else if let Some(first) = self.first.get(name) {
+            p.push(
+                path.clone(),
+                format!("duplicate name `{name}` (first used at {first})"),
+            );
+        } else if name.len() <= MAX_NAME_LEN {
+            self.first.insert(name, path);
+        }
+    }
+}
+
+/// Count limits, checked before anything is looked at item by item: a file with 40,000
+/// instances is refused for that alone, in time proportional to the few lists it has.
+fn validate_counts(s: &Scenario, p: &mut Problems) {
+    let most = |p: &mut Problems, path: String, what: &str, n: usize, max: usize| {
+        if n > max {
+            p.push(path, format!("at most {max} {what}, got {n}"));
+        }
+    };
+    if s.instances.is_empty() {
+        p.push("instances", "at least one instance is needed");
+    }
+    most(
+        p,
+        "instances".into(),
+        "instances",
+        s.instances.len(),
+        MAX_INSTANCES,
+    );
+    most(
+        p,
+        "balancers".into(),
+        "balancers",
+        s.balancers.len(),
+        MAX_BALANCERS,
+    );
+    most(
+        p,
+        "gateways".into(),
+        "gateways",
+        s.gateways.len(),
+        MAX_GATEWAYS,
+    );
+    let nodes = s.instances.len() + s.balancers.len() + s.gateways.len() + 1;
+    if nodes > MAX_NODES {
+        p.push(
+            "instances",
+            format!("at most {MAX_NODES} nodes in all, got {nodes}"),
+        );
+    }
+    most(p, "regions".into(), "regions", s.regions.len(), MAX_REGIONS);
+    if s.regions.len() <= MAX_REGIONS {
+        for (ri, r) in s.regions.iter().enumerate() {
+            if r.zones.is_empty() || r.zones.len() > MAX_ZONES_PER_REGION {
+                p.push(
+                    format!("regions[{ri}].zones"),
+                    format!(
+                        "a region needs 1 to {MAX_ZONES_PER_REGION} zones, got {}",
+                        r.zones.len()
+                    ),
+                );
+            }
+        }
+    }
+    let t = &s.traffic;
+    most(
+        p,
+        "traffic.populations".into(),
+        "populations",
+        t.populations.len(),
+        MAX_REGIONS,
+    );
+    most(
+        p,
+        "traffic.profile".into(),
+        "steps",
+        t.profile.len(),
+        MAX_PROFILE_STEPS,
+    );
+    if s.balancers.len() <= MAX_BALANCERS {
+        for (i, b) in s.balancers.iter().enumerate() {
+            let path = format!("balancers[{i}]");
+            most(
+                p,
+                format!("{path}.targets"),
+                "targets",
+                b.targets.len(),
+                MAX_INSTANCES,
+            );
+            most(
+                p,
+                format!("{path}.retry_on"),
+                "conditions",
+                b.retry_on.len(),
+                MAX_RETRY_ON,
+            );
+        }
+    }
+    if s.gateways.len() <= MAX_GATEWAYS {
+        for (i, g) in s.gateways.iter().enumerate() {
+            if g.balancers.is_empty() || g.balancers.len() > MAX_BALANCERS {
+                p.push(
+                    format!("gateways[{i}].balancers"),
+                    format!(
+                        "a gateway forwards to 1 to {MAX_BALANCERS} balancers, got {}",
+                        g.balancers.len()
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(d) = &s.dns {
+        most(
+            p,
+            "dns.records".into(),
+            "records",
+            d.records.len(),
+            MAX_DNS_RECORDS,
+        );
+    }
+    most(p, "faults".into(), "faults", s.faults.len(), MAX_FAULTS);
 }
 
 pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     let mut p = Problems::default();
+    validate_counts(s, &mut p);
+    if !p.0.is_empty() {
+        // Nothing item by item past a count limit: the counts are the problem.
+        return p.into_result();
+    }
+    let index = Index::new(s);
     p.name("name", &s.name);
+    p.text("description", &s.description, MAX_DESCRIPTION_LEN);
     p.range_u64("duration_s", s.duration_s, 1, MAX_DURATION_S);
-    validate_traffic(&s.traffic, "traffic", &mut p);
+    validate_traffic(&s.traffic, s.dns.is_some(), "traffic", &mut p);
     p.range_f64(
         "network.latency_ms",
         s.network.latency_ms,
@@ -166,75 +393,14 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         MAX_HOP_LATENCY_MS,
     );
 
-    if s.instances.is_empty() {
-        p.push("instances", "at least one instance is needed");
-    }
-    if s.instances.len() > MAX_INSTANCES {
-        p.push(
-            "instances",
-            format!(
-                "at most {MAX_INSTANCES} instances, got {}",
-                s.instances.len()
-            ),
-        );
-    }
-    if s.balancers.len() > MAX_BALANCERS {
-        p.push(
-            "balancers",
-            format!(
-                "at most {MAX_BALANCERS} balancers, got {}",
-                s.balancers.len()
-            ),
-        );
-    }
-    if s.gateways.len() > MAX_GATEWAYS {
-        p.push(
-            "gateways",
-            format!("at most {MAX_GATEWAYS} gateways, got {}", s.gateways.len()),
-        );
-    }
-    if s.instances.len() + s.balancers.len() + s.gateways.len() + 1 > MAX_NODES {
-        p.push("instances", format!("at most {MAX_NODES} nodes in all"));
-    }
-
-    // Names: valid and unique across every node kind (faults address nodes by name).
-    let mut seen: Vec<(String, String)> = Vec::new();
-    let mut check_unique = |p: &mut Problems, path: String, name: &str| {
-        if name == CLIENTS_NODE {
-            p.push(path.clone(), "`clients` is reserved for the traffic source");
-        } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
-            p.push(
-                path.clone(),
-                format!("duplicate name `{name}` (first used at {first})"),
-            );
-        } else {
-            seen.push((name.to_string(), path.clone()));
-        }
-    };
-    if s.regions.len() > MAX_REGIONS {
-        p.push(
-            "regions",
-            format!("at most {MAX_REGIONS} regions, got {}", s.regions.len()),
-        );
-    }
+    let mut names = Names::default();
     for (ri, r) in s.regions.iter().enumerate() {
         let path = format!("regions[{ri}]");
-        p.name(&format!("{path}.name"), &r.name);
-        check_unique(&mut p, format!("{path}.name"), &r.name);
+        names.define(&mut p, format!("{path}.name"), &r.name);
         validate_reliability(r.failures.as_ref(), &path, &mut p);
-        if r.zones.is_empty() || r.zones.len() > MAX_ZONES_PER_REGION {
-            p.push(
-                format!("{path}.zones"),
-                format!(
-                    "a region needs 1 to {MAX_ZONES_PER_REGION} zones, got {}",
-                    r.zones.len()
-                ),
-            );
-        }
         for (zi, z) in r.zones.iter().enumerate() {
             let zp = format!("{path}.zones[{zi}]");
-            p.name(&format!("{zp}.name"), &z.name);
-            check_unique(&mut p, format!("{zp}.name"), &z.name);
+            names.define(&mut p, format!("{zp}.name"), &z.name);
             validate_reliability(z.failures.as_ref(), &zp, &mut p);
         }
     }
@@ -267,45 +433,25 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         MAX_HOP_LATENCY_MS,
     );
     if let Some(r) = &s.traffic.region {
-        if !is_region(s, r) {
+        if p.reference("traffic.region", r) && !index.regions.contains(r.as_str()) {
             p.push("traffic.region", format!("no region is named `{r}`"));
         }
     }
     let pops = &s.traffic.populations;
-    if pops.len() > MAX_REGIONS {
-        p.push(
-            "traffic.populations",
-            format!("at most {MAX_REGIONS} populations, got {}", pops.len()),
-        );
-    }
     if !pops.is_empty() && s.traffic.region.is_some() {
         p.push(
             "traffic.region",
             "give either `region` or `populations`, not both",
         );
     }
-    if pops.len() as u64 > s.traffic.clients as u64 {
-        p.push(
-            "traffic.populations",
-            format!(
-                "{} populations need at least as many clients, got {}",
-                pops.len(),
-                s.traffic.clients
-            ),
-        );
-    }
     for (i, pop) in pops.iter().enumerate() {
         let path = format!("traffic.populations[{i}]");
-        if !is_region(s, &pop.region) {
-            p.push(
-                format!("{path}.region"),
-                format!("no region is named `{}`", pop.region),
-            );
+        let rp = format!("{path}.region");
+        if !p.reference(&rp, &pop.region) {
+        } else if !index.regions.contains(pop.region.as_str()) {
+            p.push(rp, format!("no region is named `{}`", pop.region));
         } else if pops[..i].iter().any(|o| o.region == pop.region) {
-            p.push(
-                format!("{path}.region"),
-                format!("`{}` already has a population", pop.region),
-            );
+            p.push(rp, format!("`{}` already has a population", pop.region));
         }
         if !(pop.share.is_finite() && pop.share > 0.0 && pop.share <= 1e6) {
             p.push(
@@ -316,7 +462,7 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     }
     let zone_ok = |p: &mut Problems, path: String, zone: &Option<String>| {
         if let Some(z) = zone {
-            if !is_zone(s, z) {
+            if p.reference(&path, z) && !index.zones.contains(z.as_str()) {
                 p.push(
                     path,
                     format!("no zone is named `{z}` (zones are declared under `regions`)"),
@@ -332,25 +478,22 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     }
     for (i, inst) in s.instances.iter().enumerate() {
         let path = format!("instances[{i}]");
-        p.name(&format!("{path}.name"), &inst.name);
-        check_unique(&mut p, format!("{path}.name"), &inst.name);
+        names.define(&mut p, format!("{path}.name"), &inst.name);
         validate_instance(inst, &path, &mut p);
     }
     for (i, b) in s.balancers.iter().enumerate() {
         let path = format!("balancers[{i}]");
-        p.name(&format!("{path}.name"), &b.name);
-        check_unique(&mut p, format!("{path}.name"), &b.name);
+        names.define(&mut p, format!("{path}.name"), &b.name);
         validate_balancer(b, &path, &mut p);
+        let mut listed = BTreeSet::new();
         for (j, t) in b.targets.iter().enumerate() {
-            if !s.instances.iter().any(|inst| inst.name == t.instance) {
+            let tp = format!("{path}.targets[{j}].instance");
+            if !p.reference(&tp, &t.instance) {
+            } else if !index.instances.contains(t.instance.as_str()) {
+                p.push(tp, format!("no instance is named `{}`", t.instance));
+            } else if !listed.insert(t.instance.as_str()) {
                 p.push(
-                    format!("{path}.targets[{j}].instance"),
-                    format!("no instance is named `{}`", t.instance),
-                );
-            }
-            if b.targets[..j].iter().any(|o| o.instance == t.instance) {
-                p.push(
-                    format!("{path}.targets[{j}].instance"),
+                    tp,
                     format!("`{}` is already a target of this balancer", t.instance),
                 );
             }
@@ -359,38 +502,37 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
 
     for (i, g) in s.gateways.iter().enumerate() {
         let path = format!("gateways[{i}]");
-        p.name(&format!("{path}.name"), &g.name);
-        check_unique(&mut p, format!("{path}.name"), &g.name);
+        names.define(&mut p, format!("{path}.name"), &g.name);
         zone_ok(&mut p, format!("{path}.zone"), &g.zone);
-        validate_gateway(s, g, &path, &mut p);
+        validate_gateway_in(&index, g, &path, &mut p);
     }
 
-    match (lookup(s, &s.entry), &s.dns) {
-        (Some(kind), None) if kind.is_endpoint() => {}
-        (Some(NameKind::Dns), Some(_)) => {}
-        (_, Some(d)) => p.push(
-            "entry",
-            format!("with `dns`, the entry must be the DNS name `{}`", d.name),
-        ),
-        _ => p.push(
-            "entry",
-            format!(
-                "`{}` is not the name of a gateway, a balancer or an instance",
-                s.entry
+    if p.reference("entry", &s.entry) {
+        match (index.kind(&s.entry), &s.dns) {
+            (Some(kind), None) if kind.is_endpoint() => {}
+            (Some(NameKind::Dns), Some(_)) => {}
+            (_, Some(d)) => p.push(
+                "entry",
+                format!("with `dns`, the entry must be the DNS name `{}`", d.name),
             ),
-        ),
+            _ => p.push(
+                "entry",
+                format!(
+                    "`{}` is not the name of a gateway, a balancer or an instance",
+                    s.entry
+                ),
+            ),
+        }
     }
     if let Some(d) = &s.dns {
-        validate_dns(s, d, &mut p, &mut check_unique);
+        validate_dns(&index, d, &mut p, &mut names);
     }
     if let Some(db) = &s.database {
-        p.name("database.name", &db.name);
-        check_unique(&mut p, "database.name".into(), &db.name);
+        names.define(&mut p, "database.name".into(), &db.name);
         zone_ok(&mut p, "database.zone".into(), &db.zone);
         validate_reliability(db.failures.as_ref(), "database", &mut p);
         if let Some(st) = &db.standby {
-            p.name("database.standby.name", &st.name);
-            check_unique(&mut p, "database.standby.name".into(), &st.name);
+            names.define(&mut p, "database.standby.name".into(), &st.name);
             zone_ok(&mut p, "database.standby.zone".into(), &st.zone);
             validate_reliability(st.failures.as_ref(), "database.standby", &mut p);
         }
@@ -446,26 +588,14 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     }
     p.range_f64("traffic.write_fraction", s.traffic.write_fraction, 0.0, 1.0);
 
-    if s.faults.len() > MAX_FAULTS {
-        p.push(
-            "faults",
-            format!("at most {MAX_FAULTS} faults, got {}", s.faults.len()),
-        );
-    }
     for (i, f) in s.faults.iter().enumerate() {
-        validate_fault(s, f, &format!("faults[{i}]"), &mut p);
+        validate_fault_with(s, &|n| index.kind(n), f, &format!("faults[{i}]"), &mut p);
     }
     p.into_result()
 }
 
-fn validate_dns(
-    s: &Scenario,
-    d: &Dns,
-    p: &mut Problems,
-    check_unique: &mut dyn FnMut(&mut Problems, String, &str),
-) {
-    p.name("dns.name", &d.name);
-    check_unique(p, "dns.name".into(), &d.name);
+fn validate_dns<'a>(index: &Index, d: &'a Dns, p: &mut Problems, names: &mut Names<'a>) {
+    names.define(p, "dns.name".into(), &d.name);
     p.range_u64("dns.ttl_s", d.ttl_s, 0, MAX_DURATION_S);
     p.range_f64(
         "dns.resolve_ms",
@@ -504,42 +634,25 @@ fn validate_dns(
         p.push("dns.records", format!("failover routing needs one primary and at most one secondary record, got {primaries} and {secondaries}"));
     }
     for (i, r) in d.records.iter().enumerate() {
-        if !lookup(s, &r.target).is_some_and(NameKind::is_endpoint) {
+        let path = format!("dns.records[{i}].target");
+        if p.reference(&path, &r.target)
+            && !index.kind(&r.target).is_some_and(NameKind::is_endpoint)
+        {
             p.push(
-                format!("dns.records[{i}].target"),
+                path,
                 format!("no gateway, balancer or instance is named `{}`", r.target),
             );
         }
     }
-    if s.traffic.clients > MAX_DNS_CLIENTS {
-        p.push(
-            "traffic.clients",
-            format!(
-                "with `dns`, at most {MAX_DNS_CLIENTS} clients (each caches an answer), got {}",
-                s.traffic.clients
-            ),
-        );
-    }
 }
 
-pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
-    p.range_f64(&format!("{path}.rate_rps"), t.rate_rps, 0.0, MAX_RATE_RPS);
-    p.range_u32(&format!("{path}.clients"), t.clients, 1, MAX_CLIENTS);
-    p.range_u64(
-        &format!("{path}.timeout_ms"),
-        t.timeout_ms,
-        1,
-        MAX_CLIENT_TIMEOUT_MS,
-    );
-    if t.path.len() > 256 {
-        p.push(format!("{path}.path"), "at most 256 characters");
-    }
-    if t.profile.len() > MAX_PROFILE_STEPS {
-        p.push(
-            format!("{path}.profile"),
-            format!("at most {MAX_PROFILE_STEPS} steps"),
-        );
-    }
+/// The traffic section. `dns`: the scenario has DNS in front (each client then caches an
+/// answer, which bounds `clients`).
+pub fn validate_traffic(t: &Traffic, dns: bool, path: &str, p: &mut Problems) {
+    validate_rate_rps(t.rate_rps, &format!("{path}.rate_rps"), p);
+    validate_clients(t.clients, t.populations.len(), dns, path, p);
+    validate_client_timeout_ms(t.timeout_ms, &format!("{path}.timeout_ms"), p);
+    p.text(&format!("{path}.path"), &t.path, MAX_PATH_LEN);
     let mut last = 0;
     for (i, step) in t.profile.iter().enumerate() {
         let sp = format!("{path}.profile[{i}]");
@@ -549,6 +662,45 @@ pub fn validate_traffic(t: &Traffic, path: &str, p: &mut Problems) {
             p.push(format!("{sp}.at_ms"), "steps must be in time order");
         }
         last = step.at_ms;
+    }
+}
+
+/// `traffic.rate_rps` (files and `set clients rate_rps` alike).
+pub fn validate_rate_rps(v: f64, path: &str, p: &mut Problems) {
+    p.range_f64(path, v, 0.0, MAX_RATE_RPS);
+}
+
+/// `traffic.timeout_ms` (files and `set clients timeout_ms` alike).
+pub fn validate_client_timeout_ms(v: u64, path: &str, p: &mut Problems) {
+    p.range_u64(path, v, 1, MAX_CLIENT_TIMEOUT_MS);
+}
+
+/// `traffic.clients`, for a scenario file and `set clients clients` alike (one path, so a
+/// live edit cannot go where a file may not): within the limit, within the DNS limit when
+/// there is DNS (each client caches its answer), and at least one per population.
+/// `traffic` is the path of the traffic section.
+pub fn validate_clients(
+    clients: u32,
+    populations: usize,
+    dns: bool,
+    traffic: &str,
+    p: &mut Problems,
+) {
+    let path = format!("{traffic}.clients");
+    p.range_u32(&path, clients, 1, MAX_CLIENTS);
+    if dns && clients > MAX_DNS_CLIENTS {
+        p.push(
+            path,
+            format!(
+                "with `dns`, at most {MAX_DNS_CLIENTS} clients (each caches an answer), got {clients}"
+            ),
+        );
+    }
+    if populations as u64 > clients as u64 {
+        p.push(
+            format!("{traffic}.populations"),
+            format!("{populations} populations need at least as many clients, got {clients}"),
+        );
     }
 }
 
@@ -606,17 +758,12 @@ fn validate_reliability(r: Option<&Reliability>, path: &str, p: &mut Problems) {
     }
 }
 
+/// A balancer of a file: its targets (their names are checked by the caller) and settings.
 pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
     if b.targets.is_empty() {
         p.push(
             format!("{path}.targets"),
             "a balancer needs at least one target",
-        );
-    }
-    if b.targets.len() > MAX_INSTANCES {
-        p.push(
-            format!("{path}.targets"),
-            format!("at most {MAX_INSTANCES} targets"),
         );
     }
     for (j, t) in b.targets.iter().enumerate() {
@@ -633,6 +780,12 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
             "at least one target must not be a backup",
         );
     }
+    validate_reliability(b.failures.as_ref(), path, p);
+    validate_balancer_settings(b, path, p);
+}
+
+/// What `set` can change on a balancer (everything but its name, targets, zone and failures).
+pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
     p.range_u32(&format!("{path}.retries"), b.retries, 0, MAX_RETRIES);
     p.range_u64(
         &format!("{path}.timeout_connect_ms"),
@@ -646,12 +799,22 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
         1,
         MAX_TIMEOUT_MS,
     );
-    for (j, r) in b.retry_on.iter().enumerate() {
-        if b.retry_on[..j].contains(r) {
-            p.push(
-                format!("{path}.retry_on[{j}]"),
-                format!("`{}` is listed twice", r.name()),
-            );
+    if b.retry_on.len() > MAX_RETRY_ON {
+        p.push(
+            format!("{path}.retry_on"),
+            format!(
+                "at most {MAX_RETRY_ON} conditions, got {}",
+                b.retry_on.len()
+            ),
+        );
+    } else {
+        for (j, r) in b.retry_on.iter().enumerate() {
+            if b.retry_on[..j].contains(r) {
+                p.push(
+                    format!("{path}.retry_on[{j}]"),
+                    format!("`{}` is listed twice", r.name()),
+                );
+            }
         }
     }
     if let Some(hc) = &b.health_check {
@@ -680,7 +843,6 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
             p.range_u64(&format!("{hp}.timeout_ms"), v, 1, MAX_CHECK_INTERVAL_MS);
         }
     }
-    validate_reliability(b.failures.as_ref(), path, p);
     if let Some(ps) = &b.passive {
         validate_passive(ps, &format!("{path}.passive"), p);
     }
@@ -696,22 +858,13 @@ fn validate_passive(ps: &PassiveHealth, path: &str, p: &mut Problems) {
     );
 }
 
-pub fn validate_gateway(s: &Scenario, g: &Gateway, path: &str, p: &mut Problems) {
-    if g.balancers.is_empty() || g.balancers.len() > MAX_BALANCERS {
-        p.push(
-            format!("{path}.balancers"),
-            format!(
-                "a gateway forwards to 1 to {MAX_BALANCERS} balancers, got {}",
-                g.balancers.len()
-            ),
-        );
-    }
+/// A gateway (its balancer count is one of the count limits, checked before).
+fn validate_gateway_in(index: &Index, g: &Gateway, path: &str, p: &mut Problems) {
     for (j, b) in g.balancers.iter().enumerate() {
-        if !s.balancers.iter().any(|lb| &lb.name == b) {
-            p.push(
-                format!("{path}.balancers[{j}]"),
-                format!("no balancer is named `{b}`"),
-            );
+        let bp = format!("{path}.balancers[{j}]");
+        if !p.reference(&bp, b) {
+        } else if !index.balancers.contains(b.as_str()) {
+            p.push(bp, format!("no balancer is named `{b}`"));
         } else if g.balancers[..j].contains(b) {
             p.push(
                 format!("{path}.balancers[{j}]"),
@@ -730,9 +883,45 @@ pub fn validate_gateway(s: &Scenario, g: &Gateway, path: &str, p: &mut Problems)
     validate_reliability(g.failures.as_ref(), path, p);
 }
 
+/// One timed command, of a file or given live (the engine validates every command with this).
 pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
+    validate_fault_with(s, &|n| lookup(s, n), f, path, p)
+}
+
+fn validate_fault_with(
+    s: &Scenario,
+    kind_of: &dyn Fn(&str) -> Option<NameKind>,
+    f: &Fault,
+    path: &str,
+    p: &mut Problems,
+) {
     p.range_u64(&format!("{path}.at_ms"), f.at_ms, 0, MAX_TIME_MS);
-    let Some(kind) = lookup(s, &f.node) else {
+    // Lengths first: a string too long to be a name or a parameter is neither looked up nor
+    // echoed in a message.
+    let strings_ok = [
+        p.reference(&format!("{path}.node"), &f.node),
+        f.peer
+            .as_ref()
+            .is_none_or(|peer| p.reference(&format!("{path}.peer"), peer)),
+        f.param.as_ref().is_none_or(|param| {
+            p.short(
+                &format!("{path}.param"),
+                param,
+                MAX_PARAM_LEN,
+                "a parameter",
+            )
+        }),
+        match &f.value {
+            Some(ParamValue::Text(v)) => {
+                p.short(&format!("{path}.value"), v, MAX_VALUE_LEN, "a value")
+            }
+            _ => true,
+        },
+    ];
+    if strings_ok.contains(&false) {
+        return;
+    }
+    let Some(kind) = kind_of(&f.node) else {
         p.push(
             format!("{path}.node"),
             format!("no node, zone or region is named `{}`", f.node),
@@ -806,7 +995,7 @@ pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
                 format!("{path}.peer"),
                 "a domain cannot be partitioned from itself",
             ),
-            Some(peer) if lookup(s, peer) != Some(NameKind::Domain) => p.push(
+            Some(peer) if kind_of(peer) != Some(NameKind::Domain) => p.push(
                 format!("{path}.peer"),
                 format!("no zone or region is named `{peer}`"),
             ),

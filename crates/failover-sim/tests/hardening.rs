@@ -43,7 +43,11 @@ fn a_tiny_rate_from_the_profile_means_no_arrivals() {
     run_checked(&mut sim, 2);
     let before = sim.metrics().sent;
     run_checked(&mut sim, 6);
-    assert_eq!(sim.metrics().sent, before, "no arrivals at 1e-30 requests/s");
+    assert_eq!(
+        sim.metrics().sent,
+        before,
+        "no arrivals at 1e-30 requests/s"
+    );
     // The next step draws again: traffic resumes at 100 requests/s.
     run_checked(&mut sim, 10);
     let resumed = sim.metrics().sent - before;

@@ -659,3 +659,265 @@ fn live_commands_are_validated_too() {
     assert!(e.contains("not a whole number"), "{e}");
     assert!(sim.user_commands().is_empty());
 }
+
+/// Count limits come first: past one, validation says so and stops, without a problem per
+/// item (40,000 instances with bad fields and duplicate names used to be examined one by
+/// one, 2.5 s, before the refusal).
+#[test]
+fn over_limit_counts_are_refused_before_any_item_is_examined() {
+    let mut s = base();
+    let proto = s.instances[0].clone();
+    s.instances = (0..40_000)
+        .map(|i| Instance {
+            name: if i % 2 == 0 {
+                "same".into()
+            } else {
+                format!("app {i}")
+            },
+            workers: 0,
+            ..proto.clone()
+        })
+        .collect();
+    let dup = s.balancers[0].retry_on[0];
+    s.balancers[0].retry_on = vec![dup; 1_000];
+    s.faults = vec![Fault::new(u64::MAX, FaultAction::Crash, "ghost"); 20_000];
+    let errs = validate(&s).err().unwrap_or_else(|| panic!("accepted"));
+    for e in &errs.0 {
+        assert!(
+            !e.path.contains('[') || e.path.ends_with(".retry_on"),
+            "a per-item problem after a count limit: {e}"
+        );
+    }
+    let has = |path: &str, needle: &str| {
+        errs.0
+            .iter()
+            .any(|e| e.path == path && e.message.contains(needle))
+    };
+    assert!(
+        has("instances", "at most 2000 instances, got 40000"),
+        "{errs}"
+    );
+    assert!(has("instances", "at most 2048 nodes in all"), "{errs}");
+    assert!(has("faults", "at most 10000 faults, got 20000"), "{errs}");
+    assert!(
+        has("balancers[0].retry_on", "at most 5 conditions, got 1000"),
+        "{errs}"
+    );
+    assert_eq!(errs.0.len(), 4, "{errs}");
+    assert!(Simulation::new(&s).is_err());
+}
+
+/// Names are unique across every kind, found with a set; the first use is named.
+#[test]
+fn duplicate_names_are_found_at_scale() {
+    let mut s = base();
+    let proto = s.instances[0].clone();
+    s.instances = (0..2_000)
+        .map(|i| Instance {
+            name: format!("app-{}", i % 1_000),
+            ..proto.clone()
+        })
+        .collect();
+    s.instances[1_999].name = "lb-1".into();
+    s.balancers[0].targets.truncate(1);
+    let first = s.balancers[0].targets[0].clone();
+    s.balancers[0].targets.push(first);
+    let errs = validate(&s).err().unwrap_or_else(|| panic!("accepted"));
+    let dups = errs
+        .0
+        .iter()
+        .filter(|e| e.message.starts_with("duplicate name"))
+        .count();
+    assert_eq!(dups, 1_000, "{errs}");
+    assert!(
+        errs.0.iter().any(|e| e.path == "instances[1000].name"
+            && e.message == "duplicate name `app-0` (first used at instances[0].name)"),
+        "{errs}"
+    );
+    assert!(
+        errs.0.iter().any(|e| e.path == "balancers[0].name"
+            && e.message == "duplicate name `lb-1` (first used at instances[1999].name)"),
+        "{errs}"
+    );
+    assert!(
+        errs.0
+            .iter()
+            .any(|e| e.path == "balancers[0].targets[1].instance"
+                && e.message.contains("already a target")),
+        "{errs}"
+    );
+}
+
+/// Every string has a length limit, named by its path; a long string is never echoed back.
+#[test]
+fn over_long_strings_are_refused_with_their_path() {
+    type Case = (&'static str, fn(&mut Scenario), &'static str);
+    let cases: Vec<Case> = vec![
+        (
+            "description",
+            |s| s.description = "é".repeat(4_001),
+            "at most 4000 characters",
+        ),
+        (
+            "traffic.path",
+            |s| s.traffic.path = "/".repeat(257),
+            "at most 256 characters",
+        ),
+        ("name", |s| s.name = "n".repeat(65), "1 to 64 characters"),
+        (
+            "entry",
+            |s| s.entry = "x".repeat(100_000),
+            "at most 64 characters",
+        ),
+        (
+            "balancers[0].targets[1].instance",
+            |s| s.balancers[0].targets[1].instance = "x".repeat(100_000),
+            "at most 64 characters",
+        ),
+        (
+            "instances[0].zone",
+            |s| s.instances[0].zone = Some("x".repeat(100_000)),
+            "at most 64 characters",
+        ),
+        (
+            "faults[0].node",
+            |s| s.faults = vec![Fault::new(1, FaultAction::Crash, &"x".repeat(100_000))],
+            "at most 64 characters",
+        ),
+        (
+            "faults[0].param",
+            |s| {
+                s.faults = vec![Fault::set(
+                    1,
+                    "lb-1",
+                    &"x".repeat(100_000),
+                    ParamValue::Number(1.0),
+                )]
+            },
+            "at most 64 characters",
+        ),
+        (
+            "faults[0].value",
+            |s| {
+                s.faults = vec![Fault::set(
+                    1,
+                    "lb-1",
+                    "algorithm",
+                    ParamValue::Text("x".repeat(100_000)),
+                )]
+            },
+            "at most 64 characters",
+        ),
+    ];
+    for (path, mutate, needle) in cases {
+        let mut s = base();
+        mutate(&mut s);
+        let errs = validate(&s)
+            .err()
+            .unwrap_or_else(|| panic!("{path}: accepted"));
+        assert!(
+            errs.0
+                .iter()
+                .any(|e| e.path == path && e.message.contains(needle)),
+            "{path}: {errs}"
+        );
+        assert!(
+            errs.to_string().len() < 1_000,
+            "{path}: the long string was echoed"
+        );
+    }
+}
+
+/// One entry point reads every scenario file: its size is checked before parsing.
+#[test]
+fn a_file_over_the_size_cap_is_refused_before_parsing() {
+    use failover_sim::limits::MAX_SCENARIO_BYTES;
+    use failover_sim::scenario::parse_scenario;
+    // Not even JSON: refused for its size before the parser sees it.
+    let huge = "x".repeat(7_200_000);
+    let e = parse_scenario(&huge).err().unwrap_or_default();
+    assert_eq!(e, "the file is 7.2 MB; the limit is 4 MB");
+    let just_over = " ".repeat(MAX_SCENARIO_BYTES + 1);
+    let e = Scenario::from_json(&just_over).err().unwrap_or_default();
+    assert_eq!(e, "the file is 4.1 MB; the limit is 4 MB");
+    // Within the cap, a file parses as before.
+    assert!(parse_scenario(&base().to_json_pretty()).is_ok());
+}
+
+/// Editors on Windows start UTF-8 files with a byte-order mark.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{FEFF}{}", base().to_json_pretty());
+    let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s, base());
+}
+
+/// A type error deep in the file names the field's path, like a validation error.
+#[test]
+fn parse_errors_name_the_path() {
+    let good = base().to_json_pretty();
+    let nested = good.replacen("\"preset\": \"haproxy\"", "\"rise\": \"two\"", 1);
+    let e = Scenario::from_json(&nested).err().unwrap_or_default();
+    assert!(
+        e.starts_with("balancers[0].health_check.rise: invalid type: string \"two\""),
+        "{e}"
+    );
+    let wrong = good.replacen("\"workers\": 8", "\"workers\": -1", 1);
+    let e = Scenario::from_json(&wrong).err().unwrap_or_default();
+    assert!(e.starts_with("instances[0].workers: invalid value"), "{e}");
+    let unknown = good.replacen("\"retries\": 3", "\"retires\": 3", 1);
+    let e = Scenario::from_json(&unknown).err().unwrap_or_default();
+    assert!(
+        e.starts_with("balancers[0]") && e.contains("unknown field `retires`"),
+        "{e}"
+    );
+}
+
+/// `set clients clients` goes through the validation a file gets: with DNS in front, the
+/// per-client answer caches bound it, whether the change comes from an override, a fault in
+/// the file, or a live command.
+#[test]
+fn set_clients_beyond_the_dns_limit_is_refused_like_a_file() {
+    let mut s = preset("dns-region-failover");
+    let too_many = ParamValue::Number(200_000.0);
+    let needle = "with `dns`, at most 100000 clients";
+    let e = params::apply_to_scenario(&mut s, "clients", "clients", &too_many)
+        .err()
+        .unwrap_or_default();
+    assert!(e.contains(needle), "{e}");
+    assert_eq!(
+        s.traffic.clients,
+        preset("dns-region-failover").traffic.clients
+    );
+    let mut file = s.clone();
+    file.traffic.clients = 200_000;
+    expect("file", &file, "traffic.clients", needle);
+    let mut with_fault = s.clone();
+    with_fault
+        .faults
+        .push(Fault::set(1_000, "clients", "clients", too_many.clone()));
+    let n = with_fault.faults.len() - 1;
+    expect("fault", &with_fault, &format!("faults[{n}].value"), needle);
+    let mut sim = Simulation::new(&s).unwrap_or_else(|e| panic!("{e}"));
+    let e = sim
+        .schedule(Fault::set(1_000, "clients", "clients", too_many))
+        .err()
+        .unwrap_or_default();
+    assert!(e.contains(needle), "{e}");
+    // Within the limit it applies; without DNS the general limit holds.
+    assert!(params::apply_to_scenario(
+        &mut s,
+        "clients",
+        "clients",
+        &ParamValue::Number(100_000.0)
+    )
+    .is_ok());
+    let mut plain = base();
+    assert!(params::apply_to_scenario(
+        &mut plain,
+        "clients",
+        "clients",
+        &ParamValue::Number(200_000.0)
+    )
+    .is_ok());
+}

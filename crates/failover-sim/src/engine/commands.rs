@@ -329,7 +329,7 @@ impl Simulation {
         let nb = self.balancers.len() as u32;
         let result = if node == CLIENTS_ID {
             let mut spec = self.traffic.spec.clone();
-            params::apply_traffic(&mut spec, param, value).map(|()| {
+            params::apply_traffic(&mut spec, self.scenario.dns.is_some(), param, value).map(|()| {
                 let rate_changed = spec.rate_rps != self.traffic.spec.rate_rps;
                 self.scenario.traffic = spec.clone();
                 self.traffic.spec = spec;
@@ -355,22 +355,19 @@ impl Simulation {
             let mut spec = self.instances[i].spec.clone();
             params::apply_instance(&mut spec, param, value).map(|()| {
                 self.scenario.instances[i] = spec.clone();
-                self.instances[i].apply_spec(spec);
-                if self.instances[i].state == InstanceState::Up {
-                    // More workers: they take queued jobs at once.
-                    let epoch = self.instances[i].epoch;
-                    for (worker, service_us) in self.instances[i].start_queued() {
-                        let instance = i as u32;
-                        let at = self.after(service_us);
-                        self.push(
-                            at,
-                            Event::ServiceDone {
-                                instance,
-                                worker,
-                                epoch,
-                            },
-                        );
-                    }
+                // More workers take queued jobs at once (none while it is not up).
+                let epoch = self.instances[i].epoch;
+                for (worker, service_us) in self.instances[i].apply_spec(spec) {
+                    let instance = i as u32;
+                    let at = self.after(service_us);
+                    self.push(
+                        at,
+                        Event::ServiceDone {
+                            instance,
+                            worker,
+                            epoch,
+                        },
+                    );
                 }
             })
         };
