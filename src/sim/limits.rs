@@ -54,3 +54,11 @@ pub const LOG_KEPT: usize = 256;
 pub const FAILURES_KEPT: usize = 256;
 /// Request transfers buffered for animation between two drains.
 pub const TRANSFERS_KEPT: usize = 4_096;
+
+/// Longest share link the app writes to the address bar or opens (characters of the whole
+/// link). Longer runs are shared as files (Export JSON).
+pub const MAX_SHARE_LINK_CHARS: usize = 128 * 1024;
+/// Largest scenario file the app or the command line reads (bytes).
+pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
+/// Parameter overrides in one share link.
+pub const MAX_OVERRIDES: usize = 64;
