@@ -278,6 +278,10 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
                 );
             }
             "o" => {
+                // Counted before any is decoded: the limit is what keeps a link cheap.
+                let count = value.split(',').filter(|s| !s.is_empty()).count();
+                crate::sim::params::check_override_count(count)
+                    .map_err(|e| format!("overrides: {e}"))?;
                 for (i, item) in value.split(',').filter(|s| !s.is_empty()).enumerate() {
                     overrides.push(
                         decode_override(item).map_err(|e| format!("override {}: {e}", i + 1))?,
