@@ -84,12 +84,23 @@ fn avail_class(a: f64) -> &'static str {
 
 fn reliability_panel(s: &Snapshot) -> Html {
     let finished = s.totals.succeeded + s.totals.failed;
+    // Past the exact computation's work budget the figure is an estimate: "≈ … (estimate)",
+    // its interval and sample count in the tooltip.
+    let analytic_hint = s.analytic_estimate.map_or_else(
+        || "exact, from every component's failure and repair rates and the topology".into(),
+        |e| {
+            format!(
+                "{}: too entangled to compute exactly within the work budget",
+                e.label()
+            )
+        },
+    );
     let rows = [
         (
             "analytic",
             "Expected (MTBF / MTTR)",
             s.analytic_availability,
-            "exact, from every component's failure and repair rates and the topology",
+            analytic_hint.as_str(),
         ),
         (
             "over-time",
@@ -108,7 +119,7 @@ fn reliability_panel(s: &Snapshot) -> Html {
         html! {
             <tr data-availability={*key} data-value={format!("{a:.6}")} title={*hint}>
                 <th scope="row">{ *label }</th>
-                <td class={classes!("num", avail_class(*a))}>{ fmt_availability(*a) }</td>
+                <td class={classes!("num", avail_class(*a))}>{ if s.analytic_estimate.is_some() && *key == "analytic" { format!("≈ {} (estimate)", fmt_availability(*a)) } else { fmt_availability(*a) } }</td>
                 <td class="num">{ fmt_nines(*a) }</td>
                 <td class="num">{ fmt_downtime(downtime_per_30_days_s(*a)) }</td>
             </tr>
