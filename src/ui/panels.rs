@@ -100,24 +100,24 @@ fn reliability_panel(s: &Snapshot) -> Html {
             "analytic",
             "Expected (MTBF / MTTR)",
             s.analytic_availability,
-            analytic_hint.as_str(),
+            analytic_hint,
         ),
         (
             "over-time",
             "Time able to serve",
             s.availability_over_time,
-            "fraction of this run's simulated time the topology could serve",
+            "fraction of this run's simulated time the topology could serve".to_string(),
         ),
         (
             "requests",
             "Requests answered OK",
             if finished == 0 { 1.0 } else { s.availability },
-            "what users saw in this run",
+            "what users saw in this run".to_string(),
         ),
     ];
     let rows = rows.iter().map(|(key, label, a, hint)| {
         html! {
-            <tr data-availability={*key} data-value={format!("{a:.6}")} title={*hint}>
+            <tr data-availability={*key} data-value={format!("{a:.6}")} title={hint.clone()}>
                 <th scope="row">{ *label }</th>
                 <td class={classes!("num", avail_class(*a))}>{ if s.analytic_estimate.is_some() && *key == "analytic" { format!("≈ {} (estimate)", fmt_availability(*a)) } else { fmt_availability(*a) } }</td>
                 <td class="num">{ fmt_nines(*a) }</td>
