@@ -61,7 +61,7 @@ mod cli {
             #[arg(long)]
             duration: Option<u64>,
             /// A fault: ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s, heal:app-2@40s,
-            /// unreachable:app-1@5s, fail:lb-1@10s, add-latency:app-1@3s=250 (ms),
+            /// unreachable:app-1@5s, freeze:app-1@5s, fail:lb-1@10s, add-latency:app-1@3s=250 (ms),
             /// gray:app-3@20s=0.3 (error rate).
             #[arg(long = "fault")]
             faults: Vec<String>,
@@ -179,7 +179,7 @@ mod cli {
             None => (rest, None),
         };
         let action = FaultAction::parse(action).ok_or_else(|| {
-            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, fail, heal, add-latency, gray)")
+            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, freeze, fail, heal, add-latency, gray)")
         })?;
         let mut f = Fault::new(parse_time_ms(time)?, action, node);
         let num = |v: &str| {

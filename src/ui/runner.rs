@@ -296,7 +296,7 @@ impl Runner {
         s
     }
 
-    /// The address of the current run (`…#v=2&…`).
+    /// The address of the current run (`…#v=3&…`).
     pub fn share_url(&self, embed: bool) -> String {
         let mut recipe = self.current_recipe();
         recipe.embed = embed;
@@ -570,14 +570,15 @@ pub fn bad_link(e: &str) -> Notice {
     }
 }
 
-/// An older link replays on this engine: same scenario, seed and clicks, other random draws.
+/// An older link replays on this engine: same scenario, seed and clicks, a different run.
 fn older_link(version: u32) -> Option<Notice> {
     (version < share::VERSION).then(|| Notice {
         error: false,
         text: format!(
             "This link was made by an earlier version of Failover Lab (link version {version}). \
-             Its scenario, seed and clicks are replayed, but the simulator now draws its random \
-             numbers differently, so the run differs in detail from the one that was shared."
+             Its scenario, seed and clicks are replayed, but {}, so the run differs in detail \
+             from the one that was shared.",
+            share::changed_since(version).join(" and ")
         ),
     })
 }
