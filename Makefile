@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui
+.PHONY: setup serve test bench dist bench-ui fidelity-real
 
 setup:
 	bash scripts/setup.sh
@@ -33,3 +33,10 @@ bench-ui: dist
 # Node, with the ratios and the cross-platform trace-hash check. Not part of `make test`.
 bench: setup
 	bash benches/run.sh
+
+# The simulator against the real HAProxy 2.6 and nginx 1.22 on loopback: crash, frozen
+# backend, NGINX passive crash, same fault times in both, a table with a verdict per row.
+# Installs the Debian packages haproxy and nginx-light if missing. Not part of `make test`
+# (it measures timing on a shared machine); a few minutes.
+fidelity-real:
+	bash scripts/fidelity-real.sh

@@ -165,7 +165,7 @@ fn finish(host: web_sys::Element, handle: AppHandle<Lab>) {
 
 #[wasm_bindgen_test]
 async fn a_bad_import_keeps_the_run_its_commands_and_the_address() {
-    let link = "#v=2&p=redundant-behind-lb&seed=3&c=1000:crash:app-2";
+    let link = "#v=3&p=redundant-behind-lb&seed=3&c=1000:crash:app-2";
     let (host, handle) = mount_lab_at(link);
     let root = pause(&host).await;
     let hash_before = attr(&root, "data-trace-hash");
@@ -219,7 +219,7 @@ async fn a_bad_import_keeps_the_run_its_commands_and_the_address() {
 
 #[wasm_bindgen_test]
 async fn an_import_over_the_size_limit_is_refused_before_it_is_read() {
-    let link = "#v=2&p=single-server&seed=5";
+    let link = "#v=3&p=single-server&seed=5";
     let (host, handle) = mount_lab_at(link);
     pause(&host).await;
     // Not even JSON: a parse error would mean the file was read.
@@ -240,7 +240,7 @@ async fn an_import_over_the_size_limit_is_refused_before_it_is_read() {
 
 #[wasm_bindgen_test]
 async fn changing_the_seed_keeps_the_commands_and_the_old_seed_gives_the_run_back() {
-    let link = "#v=2&p=redundant-behind-lb&seed=3&c=1000:crash:app-2,4000:heal:app-2";
+    let link = "#v=3&p=redundant-behind-lb&seed=3&c=1000:crash:app-2,4000:heal:app-2";
     let (host, handle) = mount_lab_at(link);
     pause(&host).await;
     let seed = wait_for(&host, "[data-control=\"seed\"]", "seed field").await;
@@ -251,7 +251,7 @@ async fn changing_the_seed_keeps_the_commands_and_the_old_seed_gives_the_run_bac
     .await;
     assert_eq!(
         location_hash(),
-        "#v=2&p=redundant-behind-lb&seed=9&c=1000:crash:app-2,4000:heal:app-2",
+        "#v=3&p=redundant-behind-lb&seed=9&c=1000:crash:app-2,4000:heal:app-2",
         "the commands are kept"
     );
     let notice = wait_for(&host, "[data-notice=\"info\"]", "seed note").await;
@@ -273,7 +273,7 @@ async fn changing_the_seed_keeps_the_commands_and_the_old_seed_gives_the_run_bac
 
 #[wasm_bindgen_test]
 async fn a_bad_link_stays_in_the_address_bar_and_can_be_copied_until_the_user_acts() {
-    for link in ["#v=9&p=redundant-behind-lb", "#v=2&p=no-such-preset&seed=4"] {
+    for link in ["#v=9&p=redundant-behind-lb", "#v=3&p=no-such-preset&seed=4"] {
         let (host, handle) = mount_lab_at(link);
         let notice = wait_for(&host, "[data-notice=\"error\"]", "error notice").await;
         assert!(
@@ -302,7 +302,7 @@ async fn a_bad_link_stays_in_the_address_bar_and_can_be_copied_until_the_user_ac
         let preset = wait_for(&host, "[data-control=\"preset\"]", "preset picker").await;
         change_value(&preset, "single-server");
         wait_until("the address follows the run again", || {
-            location_hash().starts_with("#v=2&p=single-server")
+            location_hash().starts_with("#v=3&p=single-server")
         })
         .await;
         // …and Back returns to the bad link, named again.
@@ -316,7 +316,7 @@ async fn a_bad_link_stays_in_the_address_bar_and_can_be_copied_until_the_user_ac
 #[wasm_bindgen_test]
 async fn a_link_longer_than_the_limit_is_refused_before_it_is_decoded() {
     let link = format!(
-        "#v=2&p=single-server&seed=1&c={}",
+        "#v=3&p=single-server&seed=1&c={}",
         "1:crash:server,".repeat(MAX_SHARE_LINK_CHARS / 15 + 1)
     );
     let (host, handle) = mount_lab_at(&link);
@@ -332,12 +332,12 @@ async fn a_link_longer_than_the_limit_is_refused_before_it_is_decoded() {
 
 #[wasm_bindgen_test]
 async fn the_panic_context_names_the_scenario_the_seed_and_the_link() {
-    let (host, handle) = mount_lab_at("#v=2&p=single-server&seed=42");
+    let (host, handle) = mount_lab_at("#v=3&p=single-server&seed=42");
     wait_for(&host, "[data-lab][data-sim-time-us]", "root").await;
     let context = failover_lab::ui::panic_context::get();
     assert!(
         context.contains("Scenario single-server, seed 42")
-            && context.contains("Link to reproduce: #v=2&p=single-server&seed=42"),
+            && context.contains("Link to reproduce: #v=3&p=single-server&seed=42"),
         "{context}"
     );
     finish(host, handle);
@@ -347,7 +347,7 @@ async fn the_panic_context_names_the_scenario_the_seed_and_the_link() {
 
 #[wasm_bindgen_test]
 async fn a_run_too_large_for_a_link_says_so_and_keeps_working() {
-    let (host, handle) = mount_lab_at("#v=2&p=single-server&seed=2");
+    let (host, handle) = mount_lab_at("#v=3&p=single-server&seed=2");
     wait_for(&host, "[data-lab][data-sim-time-us]", "root").await;
     // A valid scenario file within the size limit whose link is too long: 3,000 scheduled
     // faults travel in the link as percent-encoded JSON.
@@ -461,8 +461,8 @@ fn links_are_built_from_the_page_path_and_its_other_query_parameters() {
     );
     let cases = [
         ("http://h/app/", "http://h/app/"),
-        ("http://h/app/#v=2&p=x", "http://h/app/"),
-        ("http://h/app/?embed=1&x#v=2&embed=1", "http://h/app/?x"),
+        ("http://h/app/#v=3&p=x", "http://h/app/"),
+        ("http://h/app/?embed=1&x#v=3&embed=1", "http://h/app/?x"),
         ("http://h/app/?foo", "http://h/app/?foo"),
         ("http://h/app/index.html?embed#", "http://h/app/index.html"),
         ("http://h/?x=%23#a?b", "http://h/?x=%23"),
@@ -474,7 +474,7 @@ fn links_are_built_from_the_page_path_and_its_other_query_parameters() {
 
 #[wasm_bindgen_test]
 async fn embed_links_from_an_odd_query_string_are_well_formed() {
-    let (host, handle) = mount_lab_at("?embed=1&x#v=2&p=lb-spof&seed=3");
+    let (host, handle) = mount_lab_at("?embed=1&x#v=3&p=lb-spof&seed=3");
     let open = wait_for(
         &host,
         "[data-control=\"open-full\"]",
@@ -489,13 +489,13 @@ async fn embed_links_from_an_odd_query_string_are_well_formed() {
     );
     assert_eq!(
         attr(&open, "href"),
-        format!("{page}?x#v=2&p=lb-spof&seed=3")
+        format!("{page}?x#v=3&p=lb-spof&seed=3")
     );
     click(&wait_for(&host, "[data-control=\"embed\"]", "embed button").await);
     let snippet = wait_for(&host, "[data-share-url]", "embed snippet").await;
     assert!(
         input_value(&snippet).starts_with(&format!(
-            "<iframe src=\"{page}?x#v=2&amp;p=lb-spof&amp;seed=3&amp;embed=1\""
+            "<iframe src=\"{page}?x#v=3&amp;p=lb-spof&amp;seed=3&amp;embed=1\""
         )),
         "{}",
         input_value(&snippet)
@@ -505,7 +505,7 @@ async fn embed_links_from_an_odd_query_string_are_well_formed() {
 
 #[wasm_bindgen_test]
 async fn the_inspector_refuses_clients_beyond_the_dns_limit_and_keeps_the_old_value() {
-    let link = "#v=2&p=dns-region-failover&seed=1";
+    let link = "#v=3&p=dns-region-failover&seed=1";
     let (host, handle) = mount_lab_at(link);
     let clients = wait_for(&host, "[data-node-name=\"clients\"]", "clients node").await;
     click(&clients);

@@ -62,7 +62,7 @@ mod cli {
             #[arg(long)]
             duration: Option<u64>,
             /// A fault: ACTION:NODE@TIME[=VALUE], e.g. crash:app-2@20s, heal:app-2@40s,
-            /// unreachable:app-1@5s, fail:lb-1@10s, add-latency:app-1@3s=250 (ms),
+            /// unreachable:app-1@5s, freeze:app-1@5s, fail:lb-1@10s, add-latency:app-1@3s=250 (ms),
             /// gray:app-3@20s=0.3 (error rate); partition:ZONE:PEER@TIME and
             /// repair:ZONE:PEER@TIME (zones or regions); set:NODE:PARAM:VALUE@TIME
             /// (or set:NODE:PARAM@TIME=VALUE), e.g. set:lb-1:retries:0@10s.
@@ -246,7 +246,7 @@ mod cli {
             None => (rest, None),
         };
         let action = FaultAction::parse(action).ok_or_else(|| {
-            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, fail, heal, add-latency, gray, partition, repair, set)")
+            format!("fault `{spec}`: unknown action `{action}` (crash, unreachable, freeze, fail, heal, add-latency, gray, partition, repair, set)")
         })?;
         let at_ms = parse_time_ms(time)?;
         let num = |v: &str| {

@@ -47,6 +47,7 @@ pub fn failure_sentence(f: &FailureRecord, now: TimeUs, monitored: bool, domain:
     let verb = match f.fault.as_str() {
         "process crash" => "crashed".to_string(),
         "host unreachable" | "balancer unreachable" => "became unreachable".to_string(),
+        "process frozen" => "froze".to_string(),
         "balancer failed" => "failed".to_string(),
         "gray failure" => "started failing gray".to_string(),
         "added latency" => "slowed down (added latency)".to_string(),

@@ -445,11 +445,11 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                     note: None,
                 },
                 num("retries", "Retries", "", b.retries.to_string(),
-                    "HAProxy `retries` (default 3): extra connection attempts after the first. Envoy `num_retries`."),
+                    "HAProxy `retries` (default 3): extra connection attempts after the first. Envoy `num_retries`. A balancer with passive health is NGINX: it uses proxy_next_upstream instead."),
                 FieldSpec {
                     param: "redispatch",
                     label: "Redispatch",
-                    help: "HAProxy `option redispatch`: the last retry goes to another server instead of the same one.".into(),
+                    help: "HAProxy `option redispatch` (2.6+): every retry goes to another server at once; with consistent hashing only the last one. Off: retries stay on the same server (1 s apart after a refused connection).".into(),
                     value: b.redispatch.to_string(),
                     input: Input::Switch,
                     disabled: false,
@@ -504,7 +504,7 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                 v.push(num("passive.max_fails", "Max fails", "", pass.max_fails.to_string(),
                     "NGINX `max_fails` (1): failed requests within fail_timeout that mark the server down (passive health)."));
                 v.push(num("passive.fail_timeout_ms", "Fail timeout", "ms", pass.fail_timeout_ms.to_string(),
-                    "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down."));
+                    "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down, on NGINX's one-second clock (10 s → retried 10–11 s later)."));
             }
             v
         }

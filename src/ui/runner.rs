@@ -431,7 +431,7 @@ impl Runner {
         s
     }
 
-    /// The address of the current run (`…#v=2&…`), built from the page's path and query (see
+    /// The address of the current run (`…#v=3&…`), built from the page's path and query (see
     /// `address::page_base`), or why there is none (the run is too large for a link).
     pub fn share_url(&self, embed: bool) -> Result<String, String> {
         let mut recipe = self.current_recipe();
@@ -814,13 +814,14 @@ pub fn bad_link(e: &str) -> Notice {
     }
 }
 
-/// An older link replays on this engine: same scenario, seed and clicks, other random draws.
+/// An older link replays on this engine: same scenario, seed and clicks, a different run.
 fn older_link(version: u32) -> Option<Notice> {
     (version < share::VERSION).then(|| {
         Notice::info(format!(
             "This link was made by an earlier version of Failover Lab (link version {version}). \
-             Its scenario, seed and clicks are replayed, but the simulator now draws its random \
-             numbers differently, so the run differs in detail from the one that was shared."
+             Its scenario, seed and clicks are replayed, but {}, so the run differs in detail \
+             from the one that was shared.",
+            share::changed_since(version).join(" and ")
         ))
     })
 }

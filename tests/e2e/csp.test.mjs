@@ -119,7 +119,7 @@ describe('content security policy', () => {
       assert.deepEqual(await violations(page), [], 'no violation in the full layout');
       // Embed mode and the dark theme restyle everything.
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.goto(`${server.url}?embed#v=2&p=multi-region-dns-failover&seed=2`);
+      await page.goto(`${server.url}?embed#v=3&p=multi-region-dns-failover&seed=2`);
       await page.waitForSelector('[data-app-ready="1"]');
       await page.waitForFunction(() => Number(document.querySelector('[data-lab]')?.getAttribute('data-sim-time-us')) > 500_000);
       await screenshot(page, 'csp-session-embed-dark');

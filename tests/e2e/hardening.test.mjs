@@ -91,7 +91,7 @@ describe('hardening journeys', () => {
       await nodeAction(page, 'app-2', 'crash');
       await runTo(page, 6);
       const before = await runState(page);
-      assert.match(before.url, /#v=2&p=redundant-behind-lb&seed=1&c=3000:crash:app-2$/);
+      assert.match(before.url, /#v=3&p=redundant-behind-lb&seed=1&c=3000:crash:app-2$/);
 
       const bad = JSON.stringify({
         name: 'bad',
@@ -133,7 +133,7 @@ describe('hardening journeys', () => {
       await page.fill('[data-control="seed"]', '9');
       await page.press('[data-control="seed"]', 'Enter');
       await page.waitForFunction(() => location.hash.includes('seed=9'));
-      assert.match(page.url(), /#v=2&p=redundant-behind-lb&seed=9&c=3000:crash:app-2$/);
+      assert.match(page.url(), /#v=3&p=redundant-behind-lb&seed=9&c=3000:crash:app-2$/);
       assert.match(await page.textContent('[data-notice="info"]'), /replays your command at the same times.*Seed 1 gives back the run before/);
       assert.deepEqual(errors, []);
     } finally {
@@ -165,7 +165,7 @@ describe('hardening journeys', () => {
       await screenshot(page, 'hardening-bad-link');
       // Doing something else writes the run on screen; Back returns to the link.
       await nodeAction(page, 'app-3', 'crash');
-      assert.match(page.url(), /#v=2&p=redundant-behind-lb&seed=1&c=\d+:crash:app-3$/);
+      assert.match(page.url(), /#v=3&p=redundant-behind-lb&seed=1&c=\d+:crash:app-3$/);
       await page.selectOption('[data-control="preset"]', 'single-server');
       await page.waitForFunction(() => location.hash.includes('p=single-server'));
       await page.goBack();
@@ -178,7 +178,7 @@ describe('hardening journeys', () => {
   });
 
   test('release builds cannot be crashed from the URL (?debug=panic is a debug-build hook)', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}?debug=panic#v=2&p=single-server&seed=4`);
+    const { page, context, errors } = await openApp(browser, `${server.url}?debug=panic#v=3&p=single-server&seed=4`);
     try {
       await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-sim-time-us')) > 1_000_000, ROOT);
       assert.equal(await page.locator('#panic-banner').isHidden(), true);
@@ -190,7 +190,7 @@ describe('hardening journeys', () => {
   });
 
   test('a trap after start-up shows the banner; Reload replays the run, the other button leaves it', async () => {
-    const link = `${server.url}#v=2&p=single-server&seed=42&c=2000:crash:server`;
+    const link = `${server.url}#v=3&p=single-server&seed=42&c=2000:crash:server`;
     const { page, context } = await openApp(browser, link);
     try {
       await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-sim-time-us')) > 500_000, ROOT);
@@ -225,7 +225,7 @@ describe('hardening journeys', () => {
       await banner.waitFor({ state: 'visible' });
       await page.click('#panic-default');
       await page.waitForSelector('[data-app-ready="1"]');
-      await page.waitForFunction(() => location.hash.startsWith('#v=2&p=redundant-behind-lb'));
+      await page.waitForFunction(() => location.hash.startsWith('#v=3&p=redundant-behind-lb'));
       assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
       assert.equal(await banner.isHidden(), true);
     } finally {
@@ -246,7 +246,7 @@ describe('hardening journeys', () => {
         await trapInPage(page);
       },
     ]) {
-      const { page, context } = await openApp(browser, `${server.url}?embed=1&x#v=2&p=lb-spof&seed=3`, {
+      const { page, context } = await openApp(browser, `${server.url}?embed=1&x#v=3&p=lb-spof&seed=3`, {
         viewport: { width: 900, height: 640 },
       });
       try {
@@ -288,15 +288,15 @@ describe('hardening journeys', () => {
   });
 
   test('links are built from the page path and query, whatever the query', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}?embed=1&x#v=2&p=lb-spof&seed=3`, {
+    const { page, context, errors } = await openApp(browser, `${server.url}?embed=1&x#v=3&p=lb-spof&seed=3`, {
       viewport: { width: 900, height: 640 },
     });
     try {
-      assert.equal(await page.getAttribute('[data-control="open-full"]', 'href'), `${server.url}?x#v=2&p=lb-spof&seed=3`);
+      assert.equal(await page.getAttribute('[data-control="open-full"]', 'href'), `${server.url}?x#v=3&p=lb-spof&seed=3`);
       await page.click('[data-control="embed"]');
       assert.match(
         await page.inputValue('[data-share-url]'),
-        new RegExp(`^<iframe src="${server.url.replace(/[.]/g, '\\.')}\\?x#v=2&amp;p=lb-spof&amp;seed=3&amp;embed=1"`),
+        new RegExp(`^<iframe src="${server.url.replace(/[.]/g, '\\.')}\\?x#v=3&amp;p=lb-spof&amp;seed=3&amp;embed=1"`),
       );
       assert.deepEqual(errors, []);
     } finally {
@@ -305,7 +305,7 @@ describe('hardening journeys', () => {
     const other = await openApp(browser, `${server.url}?foo`);
     try {
       await other.page.click('[data-control="share"]');
-      assert.equal(await other.page.inputValue('[data-share-url]'), `${server.url}?foo#v=2&p=redundant-behind-lb&seed=1`);
+      assert.equal(await other.page.inputValue('[data-share-url]'), `${server.url}?foo#v=3&p=redundant-behind-lb&seed=1`);
       assert.deepEqual(other.errors, []);
     } finally {
       await other.context.close();

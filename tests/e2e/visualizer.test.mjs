@@ -137,7 +137,7 @@ describe('visualizer journeys', () => {
   });
 
   test('zones: boxes inside regions, fail a whole zone from its box', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}#v=2&p=two-zones&seed=1`);
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=two-zones&seed=1`);
     try {
       await pause(page);
       await runTo(page, 5);
@@ -169,7 +169,7 @@ describe('visualizer journeys', () => {
   });
 
   test('full chain: partition two regions by clicking the link between them, then repair it', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}#v=2&p=multi-region-dns-failover&seed=1`);
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=multi-region-dns-failover&seed=1`);
     try {
       await pause(page);
       // client -> DNS -> gateway -> balancer -> instance -> database, all drawn.
@@ -201,7 +201,7 @@ describe('visualizer journeys', () => {
   });
 
   test('database failover: the standby is promoted and the RPO counter shows lost writes', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}#v=2&p=db-async-vs-sync&seed=1`);
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=db-async-vs-sync&seed=1`);
     try {
       await pause(page);
       assert.equal(await page.textContent('[data-db="leader"]'), 'db-primary');
@@ -239,7 +239,7 @@ describe('visualizer journeys', () => {
       const field = page.locator('[data-share-url]');
       await field.waitFor();
       link = await field.inputValue();
-      assert.match(link, /#v=2&p=redundant-behind-lb&seed=1&c=3000:crash:app-3,3000:set:lb-1:retries:0$/);
+      assert.match(link, /#v=3&p=redundant-behind-lb&seed=1&c=3000:crash:app-3,3000:set:lb-1:retries:0$/);
       await screenshot(page, 'visualizer-share');
       assert.deepEqual(errors, []);
     } finally {
@@ -257,7 +257,7 @@ describe('visualizer journeys', () => {
   });
 
   test('embed mode: compact layout without the header', async () => {
-    for (const url of [`${server.url}?embed`, `${server.url}#v=2&p=lb-spof&seed=3&embed=1`]) {
+    for (const url of [`${server.url}?embed`, `${server.url}#v=3&p=lb-spof&seed=3&embed=1`]) {
       const { page, context, errors } = await openApp(browser, url, { viewport: { width: 900, height: 640 } });
       try {
         await page.waitForSelector('[data-node-name="lb-1"]');
@@ -279,14 +279,14 @@ describe('visualizer journeys', () => {
     try {
       await page.click('[data-control="embed"]');
       const snippet = await page.locator('[data-share-url]').inputValue();
-      assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=2&amp;p=redundant-behind-lb&amp;seed=1&amp;embed=1" title="Failover Lab"/);
+      assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=3&amp;p=redundant-behind-lb&amp;seed=1&amp;embed=1" title="Failover Lab"/);
     } finally {
       await context.close();
     }
   });
 
   test('a bad link shows the error and opens the default preset', async () => {
-    const bad = `${server.url}#v=2&p=redundant-behind-lb&c=1000:explode:app-2`;
+    const bad = `${server.url}#v=3&p=redundant-behind-lb&c=1000:explode:app-2`;
     const { page, context, errors } = await openApp(browser, bad);
     try {
       const notice = page.locator('[data-notice="error"]');
@@ -308,14 +308,14 @@ describe('visualizer journeys', () => {
     }
   });
 
-  test('a version 1 link replays with a note that the run differs', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}#v=1&p=single-server&seed=4&c=5000:crash:server`);
+  test('an older (version 2) link replays with a note that the run differs', async () => {
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=2&p=single-server&seed=4&c=5000:crash:server`);
     try {
       const notice = page.locator('[data-notice="info"]');
       await notice.waitFor();
-      assert.match(await notice.textContent(), /earlier version of Failover Lab \(link version 1\)/);
+      assert.match(await notice.textContent(), /earlier version of Failover Lab \(link version 2\)/);
       assert.notEqual(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
-      assert.match(page.url(), /#v=2&p=single-server&seed=4&c=5000:crash:server$/, 'rewritten at version 2');
+      assert.match(page.url(), /#v=3&p=single-server&seed=4&c=5000:crash:server$/, 'rewritten at version 3');
       await screenshot(page, 'visualizer-older-link');
       assert.deepEqual(errors, []);
     } finally {
@@ -374,7 +374,7 @@ describe('visualizer journeys', () => {
 
       await page.setInputFiles('[data-control="import"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
       await page.waitForSelector('[data-notice="info"]');
-      assert.match(page.url(), /#v=2&s=/, 'an imported scenario travels in the link');
+      assert.match(page.url(), /#v=3&s=/, 'an imported scenario travels in the link');
       await pause(page);
       await runTo(page, 8);
       assert.equal(await traceHash(page), hash, 'the exported file replays the run');
@@ -431,7 +431,7 @@ describe('visualizer journeys', () => {
   });
 
   test('the error banner names the link of the run to reproduce it', async () => {
-    const link = `${server.url}#v=2&p=single-server&seed=42`;
+    const link = `${server.url}#v=3&p=single-server&seed=42`;
     const { page, context } = await openApp(browser, link);
     try {
       // A trap after start-up (see hardening.test.mjs): the banner keeps the run's link.

@@ -26,6 +26,7 @@ pub fn instance(name: &str, workers: u32, mean_ms: f64) -> Instance {
         name: name.into(),
         workers,
         queue_capacity: 100_000,
+        accept_backlog: 0,
         service_time: ServiceTime {
             distribution: Distribution::Exponential,
             mean_ms,
@@ -59,6 +60,8 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         when_all_down: WhenAllDown::Reject,
         health_check: None,
         passive: None,
+        next_upstream: vec![NextUpstream::Error, NextUpstream::Timeout],
+        next_upstream_tries: 0,
         zone: None,
         cross_zone: true,
         failures: None,
