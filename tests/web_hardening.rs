@@ -229,8 +229,8 @@ async fn an_import_over_the_size_limit_is_refused_before_it_is_read() {
     let notice = wait_for(&host, "[data-notice=\"error\"]", "error notice").await;
     let message = text(&notice);
     assert!(
-        message.contains("huge.json is 1.0 MiB")
-            && message.contains("limited to 1.0 MiB (1,048,576 bytes)")
+        message.contains("huge.json is 3.8 MiB")
+            && message.contains("limited to 3.8 MiB (4,000,000 bytes)")
             && message.contains("not read"),
         "{message:?}"
     );
