@@ -1066,8 +1066,9 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
     let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        // The root has the path `.`: nothing more to say than serde's position.
-        if path == "." || path.is_empty() {
+        // The root has the path `.` (`?` when the document ends before any field): nothing
+        // more to say than serde's position.
+        if path == "." || path == "?" || path.is_empty() {
             format!("scenario JSON: {inner}")
         } else {
             format!("{path}: {inner}")
