@@ -142,7 +142,7 @@ describe('hardening journeys', () => {
   });
 
   test('a newer or bad link stays in the address bar and in the message, with a copy button', async () => {
-    const link = `${server.url}#v=3&p=redundant-behind-lb&seed=2&c=1000:crash:app-1`;
+    const link = `${server.url}#v=4&p=redundant-behind-lb&seed=2&c=1000:crash:app-1`;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     const page = await context.newPage();
@@ -152,7 +152,7 @@ describe('hardening journeys', () => {
       await page.goto(link);
       const notice = page.locator('[data-notice="error"]');
       await notice.waitFor();
-      assert.match(await notice.textContent(), /link version 3 is not supported \(this app reads versions 1 to 2\)/);
+      assert.match(await notice.textContent(), /link version 4 is not supported \(this app reads versions 1 to 3\)/);
       assert.match(await notice.textContent(), /stays in the address bar until you change something/);
       assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
       // The default scenario runs, and the address keeps the link meanwhile.
