@@ -13,8 +13,9 @@
 //! Components that cannot fail (availability 1) never become variables: they are the
 //! constant true, and the operations fold constants away (AND with false is false, OR with
 //! true is true, AND with true and OR with false are the other side). Node ids are handed
-//! out in creation order and the hash maps are only looked up, never iterated, so the result
-//! is the same on every platform.
+//! out in creation order, the tables are hashed by node contents and grow at fixed fill
+//! levels, and nothing is ever iterated in hash order: the same structure gives the same
+//! diagram, the same steps and the same bits on every platform.
 //!
 //! Some structures have no narrow diagram in any order (many balancers over different,
 //! overlapping target lists). Every step counts against `budget_ops`; past it the caller
@@ -262,7 +263,7 @@ impl Bdd {
             }
         };
         // Stable sort: ties keep the structure's order (deterministic either way).
-        xs.sort_by(|&x, &y| key(self, y).cmp(&key(self, x)));
+        xs.sort_by_key(|&x| std::cmp::Reverse(key(self, x)));
         let mut acc = if op == Op::And { TRUE } else { FALSE };
         for x in xs {
             self.tick()?;
