@@ -425,6 +425,62 @@ fn the_estimate_of_a_large_structure_agrees_with_its_exact_value() {
     );
 }
 
+/// A small scenario with no compact diagram: 24 balancers over their own random halves of
+/// 120 instances, behind one gateway.
+fn small_tangled() -> Scenario {
+    let mut s = shared_instances(24, 120);
+    for (j, b) in s.balancers.iter_mut().enumerate() {
+        let mut i = 0;
+        b.targets.retain(|_| {
+            i += 1;
+            mix64(i * 64 + j as u64).is_multiple_of(2)
+        });
+        b.health_check = None;
+    }
+    s.duration_s = 2;
+    s
+}
+
+#[test]
+fn the_cli_says_when_the_figure_is_an_estimate() {
+    let s = small_tangled();
+    assert_eq!(analyse(&s).availability_method, Method::Estimate);
+    let path =
+        std::env::temp_dir().join(format!("failover-lab-tangled-{}.json", std::process::id()));
+    if let Err(e) = std::fs::write(&path, s.to_json_pretty()) {
+        panic!("cannot write {}: {e}", path.display());
+    }
+    let file = path.to_string_lossy().into_owned();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_failover-lab"))
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the CLI: {e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = cli(&["run", &file]);
+    assert!(
+        text.contains("analytic (MTBF/MTTR): ≈ ") && text.contains("estimate (Monte Carlo, "),
+        "{text}"
+    );
+    assert!(text.contains("samples, 95 % CI "), "{text}");
+    let runs = cli(&["run", &file, "--runs", "2"]);
+    assert!(runs.contains("estimate (Monte Carlo, "), "{runs}");
+    let json: serde_json::Value =
+        serde_json::from_str(&cli(&["run", &file, "--runs", "2", "--json"])).unwrap_or_default();
+    assert_eq!(json["analytic_availability_method"], "estimate");
+    assert!(json["analytic_availability_ci95"].is_array());
+    assert!(json["analytic_availability_samples"].is_u64());
+    let exact = cli(&["run", "redundant-behind-lb", "--duration", "2"]);
+    assert!(exact.contains("% (exact)"), "{exact}");
+    let _ = std::fs::remove_file(&path);
+}
+
 // ----- random small formulas against brute force ---------------------------------------------
 
 fn brute_force(f: &Expr, a: &[f64]) -> f64 {
