@@ -425,3 +425,30 @@ fn scenario_files_are_read_by_the_shared_rules() {
     assert_eq!(code, 2);
     assert!(err.contains("at most 1000 overrides, got 1001"), "{err}");
 }
+
+/// A scenario with no compact decision diagram (24 balancers over random halves of 120
+/// instances): the CLI must say that its analytic figure is a Monte Carlo estimate.
+#[test]
+fn the_cli_says_when_the_figure_is_an_estimate() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tangled.json");
+    let ok = |args: &[&str]| {
+        let (code, out, err) = cli(args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let text = ok(&["run", file]);
+    assert!(
+        text.contains("analytic (MTBF/MTTR): ≈ ") && text.contains("estimate (Monte Carlo, "),
+        "{text}"
+    );
+    assert!(text.contains("samples, 95 % CI "), "{text}");
+    let runs = ok(&["run", file, "--runs", "2"]);
+    assert!(runs.contains("estimate (Monte Carlo, "), "{runs}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["run", file, "--runs", "2", "--json"])).unwrap_or_default();
+    assert_eq!(json["analytic_availability_method"], "estimate");
+    assert!(json["analytic_availability_ci95"].is_array());
+    assert!(json["analytic_availability_samples"].is_u64());
+    let exact = ok(&["run", "redundant-behind-lb", "--duration", "2"]);
+    assert!(exact.contains("% (exact)"), "{exact}");
+}

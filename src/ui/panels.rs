@@ -86,13 +86,14 @@ fn reliability_panel(s: &Snapshot) -> Html {
     let finished = s.totals.succeeded + s.totals.failed;
     // Past the exact computation's work budget the figure is an estimate: "≈ … (estimate)",
     // its interval and sample count in the tooltip.
-    let analytic_hint = s.analytic_estimate.map_or_else(
+    let analytic_hint: AttrValue = s.analytic_estimate.map_or_else(
         || "exact, from every component's failure and repair rates and the topology".into(),
         |e| {
             format!(
                 "{}: too entangled to compute exactly within the work budget",
                 e.label()
             )
+            .into()
         },
     );
     let rows = [

@@ -29,7 +29,7 @@ pub use structure::{Builder, Expr, Gate, NodeId, Structure};
 use super::scenario::{Reliability, Scenario};
 use super::validate::{self, NameKind};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Steps the exact computation may take (decision-diagram operations) before it gives up
 /// for an estimate. Real topologies at the limits need far fewer.
@@ -303,8 +303,9 @@ pub fn components(s: &Scenario) -> Vec<Component> {
 /// per target instead of a scan of every instance (targets × instances at the limits).
 struct Places<'a> {
     ix: Index,
-    /// Instance name → index (the first one, as a scan would find).
-    instance: BTreeMap<&'a str, usize>,
+    /// Instance name → index (the first one, as a scan would find). Looked up, never
+    /// iterated: its hashing order cannot reach a result.
+    instance: HashMap<&'a str, usize>,
     /// Zone name → (zone component, region component).
     zone: BTreeMap<&'a str, (usize, usize)>,
 }
@@ -312,7 +313,7 @@ struct Places<'a> {
 impl<'a> Places<'a> {
     fn new(s: &'a Scenario) -> Places<'a> {
         let ix = Index::new(s);
-        let mut instance = BTreeMap::new();
+        let mut instance = HashMap::with_capacity(s.instances.len());
         for (i, inst) in s.instances.iter().enumerate() {
             instance.entry(inst.name.as_str()).or_insert(i);
         }

@@ -178,10 +178,18 @@ fn zoned(regions: usize, zones: usize, per_zone: usize) -> Scenario {
 
 /// Every count at its limit: regions × zones, balancers, gateways each over every balancer,
 /// as many instances as the node limit leaves, DNS failover between two gateways, a
-/// database with a strict synchronous standby; everything fails. `tangled`: every balancer
-/// has its own, overlapping target list (no compact diagram exists), else every balancer
-/// serves every instance.
-fn at_the_limits(tangled: bool) -> Scenario {
+/// database with a strict synchronous standby; everything fails.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Targets {
+    /// Every balancer serves every instance.
+    All,
+    /// Two pools of balancers over two different, overlapping target lists.
+    TwoPools,
+    /// Every balancer has its own, overlapping target list: no compact diagram exists.
+    Tangled,
+}
+
+fn at_the_limits(targets: Targets) -> Scenario {
     let n_instances = (MAX_NODES - 1 - MAX_BALANCERS - MAX_GATEWAYS).min(MAX_INSTANCES);
     let zones: Vec<String> = (0..MAX_REGIONS)
         .flat_map(|r| (0..MAX_ZONES_PER_REGION).map(move |z| format!("r{r}-z{z}")))
@@ -200,7 +208,11 @@ fn at_the_limits(tangled: bool) -> Scenario {
             let targets: Vec<&str> = instances
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !tangled || !mix64((i * 64 + j) as u64).is_multiple_of(5))
+                .filter(|(i, _)| match targets {
+                    Targets::All => true,
+                    Targets::TwoPools => i % 3 != j % 2,
+                    Targets::Tangled => !mix64((i * 64 + j) as u64).is_multiple_of(5),
+                })
                 .map(|(_, inst)| inst.name.as_str())
                 .collect();
             let mut lb = plain_lb(&format!("lb-{j}"), &targets, Algorithm::RoundRobin);
@@ -329,8 +341,8 @@ fn instances_in_many_zones_are_exact_and_cheap() {
 
 #[test]
 fn at_the_limits_the_analysis_stays_within_its_budgets() {
-    for tangled in [false, true] {
-        let s = at_the_limits(tangled);
+    for targets in [Targets::All, Targets::TwoPools, Targets::Tangled] {
+        let s = at_the_limits(targets);
         if let Err(e) = failover_sim::validate::validate(&s) {
             panic!("the limits scenario must be valid: {e}");
         }
@@ -352,7 +364,7 @@ fn at_the_limits_the_analysis_stays_within_its_budgets() {
             }
         }
         println!(
-            "limits (tangled: {tangled}): {} {:.6} {:?}",
+            "limits ({targets:?}): {} {:.6} {:?}",
             an.method_label(),
             an.availability,
             w
@@ -361,15 +373,20 @@ fn at_the_limits_the_analysis_stays_within_its_budgets() {
 }
 
 #[test]
-fn the_regular_limits_scenario_is_exact_and_the_tangled_one_an_estimate() {
-    assert_eq!(
-        analyse(&at_the_limits(false)).availability_method,
-        Method::Exact
-    );
-    let an = analyse(&at_the_limits(true));
+fn the_regular_limits_scenarios_are_exact_and_the_tangled_one_an_estimate() {
+    for targets in [Targets::All, Targets::TwoPools] {
+        let an = analyse(&at_the_limits(targets));
+        assert_eq!(an.availability_method, Method::Exact, "{targets:?}");
+        assert!(
+            an.work.exact_ops < EXACT_BUDGET_OPS / 4,
+            "{targets:?}: {:?}",
+            an.work
+        );
+    }
+    let an = analyse(&at_the_limits(Targets::Tangled));
     assert_eq!(an.availability_method, Method::Estimate);
     // Said so in the report too.
-    let mut s = at_the_limits(true);
+    let mut s = at_the_limits(Targets::Tangled);
     s.gateways.iter_mut().for_each(|g| g.failures = None);
     let json = serde_json::to_value(analyse(&s).availability_method).unwrap_or_default();
     assert_eq!(json, "estimate");
@@ -377,7 +394,11 @@ fn the_regular_limits_scenario_is_exact_and_the_tangled_one_an_estimate() {
 
 #[test]
 fn the_analysis_is_deterministic_to_the_bit() {
-    for s in [at_the_limits(false), at_the_limits(true), zoned(3, 6, 2)] {
+    for s in [
+        at_the_limits(Targets::All),
+        at_the_limits(Targets::Tangled),
+        zoned(3, 6, 2),
+    ] {
         let (x, y) = (analyse(&s), analyse(&s));
         assert_eq!(x.availability_method, y.availability_method);
         assert_eq!(x.availability.to_bits(), y.availability.to_bits());
@@ -389,7 +410,7 @@ fn the_analysis_is_deterministic_to_the_bit() {
 
 #[test]
 fn the_report_says_which_method() {
-    let mut s = at_the_limits(true);
+    let mut s = at_the_limits(Targets::Tangled);
     s.duration_s = 1;
     // Keep the run itself small: the analysis is what is under test.
     s.traffic.rate_rps = 1.0;
@@ -422,6 +443,43 @@ fn the_estimate_of_a_large_structure_agrees_with_its_exact_value() {
         c.value,
         an.availability,
         e.samples
+    );
+}
+
+/// A small scenario with no compact diagram: 24 balancers over their own random halves of
+/// 120 instances, behind one gateway.
+fn small_tangled() -> Scenario {
+    let mut s = shared_instances(24, 120);
+    for (j, b) in s.balancers.iter_mut().enumerate() {
+        let mut i = 0;
+        b.targets.retain(|_| {
+            i += 1;
+            mix64(i * 64 + j as u64).is_multiple_of(2)
+        });
+        b.health_check = None;
+    }
+    s.duration_s = 2;
+    s
+}
+
+/// The CLI's tests (in the app package) read this scenario from `tests/fixtures/tangled.json`;
+/// this test keeps the file current (`UPDATE_FIXTURES=1` rewrites it).
+#[test]
+fn the_tangled_fixture_is_current_and_an_estimate() {
+    let s = small_tangled();
+    assert_eq!(analyse(&s).availability_method, Method::Estimate);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/tangled.json");
+    // Compact: the pretty form is 200 KB of indentation.
+    let json = serde_json::to_string(&s).unwrap_or_default() + "\n";
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        if let Err(e) = std::fs::write(path, &json) {
+            panic!("cannot write {path}: {e}");
+        }
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == json,
+        "{path} is stale: run UPDATE_FIXTURES=1 cargo test -p failover-sim --test reliability"
     );
 }
 
@@ -577,8 +635,9 @@ fn bench_analyse() {
         ),
         ("18 zones × 2 instances", zoned(3, 6, 2)),
         ("128 zones × 4 instances", zoned(16, 8, 4)),
-        ("limits, regular", at_the_limits(false)),
-        ("limits, tangled", at_the_limits(true)),
+        ("limits, regular", at_the_limits(Targets::All)),
+        ("limits, two pools", at_the_limits(Targets::TwoPools)),
+        ("limits, tangled", at_the_limits(Targets::Tangled)),
     ];
     for (name, s) in cases {
         let (wall, cpu) = (std::time::Instant::now(), cpu_time());

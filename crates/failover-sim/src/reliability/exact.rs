@@ -13,13 +13,14 @@
 //! Components that cannot fail (availability 1) never become variables: they are the
 //! constant true, and the operations fold constants away (AND with false is false, OR with
 //! true is true, AND with true and OR with false are the other side). Node ids are handed
-//! out in creation order and the hash maps are only looked up, never iterated, so the result
-//! is the same on every platform.
+//! out in creation order, the tables are hashed by node contents and grow at fixed fill
+//! levels, and nothing is ever iterated in hash order: the same structure gives the same
+//! diagram, the same steps and the same bits on every platform.
 //!
 //! Some structures have no narrow diagram in any order (many balancers over different,
 //! overlapping target lists). Every step counts against `budget_ops`; past it the caller
 //! falls back to an estimate. Steps, not time: native and wasm32 give up at the same point.
-use super::structure::{Gate, Structure};
+use super::structure::{Gate, NodeId, Structure};
 
 const FALSE: u32 = 0;
 const TRUE: u32 = 1;
@@ -294,6 +295,75 @@ impl Bdd {
     }
 }
 
+/// The structure nodes whose AND node `n` is: its children, theirs for children that are
+/// ANDs too (a placed node is "node AND zone AND region"), sorted; `[n]` if not an AND
+/// (an empty AND, true, has none).
+fn conjuncts(bdd: &mut Bdd, s: &Structure, n: NodeId) -> Result<Vec<NodeId>, OverBudget> {
+    let mut out = Vec::new();
+    let mut todo = vec![n];
+    while let Some(x) = todo.pop() {
+        bdd.tick()?;
+        match s.gate(x) {
+            Gate::All => todo.extend_from_slice(s.kids(x)),
+            _ => out.push(x),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// OR over parts, each the AND of its structure nodes, taking common factors out first:
+/// (X ∧ a) ∨ (X ∧ b) = X ∧ (a ∨ b). The same function, so the same diagram, but far
+/// cheaper to build when every balancer shares one target list (one AND with the targets'
+/// diagram instead of one per balancer), and it keeps two pools of balancers over two
+/// different lists from multiplying their diagrams.
+fn or_of_ands(
+    bdd: &mut Bdd,
+    s: &Structure,
+    of: &[u32],
+    mut parts: Vec<Vec<NodeId>>,
+) -> Result<u32, OverBudget> {
+    let mut acc = FALSE;
+    loop {
+        // The sub-formula in most parts (at least two), the lowest id on a tie. Only gates:
+        // a shared component (a zone) is already cheap for the fold, deepest part first.
+        let mut count: std::collections::BTreeMap<NodeId, u32> = Default::default();
+        for &x in parts.iter().flatten() {
+            bdd.tick()?;
+            if !matches!(s.gate(x), Gate::Up(_)) {
+                *count.entry(x).or_default() += 1;
+            }
+        }
+        let mut best: Option<(u32, NodeId)> = None;
+        for (&x, &c) in &count {
+            if c >= 2 && best.is_none_or(|(bc, _)| c > bc) {
+                best = Some((c, x));
+            }
+        }
+        let Some((_, factor)) = best else {
+            let mut ors = Vec::with_capacity(parts.len() + 1);
+            ors.push(acc);
+            for part in parts {
+                let ands = part.iter().map(|&x| of[x as usize]).collect();
+                ors.push(bdd.fold(Op::And, ands)?);
+            }
+            return bdd.fold(Op::Or, ors);
+        };
+        let (mut with, without): (Vec<_>, Vec<_>) = parts
+            .into_iter()
+            .partition(|p| p.binary_search(&factor).is_ok());
+        for p in &mut with {
+            p.retain(|&x| x != factor);
+        }
+        // Each level removes the factor from its parts: depth ≤ the longest part.
+        let inner = or_of_ands(bdd, s, of, with)?;
+        let term = bdd.apply(Op::And, of[factor as usize], inner)?;
+        acc = bdd.apply(Op::Or, acc, term)?;
+        parts = without;
+    }
+}
+
 /// P(formula) when component `c` is up independently with probability `a[c]` (components
 /// beyond `a` never fail), or `OverBudget`. Also returns the steps used (≤ `budget_ops`).
 pub(super) fn availability(
@@ -334,7 +404,13 @@ fn build_and_weigh(bdd: &mut Bdd, s: &Structure, a: &[f64]) -> Result<f64, OverB
                 }
             }
             Gate::All => bdd.fold(Op::And, kids)?,
-            Gate::Any => bdd.fold(Op::Or, kids)?,
+            Gate::Any => {
+                let mut parts = Vec::with_capacity(kids.len());
+                for &k in s.kids(n) {
+                    parts.push(conjuncts(bdd, s, k)?);
+                }
+                or_of_ands(bdd, s, &of, parts)?
+            }
             Gate::AtLeast(k) => bdd.at_least(k as usize, &kids)?,
         };
     }
