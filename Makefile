@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui fidelity-real
+.PHONY: setup serve test bench dist bench-ui fidelity-real mutants
 
 setup:
 	bash scripts/setup.sh
@@ -40,3 +40,11 @@ bench: setup
 # (it measures timing on a shared machine); a few minutes.
 fidelity-real:
 	bash scripts/fidelity-real.sh
+
+# Mutation testing of the simulation core with cargo-mutants (installed on first use), not
+# part of `make test`: each mutant rebuilds the core and runs its tests, minutes each. Run a
+# file or a shard: `make mutants FILE=crates/failover-sim/src/load_balancer.rs`,
+# `make mutants SHARD=1/16`; ITERATE=1 re-tests only what was missed last time. Prints the
+# caught / missed / unviable counts and the mutation score. See scripts/mutants.sh.
+mutants:
+	FILE='$(FILE)' SHARD='$(SHARD)' ITERATE='$(ITERATE)' bash scripts/mutants.sh

@@ -201,7 +201,11 @@ describe('visualizer journeys', () => {
   });
 
   test('database failover: the standby is promoted and the RPO counter shows lost writes', async () => {
-    const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=db-async-vs-sync&seed=1`);
+    // Seed 3: asynchronous replication loses the writes still on their way to the standby
+    // (about 60 writes/s × 35 ms one way ≈ 2 expected, Poisson). Seed 1 happens to lose none
+    // (`failover-lab run db-async-vs-sync --seed 1 --duration 62 --json`: writes_lost 0;
+    // seed 3: 4), so it could not show that the counter counts.
+    const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=db-async-vs-sync&seed=3`);
     try {
       await pause(page);
       assert.equal(await page.textContent('[data-db="leader"]'), 'db-primary');
@@ -209,8 +213,9 @@ describe('visualizer journeys', () => {
       assert.equal(await page.textContent('[data-db="leader"]'), 'db-standby');
       assert.match(await page.textContent('.log-body'), /db-standby promoted to primary/);
       const rpo = page.locator('[data-panel="database"] [data-db="rpo"]');
-      assert.match(await rpo.textContent(), /^\d[\d,]* writes$/);
-      assert.ok(Number(await rpo.getAttribute('data-value')) >= 0);
+      const lost = Number(await rpo.getAttribute('data-value'));
+      assert.ok(lost > 0, `writes lost at failover: ${lost}`);
+      assert.equal(await rpo.textContent(), `${lost} writes`);
       assert.equal(await page.getAttribute('[data-db="failovers"]', 'data-value'), '1');
       assert.match(await page.textContent('[data-panel="reliability"]'), /Infrastructure/);
       await page.locator('[data-panel="database"]').scrollIntoViewIfNeeded();
@@ -370,7 +375,29 @@ describe('visualizer journeys', () => {
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-control="export-csv"]')]);
       const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
       assert.match(rows[0], /^second,sent,succeeded,failed,failed_no_healthy_target,failed_connection_refused,/);
-      assert.ok(rows.length >= 8, `${rows.length} CSV rows`);
+      // The values, not only the header: one row per simulated second 0..8 (8 is the second
+      // just begun), each row consistent with itself, and the columns adding up to the totals
+      // the page shows.
+      const header = rows[0].split(',');
+      const col = (name) => header.indexOf(name);
+      const data = rows.slice(1).map((r) => r.split(','));
+      assert.deepEqual(data.map((r) => Number(r[0])), [0, 1, 2, 3, 4, 5, 6, 7, 8], 'one row per second');
+      const reasons = header.filter((h) => h.startsWith('failed_')).map(col);
+      assert.equal(reasons.length, 7);
+      let [succeeded, failed] = [0, 0];
+      for (const r of data) {
+        assert.equal(r.length, header.length);
+        const [ok, bad] = [Number(r[col('succeeded')]), Number(r[col('failed')])];
+        assert.equal(bad, reasons.reduce((sum, i) => sum + Number(r[i]), 0), `second ${r[0]}: failed = sum of reasons`);
+        if (ok + bad > 0) assert.equal(r[col('availability')], (ok / (ok + bad)).toFixed(6));
+        succeeded += ok;
+        failed += bad;
+      }
+      // A full second at 200 requests/s: Poisson, within 4.5 √200 ≈ 64.
+      for (const r of data.slice(0, 8)) assert.ok(Math.abs(Number(r[col('sent')]) - 200) <= 64, `sent ${r[col('sent')]} in second ${r[0]}`);
+      assert.equal(failed, Number(await page.getAttribute('[data-metric="failed"] dd', 'data-value')));
+      const shown = Number(await page.getAttribute('[data-metric="availability"] dd', 'data-value'));
+      assert.ok(Math.abs(shown - succeeded / (succeeded + failed)) < 1e-6, `${shown} vs ${succeeded}/${succeeded + failed}`);
 
       await page.setInputFiles('[data-control="import"]', { name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(json) });
       await page.waitForSelector('[data-notice="info"]');
@@ -391,6 +418,12 @@ describe('visualizer journeys', () => {
         imported,
       );
       await screenshot(page, 'visualizer-bad-file');
+
+      // A file that is not even JSON (cut off mid-object) is named with serde's position.
+      await page.setInputFiles('[data-control="import"]', { name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(json.slice(0, 40)) });
+      await page.waitForFunction(() => document.querySelector('[data-notice="error"]')?.textContent.includes('cut.json'));
+      assert.match(await notice.textContent(), /cut\.json: scenario JSON: EOF while parsing .* at line \d+ column \d+/);
+      assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -418,15 +451,54 @@ describe('visualizer journeys', () => {
   });
 
   test('prefers-reduced-motion: no moving dots, edges glow instead', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    const page = await context.newPage();
+    // What the animation canvas holds: pixels painted at all, pixels in the grey of request
+    // dots (rgba(71, 85, 105, 0.85), light theme), and pixels in the green of the edge glow
+    // (rgb(0, 158, 115) at partial opacity).
+    const canvasPixels = (page) =>
+      page.evaluate(() => {
+        const c = document.querySelector('canvas.diagram-overlay');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const near = (i, rgb) => rgb.every((v, k) => Math.abs(d[i + k] - v) <= 12);
+        const px = { painted: 0, dots: 0, glow: 0 };
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] === 0) continue;
+          px.painted += 1;
+          if (near(i, [71, 85, 105])) px.dots += 1;
+          if (near(i, [0, 158, 115])) px.glow += 1;
+        }
+        return px;
+      });
+    const note = 'text=reduced motion: edge glow shows traffic';
+
+    const reduced = await openApp(browser, server.url, { viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
     try {
-      await page.goto(server.url);
-      await page.waitForSelector('text=reduced motion: edge glow shows traffic');
+      const { page } = reduced;
+      await page.waitForSelector(note);
+      await pause(page);
       await runTo(page, 4);
+      const px = await canvasPixels(page);
+      assert.equal(px.dots, 0, `no request dots are drawn: ${JSON.stringify(px)}`);
+      assert.ok(px.glow > 1_000 && px.glow > 0.8 * px.painted, `the edges glow instead: ${JSON.stringify(px)}`);
+      assert.equal(await page.locator('text=/^sampled 1\\//').count(), 0, 'no sampling note without dots');
       await screenshot(page, 'visualizer-reduced-motion');
+      assert.deepEqual(reduced.errors, []);
     } finally {
-      await context.close();
+      await reduced.context.close();
+    }
+
+    // The same run without the preference: dots, no glow, no note (so the media query is what
+    // changed the drawing).
+    const moving = await openApp(browser, server.url, { viewport: { width: 1280, height: 860 } });
+    try {
+      const { page } = moving;
+      await pause(page);
+      await runTo(page, 4);
+      const px = await canvasPixels(page);
+      assert.ok(px.dots > 0, `request dots are drawn: ${JSON.stringify(px)}`);
+      assert.equal(await page.locator(note).count(), 0);
+      assert.deepEqual(moving.errors, []);
+    } finally {
+      await moving.context.close();
     }
   });
 

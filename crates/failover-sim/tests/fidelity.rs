@@ -165,7 +165,12 @@ fn a_single_server_gives_zero_availability_while_down() {
     let sim = run(&preset("single-server"), 2, 60);
     // Crashed at 20 s, healed at 35 s, booting 3 s: nothing can succeed in 21..=37 s.
     let series = sim.series(60);
-    for b in series.iter().filter(|b| (21..=37).contains(&b.second)) {
+    let down: Vec<_> = series
+        .iter()
+        .filter(|b| (21..=37).contains(&b.second))
+        .collect();
+    assert_eq!(down.len(), 17, "every second of the outage is checked");
+    for b in down {
         assert_eq!(b.succeeded, 0, "second {}", b.second);
         assert!(b.failed_total() > 0);
         assert_eq!(b.availability(), Some(0.0));
@@ -180,12 +185,19 @@ fn a_single_server_gives_zero_availability_while_down() {
 #[test]
 fn a_failed_balancer_stops_everything() {
     let sim = run(&preset("lb-spof"), 1, 60);
-    for b in sim
-        .series(60)
+    let series = sim.series(60);
+    let down: Vec<_> = series
         .iter()
         .filter(|b| (21..=29).contains(&b.second))
-    {
+        .collect();
+    assert_eq!(down.len(), 9, "every second of the outage is checked");
+    for b in down {
         assert_eq!(b.succeeded, 0, "second {}", b.second);
+        assert!(
+            b.failed_total() > 0,
+            "second {}: requests kept coming",
+            b.second
+        );
     }
 }
 
@@ -279,7 +291,8 @@ fn fail_open_routes_to_all_targets_when_all_are_unhealthy() {
 }
 
 #[test]
-fn consistent_hash_keeps_clients_on_their_server_and_algorithms_spread_load() {
+fn every_algorithm_spreads_load_over_all_instances() {
+    // (Stickiness, proportions and spreads per algorithm: algorithms.rs.)
     for alg in Algorithm::ALL {
         let s = scenario(
             300.0,
@@ -306,7 +319,9 @@ fn consistent_hash_keeps_clients_on_their_server_and_algorithms_spread_load() {
                     .unwrap_or(0)
             })
             .collect();
+        assert_eq!(served.len(), 3, "{alg:?}");
         let total: u64 = served.iter().sum();
+        assert!(total > 10_000, "{alg:?}: {served:?}");
         for &x in &served {
             assert!(x as f64 > total as f64 * 0.2, "{alg:?}: uneven {served:?}");
         }
