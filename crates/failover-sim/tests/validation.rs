@@ -874,6 +874,40 @@ fn parse_errors_name_the_path() {
     );
 }
 
+/// A file that is not even complete JSON is refused with serde's position; the root of the
+/// file has no field path to name (the text is cut off inside the key `"d…`, where there is
+/// no field yet).
+#[test]
+fn a_file_cut_off_mid_key_is_refused_with_its_position() {
+    let text = "{\n  \"name\": \"x\",\n  \"d";
+    let e = Scenario::from_json(text).err().unwrap_or_default();
+    assert!(
+        e.contains("EOF while parsing a string at line 3 column 4"),
+        "{e}"
+    );
+    let e = Scenario::from_json("{\"name\": \"x\", ")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        e.contains("EOF while parsing a value at line 1 column 14"),
+        "{e}"
+    );
+}
+
+/// The same, for the path: `scenario JSON: …` as for any other error at the root. Today the
+/// message starts with `?: ` — serde_path_to_error's placeholder for a key it never read.
+#[test]
+#[ignore = "bug: scenario.rs parse_scenario treats only the paths `.` and `` as the root; \
+            when the text ends inside a map key serde_path_to_error's path is `?`, printed as \
+            `?: EOF while parsing a string at line 3 column 4` (seen in the browser's Import)"]
+fn a_file_cut_off_mid_key_names_no_placeholder_path() {
+    let e = Scenario::from_json("{\n  \"name\": \"x\",\n  \"d")
+        .err()
+        .unwrap_or_default();
+    assert!(e.starts_with("scenario JSON: EOF while parsing"), "{e}");
+    assert!(!e.contains('?'), "{e}");
+}
+
 /// `set clients clients` goes through the validation a file gets: with DNS in front, the
 /// per-client answer caches bound it, whether the change comes from an override, a fault in
 /// the file, or a live command.
