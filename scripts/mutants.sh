@@ -59,7 +59,8 @@ fi
 
 dir="$out/mutants.out"
 count() { if [[ -f "$dir/$1.txt" ]]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
-caught=$(count caught)
+# With ITERATE=1, the mutants caught by earlier runs are in previously_caught.txt.
+caught=$(($(count caught) + $(count previously_caught)))
 missed=$(count missed)
 timeout=$(count timeout)
 unviable=$(count unviable)
