@@ -1,8 +1,10 @@
 //! Failover Lab: a deterministic discrete-event simulator of redundancy and failover.
 //!
-//! `sim` is the pure-Rust core (no web-sys, no wall clock, no global RNG); `ui` is the Yew
+//! `sim` is the pure-Rust core (no web-sys, no wall clock, no global RNG); `share` the
+//! share-link codec (pure Rust, so native tests and fuzzing reach it); `ui` is the Yew
 //! front end, compiled only for wasm32. See ARCHITECTURE.md for the code map.
 pub mod bench_model;
+pub mod share;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
