@@ -2,8 +2,10 @@
 //!
 //! `sim` is the pure-Rust core (no web-sys, no wall clock, no global RNG); `share` the
 //! share-link codec (pure Rust, so native tests and fuzzing reach it); `ui` is the Yew
-//! front end, compiled only for wasm32. See ARCHITECTURE.md for the code map.
+//! front end, compiled only for wasm32; `determinism_sweep` the cases of the cross-platform
+//! determinism sweep (both targets). See ARCHITECTURE.md for the code map.
 pub mod bench_model;
+pub mod determinism_sweep;
 pub mod share;
 pub mod sim;
 
