@@ -184,7 +184,11 @@ impl Findings {
         let result = catch_unwind(AssertUnwindSafe(f));
         IN_CASE.with(|c| c.set(false));
         if verbose() {
-            eprintln!("{} case {case} took {:.3} s", self.test, started.elapsed().as_secs_f64());
+            eprintln!(
+                "{} case {case} took {:.3} s",
+                self.test,
+                started.elapsed().as_secs_f64()
+            );
         }
         let problem = match result {
             Ok(Ok(())) => return,
@@ -1729,12 +1733,19 @@ fn advance(
 ) -> Result<u64, String> {
     let mut spent = 0;
     let mut transfers = Vec::new();
+    let mut frames = 0u64;
     loop {
         let left = budget.saturating_sub(spent);
         let out = sim.run_until(to, frame.unwrap_or(left).min(left));
         spent += out.events;
         sim.drain_transfers(&mut transfers);
         transfers.clear();
+        frames += 1;
+        if frame.is_some() && frames.is_multiple_of(8) {
+            // The panels' refresh: every view of the run as it goes.
+            let _ = sim.snapshot();
+            let _ = sim.series(120);
+        }
         if out.reached {
             return Ok(spent);
         }
