@@ -54,7 +54,7 @@ mutants:
 # prints build time, first-second time, events and peak heap against the targets (build
 # ≤ 1 s, heap ≤ 256 MB). Native only, release profile: needs no browser tooling.
 bench-limits:
-	cargo run --release --example bench_limits
+	cargo run --release -p failover-sim --example bench_limits
 
 # 24 simulated hours at 100 requests/s in headless Chromium through the app's "Run to":
 # wasm memory after 1 simulated minute and after 24 h, and their ratio (target ≤ 1.2×).

@@ -10,13 +10,13 @@
 //! to hand out more than `HEAP_CAP` so that a runaway case fails (OOM) instead of taking
 //! the machine's memory.
 //!
-//! `cargo run --release --example bench_limits` (`make bench-limits`); `-- --timeout S`
+//! `cargo run --release -p failover-sim --example bench_limits` (`make bench-limits`); `-- --timeout S`
 //! changes the per-case timeout (default 20 s), `-- CASE…` runs only the named cases,
 //! `-- --list` lists them.
-use failover_lab::sim::limits::*;
-use failover_lab::sim::scenario::Scenario;
-use failover_lab::sim::time::US_PER_S;
-use failover_lab::sim::Simulation;
+use failover_sim::limits::*;
+use failover_sim::scenario::Scenario;
+use failover_sim::time::US_PER_S;
+use failover_sim::Simulation;
 use serde_json::{json, Value};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::{Command, ExitCode, Stdio};
