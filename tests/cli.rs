@@ -479,3 +479,48 @@ fn the_cli_says_when_the_figure_is_an_estimate() {
     let exact = ok(&["run", "redundant-behind-lb", "--duration", "2"]);
     assert!(exact.contains("% (exact)"), "{exact}");
 }
+
+/// `compare A B`: one table with both designs, a fault one side lacks listed for that side.
+#[test]
+fn compare_prints_both_designs_side_by_side() {
+    let (code, out, err) = cli(&[
+        "compare",
+        "single-server",
+        "redundant-behind-lb",
+        "--fault",
+        "crash:app-3@10s",
+        "--duration",
+        "30",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for row in [
+        "requests answered OK",
+        "p99 latency",
+        "mean time to detect",
+        "infrastructure / month",
+        "expected downtime cost / month",
+    ] {
+        assert!(out.contains(row), "{row} missing:\n{out}");
+    }
+    assert!(
+        out.contains("A: fault not applied (no such node here): crash app-3 at 10000 ms"),
+        "{out}"
+    );
+    let (code, json, _) = cli(&[
+        "compare",
+        "single-server",
+        "bank",
+        "--runs",
+        "2",
+        "--duration",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(v["runs"], 2);
+    assert!(v["a"]["availability"].is_number() && v["b"]["spofs"].is_array());
+    let (code, _, err) = cli(&["compare", "single-server", "no-such-preset"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-preset"), "{err}");
+}
