@@ -278,7 +278,7 @@ fn zones_and_standbys() {
 /// Undo keeps at most `History::LIMIT` steps (≥ 50, the floor), oldest first out.
 #[test]
 fn undo_keeps_the_last_steps() {
-    assert!(History::LIMIT >= 50);
+    const { assert!(History::LIMIT >= 50) };
     let mut h = History::default();
     let mut cur = preset("redundant-behind-lb");
     let start = cur.clone();
