@@ -20,6 +20,7 @@ pub mod histogram;
 pub mod instance;
 pub mod limits;
 pub mod load_balancer;
+pub mod many_runs;
 pub mod metrics;
 pub mod params;
 pub mod passive_health;
