@@ -86,3 +86,20 @@ fn bad_requests_are_named() {
     bad.instances[0].workers = 0;
     assert!(ManyRuns::new(&bad, 1, 2, 60).is_err());
 }
+
+/// The request figure is succeeded / (succeeded + failed) of the run's report: below 1 when
+/// requests failed (the single server crashes at 20 s and is down for 20 s).
+#[test]
+fn request_availability_is_succeeded_over_finished() {
+    let s = preset("single-server");
+    let sim = run(&s, 1, 60);
+    let r = sim.report(0.0);
+    let finished = r.requests.succeeded + r.requests.failed;
+    assert!(r.requests.failed > 0, "the preset loses requests");
+    assert_eq!(sim.metrics().finished(), finished);
+    assert_eq!(
+        r.availability,
+        r.requests.succeeded as f64 / finished as f64
+    );
+    assert!(r.availability < 0.9, "{}", r.availability);
+}
