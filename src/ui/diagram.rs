@@ -9,8 +9,11 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::common::{self, health_look, kind_icon, kind_label, look, wrap, Shared};
+use super::badges;
+pub use super::badges::badge_size;
+use super::common::{self, kind_icon, kind_label, look, wrap, Shared};
 use super::layout::{Layout, Orientation, Placed};
+use super::zoom::{Zoom, ZoomBar, ZoomRequest};
 use crate::sim::snapshot::{EdgeView, NodeKind, NodeStatus, NodeView};
 use crate::sim::{Fault, FaultAction, Snapshot};
 
@@ -153,6 +156,42 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
     }
 
+    let zoom = use_state(|| Zoom::Auto);
+    let viewport_ref = use_node_ref();
+    let stage_ref = use_node_ref();
+    let on_zoom = {
+        let zoom = zoom.clone();
+        let stage_ref = stage_ref.clone();
+        Callback::from(move |req: ZoomRequest| {
+            // − and + step from the scale on screen now, whatever chose it.
+            let shown = stage_ref
+                .cast::<web_sys::Element>()
+                .map(|s| s.get_bounding_client_rect().width() / w)
+                .filter(|s| *s > 0.0)
+                .unwrap_or(1.0);
+            zoom.set(match req {
+                ZoomRequest::In => Zoom::stepped(shown, true),
+                ZoomRequest::Out => Zoom::stepped(shown, false),
+                ZoomRequest::Fit => Zoom::Fit,
+                ZoomRequest::Readable => Zoom::Scale(super::zoom::readable_scale()),
+            });
+        })
+    };
+
+    // A diagram wider than its box (phones, readable zoom) opens on its middle, where the
+    // request path runs, rather than on its left margin.
+    {
+        let viewport = viewport_ref.clone();
+        use_effect_with((w, h), move |_| {
+            if let Some(v) = viewport.cast::<web_sys::Element>() {
+                let extra = v.scroll_width() - v.client_width();
+                if extra > 0 {
+                    v.set_scroll_left(extra / 2);
+                }
+            }
+        });
+    }
+
     let close_bg = {
         let cb = props.on_close_menu.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -167,21 +206,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
     };
 
     let edges = snap.edges.iter().filter_map(|e| {
-        let route = layout.route(e.from, e.to)?;
-        Some(edge_html(layout, route, e, name_of(e.from), name_of(e.to)))
+        let route = route_of(layout, e)?;
+        Some(edge_html(layout, &route, e, name_of(e.from), name_of(e.to)))
     });
-    let badges = snap.edges.iter().filter_map(|e| {
-        let route = layout.route(e.from, e.to)?;
-        let health = e.health.as_ref()?;
-        Some(badge_html(
-            layout,
-            route,
-            e,
-            health,
-            name_of(e.from),
-            name_of(e.to),
-        ))
-    });
+    let badges = placed_badges(layout, snap, &name_of);
     let nodes = snap.nodes.iter().filter_map(|n| {
         let p = layout.node(n.id)?;
         Some(node_html(props, layout.orientation, p, n))
@@ -227,8 +255,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                data-domain={g.label.clone()} data-down={if down { "1" } else { "0" }}
                data-domain-id={id.map(|i| i.to_string())} role="button" tabindex="0" {onclick} {onkeydown}
                aria-label={format!("{kind} {label}. Press Enter to fail or heal the whole {kind}.")}>
+                <title>{ format!("{kind} {}: click to {} the whole {kind}", g.label, if down { "heal" } else { "fail" }) }</title>
                 <rect x={fmt(g.x)} y={fmt(g.y)} width={fmt(g.w)} height={fmt(g.h)} rx={if g.level == 0 { "16" } else { "12" }} />
-                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }</text>
+                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }<tspan class="group-hint" aria-hidden="true">{ if down { " · click to heal" } else { " ⚡" } }</tspan></text>
             </g>
         }
     });
@@ -315,9 +344,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     html! {
         <>
-        <div class={classes!("diagram-stage", (layout.orientation == Orientation::Vertical).then_some("vertical"))}
-             // Never scaled up much: a two-node system should not get giant text.
-             style={format!("aspect-ratio: {} / {}; max-width: {}px", fmt(w), fmt(h), fmt(w * 1.2))}
+        // The stage pans inside this box when zoomed past its width (phones).
+        <div class="diagram-viewport" ref={viewport_ref}>
+        <div class={classes!("diagram-stage", (layout.orientation == Orientation::Vertical).then_some("vertical"), zoom.class())}
+             ref={stage_ref}
+             // Never scaled up much when fitted: a two-node system should not get giant text.
+             style={zoom.style(w, h)}
              data-orientation={if layout.orientation == Orientation::Vertical { "vertical" } else { "horizontal" }}>
             // Three layers with one coordinate system: edges, then the moving dots (canvas), then
             // badges and nodes, so dots pass under the labels instead of hiding them.
@@ -328,7 +360,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
             </svg>
             <canvas class="diagram-overlay" ref={props.canvas.clone()} aria-hidden="true"></canvas>
             <svg class="diagram-svg over" viewBox={view_box} preserveAspectRatio="xMidYMid meet" role="group" aria-label={summary}>
-                <g class="badges">{ for badges }</g>
+                <defs>
+                    <pattern id="hatch-unknown" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+                    </pattern>
+                </defs>
+                <g class="badges">{ for badges.into_iter() }</g>
                 <g class="nodes">{ for nodes }</g>
                 <g class="links">{ for links }</g>
             </svg>
@@ -337,7 +374,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
             // (losing keyboard focus).
             <div class="menu-layer">{ menu }</div>
         </div>
-        <div class="overlay-notes">{ partitions }{ sampled }{ motion_note }</div>
+        </div>
+        <div class="overlay-notes">
+            <ZoomBar zoom={*zoom} {on_zoom} />
+            if !layout.groups.is_empty() {
+                <span class="overlay-note hint" data-hint="domains">{ "Tip: click a zone or region box to fail it; ⇄ between boxes cuts the network" }</span>
+            }
+            { partitions }{ sampled }{ motion_note }
+        </div>
         <p class="spof-note" data-spofs={snap.spofs.len().to_string()}>{ spof_sentence(snap) }</p>
         </>
     }
@@ -469,62 +513,66 @@ fn edge_html(
     }
 }
 
-fn badge_html(
-    layout: &Layout,
-    route: &super::layout::Route,
-    e: &EdgeView,
-    health: &crate::sim::snapshot::HealthView,
-    from: &str,
-    to: &str,
-) -> Html {
-    let vertical = layout.orientation == Orientation::Vertical;
-    let l = health_look(health.state);
-    // Short enough for the gap between layers: "2/3 checks failed" → "2/3 failed" (the
-    // tooltip and the inspector have the full sentence).
-    let detail = health
-        .detail
-        .replace(" checks", "")
-        .replace("initial: ", "");
-    let mut text = if detail.chars().count() <= 16 {
-        detail
-    } else {
-        l.label.to_string()
-    };
-    if !health.in_rotation && health.state != "down" {
-        text = format!("{text} · out");
+/// The route an edge is drawn along. The layout knows every edge the topology can have
+/// (`runner::topology_layout` adds an instance's edge to every database node); an edge that
+/// turned round (replication after a promotion runs from the new primary to the old) takes
+/// its reverse.
+fn route_of(layout: &Layout, e: &EdgeView) -> Option<super::layout::Route> {
+    if let Some(r) = layout.route(e.from, e.to) {
+        return Some(r.clone());
     }
-    let (bw, bh) = badge_size(&text, vertical);
-    let f = if vertical { 0.72 } else { 0.55 };
-    let Some(at) = layout.badge_center(route, f, bw, bh) else {
-        return html! {};
-    };
-    let (x, y) = (at.x - bw / 2.0, at.y - bh / 2.0);
-    let title = format!(
-        "{from}'s health check of {to}: {} — {}{}{}",
-        health.state,
-        health.detail,
-        if health.in_rotation {
-            " (in rotation)"
-        } else {
-            " (out of rotation: gets no traffic)"
-        },
-        if e.backup { "; backup server" } else { "" }
-    );
-    html! {
-        <g class={classes!("badge", l.class)} transform={format!("translate({},{})", fmt(x), fmt(y))}
-           data-health={health.state} data-from={from.to_string()} data-to={to.to_string()}>
-            <title>{ title }</title>
-            <rect class="badge-box" width={fmt(bw)} height={fmt(bh)} rx="9.5" />
-            <path class="badge-icon" d={l.icon} transform="translate(6,3.5) scale(1)" />
-            <text class="badge-text" x="20" y="13.2">{ text }</text>
-        </g>
-    }
+    let back = layout.route(e.to, e.from)?;
+    Some(super::layout::Route {
+        from: e.from,
+        to: e.to,
+        points: back.points.iter().rev().copied().collect(),
+    })
 }
 
-/// A health badge's box for its text (the text's width estimated per character).
-pub fn badge_size(text: &str, vertical: bool) -> (f64, f64) {
-    let char_w = if vertical { 5.6 } else { 6.1 };
-    (24.0 + text.chars().count() as f64 * char_w, 19.0)
+/// Every health badge, placed so that none overlaps another.
+fn placed_badges<'a>(
+    layout: &Layout,
+    snap: &Snapshot,
+    name_of: &impl Fn(u32) -> &'a str,
+) -> Vec<Html> {
+    let vertical = layout.orientation == Orientation::Vertical;
+    let f = if vertical { 0.72 } else { 0.55 };
+    let items: Vec<(
+        &EdgeView,
+        &crate::sim::snapshot::HealthView,
+        super::layout::Route,
+        String,
+    )> = snap
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let health = e.health.as_ref()?;
+            let route = route_of(layout, e)?;
+            Some((e, health, route, badges::badge_text(health)))
+        })
+        .collect();
+    let wanted: Vec<(&super::layout::Route, f64, f64, f64)> = items
+        .iter()
+        .map(|(_, _, route, text)| {
+            let (w, h) = badge_size(text, vertical);
+            (route, f, w, h)
+        })
+        .collect();
+    let placed = badges::place(layout, &wanted);
+    items
+        .iter()
+        .zip(placed)
+        .filter_map(|((e, health, _, text), at)| {
+            Some(badges::badge_html(
+                at?,
+                text,
+                e,
+                health,
+                name_of(e.from),
+                name_of(e.to),
+            ))
+        })
+        .collect()
 }
 
 fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> Html {
@@ -577,7 +625,7 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
     };
     // Status pill: icon + word, width from the word.
     let pill_text = if is_clients {
-        clients_rate(&n.detail)
+        clients_rate(&n.detail, vertical)
     } else {
         l.label.to_string()
     };
@@ -623,10 +671,9 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
         }
     });
     let vertical_extra = (vertical && n.kind != NodeKind::Instance).then(|| {
-        let line = wrap(&n.detail, 17, 1)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        // A population's share goes under its rate: "60 % of 150/s".
+        let detail = population_share_line(&n.detail).unwrap_or_else(|| n.detail.clone());
+        let line = wrap(&detail, 17, 1).into_iter().next().unwrap_or_default();
         html! { <text class="node-detail" x={fmt(pad)} y="64">{ line }</text> }
     });
 
@@ -642,7 +689,12 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
             <rect class="node-box" width={fmt(w)} height={fmt(h)} rx="11" />
             <rect class="node-accent" x="0" y="10" width="4" height={fmt(h - 20.0)} rx="2" />
             <path class="node-kind-icon" d={kind_icon(n.kind)} transform={format!("translate({},{})", fmt(pad), if vertical { "8" } else { "11" })} />
-            <text class="node-name" x={fmt(pad + 21.0)} y={if vertical { "20.5" } else { "24" }} font-size={fmt(name_size)}>{ name }</text>
+            <text class="node-name" x={fmt(pad + 21.0)} y={if vertical { "20.5" } else { "24" }} font-size={fmt(name_size)}
+                  data-full-name={n.name.clone()}>
+                // A shortened name keeps its full spelling one hover away.
+                if name != n.name { <title>{ n.name.clone() }</title> }
+                { name.clone() }
+            </text>
             <g class="pill" transform={format!("translate({},{})", fmt(pad), fmt(pill_y))}>
                 <rect class="pill-box" width={fmt(pill_w)} height="20" rx="10" />
                 <path class="pill-icon" d={pill_icon} transform="translate(7,4)" />
@@ -664,13 +716,32 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
     }
 }
 
-/// "200 requests/s, timeout 5.0 s" → "200 req/s".
-fn clients_rate(detail: &str) -> String {
+/// The pill of a client population: "200 requests/s, timeout 5.0 s" → "200 req/s"; one of
+/// several populations, "40 % of the traffic: 60 of 150 requests/s" → "60 req/s · 40 %"
+/// (the rate first: "40 req/s" for 40 % was read as a rate).
+pub fn clients_rate(detail: &str, narrow: bool) -> String {
+    if let Some((share, rest)) = detail.split_once(" % of the traffic: ") {
+        if let Some(rate) = rest.split(' ').next() {
+            // A narrow node has no room for both: its detail line says the share.
+            return if narrow {
+                format!("{rate} req/s")
+            } else {
+                format!("{rate} req/s · {share} %")
+            };
+        }
+    }
     detail
         .split(' ')
         .next()
         .map(|n| format!("{n} req/s"))
         .unwrap_or_else(|| "sending".into())
+}
+
+/// "40 % of the traffic: 60 of 150 requests/s" → "40 % of 150 req/s".
+fn population_share_line(detail: &str) -> Option<String> {
+    let (share, rest) = detail.split_once(" % of the traffic: ")?;
+    let total = rest.split(" of ").nth(1)?.split(' ').next()?;
+    Some(format!("{share} % of {total} req/s"))
 }
 
 fn kind_class(kind: NodeKind) -> &'static str {

@@ -10,11 +10,12 @@
 //!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`] is the
 //!   versioned URL-hash codec of a run, [`address`] the page's own address for the links the
 //!   app builds, [`files`] import/export and the clipboard,
-//!   [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
+//!   [`panic_context`] what the panic banner adds to reproduce a crash, [`glossary`] the glossary tooltips, [`common`] shared
 //!   formatting and the state vocabulary (colour + icon + word).
 
 pub mod address;
 pub mod app;
+pub mod badges;
 pub mod canvas;
 pub mod charts;
 pub mod common;
@@ -22,6 +23,7 @@ pub mod controls;
 pub mod diagram;
 pub mod event_log;
 pub mod files;
+pub mod glossary;
 pub mod inspector;
 pub mod lab;
 pub mod layout;
@@ -32,6 +34,7 @@ pub mod panic_context;
 pub mod runner;
 pub mod share;
 pub mod shell;
+pub mod zoom;
 
 pub use app::App;
 
