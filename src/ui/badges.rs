@@ -49,9 +49,15 @@ pub fn badge_size(text: &str, vertical: bool) -> (f64, f64) {
 
 /// The words on a badge: short enough for the gap between layers ("2/3 checks failed" →
 /// "2/3 failed"; the tooltip and the inspector have the full sentence).
-pub fn badge_text(health: &HealthView) -> String {
+pub fn badge_text(health: &HealthView, vertical: bool) -> String {
     if health.state == "unknown" {
-        return "unknown · no checker".to_string();
+        // Narrow columns (rows layout) keep the word and the hatching; the tooltip says why.
+        return if vertical {
+            "unknown"
+        } else {
+            "unknown · no checker"
+        }
+        .to_string();
     }
     let l = health_look(health.state);
     let detail = health

@@ -548,7 +548,7 @@ fn placed_badges<'a>(
         .filter_map(|e| {
             let health = e.health.as_ref()?;
             let route = route_of(layout, e)?;
-            Some((e, health, route, badges::badge_text(health)))
+            Some((e, health, route, badges::badge_text(health, vertical)))
         })
         .collect();
     let wanted: Vec<(&super::layout::Route, f64, f64, f64)> = items

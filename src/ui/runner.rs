@@ -648,16 +648,11 @@ impl Runner {
         let h = scale(&self.layouts.0, false);
         let v = scale(&self.layouts.1, true);
         // A phone opens the diagram at readable size (src/ui/zoom.rs), panned in its box when
-        // wider than the screen. Pick the orientation that pans least: rows that fit the
-        // width (the page scrolls), else columns that fit the height (pan sideways only).
-        let readable = super::zoom::readable_scale();
-        if avail < PHONE_WIDTH_PX && h.min(v) < readable {
+        // wider than the screen. The page already scrolls down: pick the narrower
+        // orientation, so there is least to pan sideways.
+        if avail < PHONE_WIDTH_PX && h.min(v) < super::zoom::readable_scale() {
             let (cols, rows) = (&self.layouts.0, &self.layouts.1);
-            return if rows.width * readable <= avail {
-                Orientation::Vertical
-            } else if cols.height * readable <= max_h {
-                Orientation::Horizontal
-            } else if rows.width * rows.height <= cols.width * cols.height {
+            return if rows.width <= cols.width {
                 Orientation::Vertical
             } else {
                 Orientation::Horizontal
