@@ -97,7 +97,10 @@ pub fn place(layout: &Layout, wanted: &[(&Route, f64, f64, f64)]) -> Vec<Option<
                     .filter_map(|&g| layout.badge_point(route, g))
                     .map(|p| BadgeBox::around(p, w, h))
                     .find(|b| free(b, &taken));
-                chosen = along.unwrap_or_else(|| sideways(layout, chosen, &taken));
+                chosen = along
+                    .or_else(|| sideways(layout, chosen, |b| free(b, &taken)))
+                    .or_else(|| sideways(layout, chosen, |b| !taken.iter().any(|t| t.overlaps(b))))
+                    .unwrap_or(chosen);
             }
             taken.push(chosen);
             Some(chosen)
@@ -105,9 +108,9 @@ pub fn place(layout: &Layout, wanted: &[(&Route, f64, f64, f64)]) -> Vec<Option<
         .collect()
 }
 
-/// `b` moved across the main axis (alternately to either side) until it overlaps no badge in
-/// `taken`; nodes are not checked here: this is the last resort, rarely reached.
-fn sideways(layout: &Layout, b: BadgeBox, taken: &[BadgeBox]) -> BadgeBox {
+/// `b` moved across the main axis (alternately to either side) to the nearest place where
+/// `ok` holds: the last resort, where the edge itself offers no free spot.
+fn sideways(layout: &Layout, b: BadgeBox, ok: impl Fn(&BadgeBox) -> bool) -> Option<BadgeBox> {
     let vertical = layout.orientation == Orientation::Vertical;
     let step = if vertical { b.w + GAP } else { b.h + GAP };
     for k in 1..=40 {
@@ -123,11 +126,11 @@ fn sideways(layout: &Layout, b: BadgeBox, taken: &[BadgeBox]) -> BadgeBox {
                 ..b
             }
         };
-        if !taken.iter().any(|t| t.overlaps(&moved)) {
-            return moved;
+        if ok(&moved) {
+            return Some(moved);
         }
     }
-    b
+    None
 }
 
 /// One badge, drawn at `at`.

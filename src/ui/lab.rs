@@ -531,18 +531,18 @@ pub fn lab(props: &LabProps) -> Html {
                 <aside class="panel side" data-area="side" aria-label="Inspector and timeline">
                     // Three sections: on a phone the side panel dissolves and the failure
                     // timeline moves up right under the diagram (static/visualizer.css).
-                    <div class="side-section" data-area="inspector">
+                    <div class="side-section" data-section="inspector">
                         <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>
                         <div class="side-body">
                             <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
                                        {on_set} {on_action} {on_select} />
                         </div>
                     </div>
-                    <div class="side-section" data-area="timeline">
+                    <div class="side-section" data-section="timeline">
                         <div class="panel-head"><h2 class="panel-title">{ "Failure timeline" }</h2></div>
                         <div class="side-body"><FailureTimeline snapshot={snap.clone()} /></div>
                     </div>
-                    <div class="side-section" data-area="log">
+                    <div class="side-section" data-section="log">
                         <div class="panel-head"><h2 class="panel-title">{ "Event log" }</h2></div>
                         <div class="side-body log-body"><EventLog snapshot={snap.clone()} /></div>
                     </div>

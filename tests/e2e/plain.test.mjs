@@ -338,7 +338,7 @@ describe('plain and true (issue 19)', () => {
 
       // The failure timeline follows the diagram, before the charts.
       await runTo(page, 45);
-      const timeline = await page.locator('[data-area="timeline"]').boundingBox();
+      const timeline = await page.locator('[data-section="timeline"]').boundingBox();
       const stageAfter = await page.locator('.diagram-stage').boundingBox();
       const chart = await page.locator('[data-area="chart"]').boundingBox();
       assert.ok(timeline.y > stageAfter.y, 'timeline below the diagram');

@@ -71,7 +71,7 @@ describe('app shell', () => {
       // The diagram and side areas dissolve into their parts on a phone (display: contents):
       // those parts are what must be visible.
       for (const selector of ['[data-area="header"]', '[data-area="controls"]', '.diagram-viewport',
-        '[data-area="timeline"]', '[data-area="chart"]', '[data-area="inspector"]', '[data-area="log"]']) {
+        '[data-section="timeline"]', '[data-area="chart"]', '[data-section="inspector"]', '[data-section="log"]']) {
         assert.ok(await page.locator(selector).isVisible(), `${selector} visible`);
       }
       const widths = await page.evaluate(() => ({
@@ -86,10 +86,10 @@ describe('app shell', () => {
       const parts = {
         controls: '[data-area="controls"]',
         diagram: '.diagram-viewport',
-        timeline: '[data-area="timeline"]',
+        timeline: '[data-section="timeline"]',
         chart: '[data-area="chart"]',
-        inspector: '[data-area="inspector"]',
-        log: '[data-area="log"]',
+        inspector: '[data-section="inspector"]',
+        log: '[data-section="log"]',
       };
       for (const [name, selector] of Object.entries(parts)) {
         boxes[name] = await page.locator(selector).boundingBox();
