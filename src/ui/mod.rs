@@ -28,6 +28,7 @@ pub mod inspector;
 pub mod lab;
 pub mod layout;
 pub mod memory;
+pub mod node_menu;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;
