@@ -156,7 +156,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                aria-label={format!("{kind} {label}. Press Enter to fail or heal the whole {kind}.")}>
                 <title>{ format!("{kind} {}: click to {} the whole {kind}", g.label, if down { "heal" } else { "fail" }) }</title>
                 <rect x={fmt(g.x)} y={fmt(g.y)} width={fmt(g.w)} height={fmt(g.h)} rx={if g.level == 0 { "16" } else { "12" }} />
-                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }<tspan class="group-hint" aria-hidden="true">{ if down { " · click to heal" } else { " ⚡" } }</tspan></text>
+                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }<tspan class="group-hint" aria-hidden="true">{ " ⚡" }</tspan></text>
             </g>
         }
     });

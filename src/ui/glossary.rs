@@ -36,6 +36,23 @@ pub fn annotated(text: &str) -> Html {
     html! { <>{ for parts }</> }
 }
 
+/// The hover text of a parameter (`health_check.fastinter_ms`, `failover.loop_wait_s`): the
+/// glossary's plain words for its term first, then the parameter's own help.
+pub fn param_hint(param: &str, help: &str) -> String {
+    let last = param.rsplit('.').next().unwrap_or(param);
+    let bare = last
+        .strip_suffix("_ms")
+        .or_else(|| last.strip_suffix("_s"))
+        .unwrap_or(last);
+    let term = glossary::TERMS
+        .iter()
+        .find(|t| t.key == bare || t.words.contains(&bare));
+    match term {
+        Some(t) => format!("{}\n\n{help}", t.tooltip()),
+        None => help.to_string(),
+    }
+}
+
 /// The hover text of a line: every glossary term it uses, defined (empty when none).
 pub fn definitions_in(text: &str) -> String {
     glossary::terms_in(text)

@@ -302,6 +302,16 @@ describe('plain and true (issue 19)', () => {
       for (const o of all) assert.doesNotMatch(o.text, /seed/i, `${o.value}: "${o.text}"`);
       assert.ok(groups[2].options.some((o) => o.value === 'db-async-vs-sync'), 'ids unchanged');
       await screenshot(page, 'plain-words');
+
+      // The inspector's vendor parameters lead with the same plain words.
+      await page.goto(`${server.url}#v=3&p=redundant-behind-lb`);
+      await page.waitForSelector('[data-node-name="lb-1"]');
+      await page.click('[data-node-name="lb-1"]');
+      await page.keyboard.press('Escape');
+      for (const [param, start] of [['health_check.fastinter_ms', /^fastinter: a quicker check/], ['redispatch', /^redispatch: a failed request/]]) {
+        const label = page.locator('.param-label', { has: page.locator('code.param-name', { hasText: new RegExp(`^${param.replace('.', '\\.')}$`) }) });
+        assert.match(await label.getAttribute('title'), start, param);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

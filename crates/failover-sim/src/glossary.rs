@@ -72,7 +72,7 @@ pub const TERMS: &[Term] = &[
     Term {
         key: "fencing",
         term: "fencing",
-        words: &["fencing", "fenced"],
+        words: &["fencing", "Fencing", "fenced"],
         plain: "making sure an old primary stops taking writes once it lost its job.",
         detail: "Patroni demotes a primary that cannot renew its lock; STONITH or a watchdog cuts its power. Without it, two primaries can accept writes (split brain).",
     },
