@@ -25,6 +25,19 @@ async function runTo(page, seconds) {
   await page.waitForTimeout(250);
 }
 
+/**
+ * Screenshot of the diagram: scrolled to sit just under the sticky run bar (an element
+ * screenshot would show the bar on top of the diagram's first row).
+ */
+async function diagramShot(page, name) {
+  await page.evaluate(() => {
+    const bar = document.querySelector('[data-area="controls"]').getBoundingClientRect();
+    const stage = document.querySelector('.diagram-stage').getBoundingClientRect();
+    window.scrollBy(0, stage.top - bar.bottom - 8);
+  });
+  await page.screenshot({ path: `artifacts/screenshots/${name}.png` });
+}
+
 /** "$20,000" → 20000. */
 const dollars = (text) => Number(text.replace(/[$,]/g, ''));
 
@@ -137,7 +150,7 @@ describe('plain and true (issue 19)', () => {
           assert.ok(Math.abs(sum - total) <= 1, `the populations add up to the total: ${sum} vs ${total}`);
         }
       }
-      await page.locator('.diagram-stage').screenshot({ path: 'artifacts/screenshots/plain-population-pills.png' });
+      await diagramShot(page, 'plain-population-pills');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -194,7 +207,7 @@ describe('plain and true (issue 19)', () => {
       // Replication from the dead primary is not shown as working.
       const replication = badges.find((b) => b.from === 'db-primary');
       if (replication) assert.notEqual(replication.health, 'up', 'no replication from a dead primary');
-      await page.locator('.diagram-stage').screenshot({ path: 'artifacts/screenshots/plain-unknown-badges.png' });
+      await diagramShot(page, 'plain-unknown-badges');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -214,7 +227,7 @@ describe('plain and true (issue 19)', () => {
       assert.ok(reaching.length >= 1, `an app server's edge reaches ${leader}: ${froms}`);
       const d = await page.getAttribute(`path.edge[data-to="${leader}"][data-from="${reaching[0]}"]`, 'd');
       assert.ok(d && d.length > 10, 'the edge is drawn');
-      await page.locator('.diagram-stage').screenshot({ path: 'artifacts/screenshots/plain-promoted-edges.png' });
+      await diagramShot(page, 'plain-promoted-edges');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
