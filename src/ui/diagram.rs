@@ -600,7 +600,8 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
                 <text class="pill-text" x="22" y="14">{ pill_text }</text>
             </g>
             if let Some(spof) = snap_spof {
-                <g class="spof-tag" transform={format!("translate({},6)", fmt(w - 48.0))}>
+                // On the box's top border, like a tab: inside the box it covered the name.
+                <g class="spof-tag" transform={format!("translate({},-8.5)", fmt(w - 50.0))}>
                     <title>{ format!("Single point of failure: {}", spof.why) }</title>
                     <rect width="42" height="17" rx="8.5" />
                     <text x="21" y="12.3" text-anchor="middle">{ "SPOF" }</text>
