@@ -557,3 +557,37 @@ fn estimate_in_slices_matches_run_with_runs() {
         );
     }
 }
+
+/// The README's glossary is the one the app's tooltips use (`sim::glossary`), word for word.
+#[test]
+fn readme_glossary_is_the_glossary() {
+    let (code, out, _) = cli(&["glossary"]);
+    assert_eq!(code, 0);
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_else(|e| panic!("README.md: {e}"));
+    let start = readme
+        .find("<!-- glossary -->\n")
+        .unwrap_or_else(|| panic!("README has a glossary section"))
+        + "<!-- glossary -->\n".len();
+    let end = readme
+        .find("<!-- /glossary -->")
+        .unwrap_or_else(|| panic!("README's glossary section ends"));
+    assert_eq!(
+        &readme[start..end],
+        out,
+        "run `failover-lab glossary` into README.md"
+    );
+    assert!(out.contains("**loop_wait**: how often each database checks the lock."));
+}
+
+#[test]
+fn presets_are_listed_in_groups_in_teaching_order() {
+    let (code, out, _) = cli(&["presets"]);
+    assert_eq!(code, 0);
+    let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} in {out}"));
+    assert!(at("Basics:") < at("Zones and regions:"));
+    assert!(at("Zones and regions:") < at("Databases:"));
+    assert!(at("Databases:") < at("DNS:") && at("DNS:") < at("Cost:"));
+    assert!(at("Cost:") < at("Vendor detail:"));
+    assert!(at("Databases:") < at("db-async-vs-sync") && at("db-async-vs-sync") < at("DNS:"));
+}

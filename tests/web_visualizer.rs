@@ -670,6 +670,56 @@ fn layout_of_every_preset_has_no_overlaps_and_flows_one_way() {
     }
 }
 
+/// Issue 19: where many edges meet, badges used to sit on each other. Placed together, no
+/// two overlap and none covers a node, in every preset, both orientations, after its faults.
+#[wasm_bindgen_test]
+fn placed_badges_never_overlap_each_other_or_a_node() {
+    use failover_lab::ui::badges::{self, badge_text};
+    let mut checked = 0;
+    for preset in presets::all() {
+        let mut sim = Simulation::new(&preset.scenario()).expect("valid");
+        sim.run_for(45 * US_PER_S);
+        let snap = sim.snapshot();
+        for o in [Orientation::Horizontal, Orientation::Vertical] {
+            let vertical = o == Orientation::Vertical;
+            let l = topology_layout(&sim, o);
+            let f = if vertical { 0.72 } else { 0.55 };
+            let wanted: Vec<_> = snap
+                .edges
+                .iter()
+                .filter_map(|e| {
+                    let route = l.route(e.from, e.to)?;
+                    let (w, h) = badge_size(&badge_text(e.health.as_ref()?, vertical), vertical);
+                    Some((route, f, w, h))
+                })
+                .collect();
+            let placed: Vec<_> = badges::place(&l, &wanted).into_iter().flatten().collect();
+            for (i, a) in placed.iter().enumerate() {
+                for b in &placed[i + 1..] {
+                    assert!(
+                        !a.overlaps(b),
+                        "{} ({o:?}): badges {a:?} and {b:?} overlap",
+                        preset.name
+                    );
+                }
+                for n in &l.nodes {
+                    let apart = a.x + a.w <= n.x
+                        || a.x >= n.x + n.w
+                        || a.y + a.h <= n.y
+                        || a.y >= n.y + n.h;
+                    assert!(
+                        apart,
+                        "{} ({o:?}): badge {a:?} covers node {}",
+                        preset.name, n.id
+                    );
+                }
+            }
+            checked += placed.len();
+        }
+    }
+    assert!(checked > 40, "badges checked: {checked}");
+}
+
 #[wasm_bindgen_test]
 fn health_badges_never_cover_a_node() {
     // The widest badge text the diagram writes ("2/3 failed · out" is 16 characters).

@@ -48,8 +48,11 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
-        /// List the built-in scenarios.
+        /// List the built-in scenarios, grouped in teaching order.
         Presets,
+        /// The glossary (plain words first, then the vendor's term), as the README's
+        /// Markdown list.
+        Glossary,
         /// Print a preset as a scenario JSON file (a starting point for your own).
         Show { preset: String },
         /// Run a preset or a scenario file and print a summary.
@@ -120,12 +123,31 @@ mod cli {
         },
     }
 
+    /// One Markdown line per glossary term: `- **term**: plain words. Detail.`
+    fn glossary_markdown() -> Vec<String> {
+        failover_lab::sim::glossary::TERMS
+            .iter()
+            .map(|t| format!("- **{}**: {} {}", t.term, t.plain, t.detail))
+            .collect()
+    }
+
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Presets => {
+                let mut group = None;
                 for p in presets::all() {
-                    say!("{:<22} {} ({})", p.name, p.title, p.source);
+                    if group != Some(p.group) {
+                        say!("{}:", p.group.label());
+                        group = Some(p.group);
+                    }
+                    say!("  {:<26} {} ({})", p.name, p.title, p.source);
+                }
+                Ok(())
+            }
+            Command::Glossary => {
+                for line in glossary_markdown() {
+                    say!("{line}");
                 }
                 Ok(())
             }

@@ -204,6 +204,8 @@ pub fn health_look(state: &str) -> StateLook {
         "suspected" => ("st-suspected", icon::BANG),
         "down" => ("st-down", icon::DOWN),
         "rising" | "initial" => ("st-starting", icon::UP),
+        // The checker is down or cut off: nobody holds a belief (hatched on the diagram).
+        "unknown" => ("st-unknown", icon::DOTS),
         _ => ("st-unchecked", icon::DOTS),
     };
     StateLook {

@@ -9,6 +9,12 @@ use super::share::Source;
 use crate::sim::presets;
 use crate::sim::time::TimeUs;
 
+/// What the random seed is (it has nothing to do with the articles the scenarios cite).
+const SEED_HINT: &str = "Random seed: the number that fixes every random draw (arrival times, service times, random failures). Same scenario + same seed + same commands = the same run, event for event; another seed gives another, equally likely run.";
+
+/// The speeds offered as buttons next to the slider.
+const SPEED_CHIPS: [f64; 3] = [1.0, 10.0, 100.0];
+
 /// Speed slider positions: 0..=SLIDER_STEPS on a log scale from MIN_SPEED to MAX_SPEED.
 const SLIDER_STEPS: f64 = 400.0;
 
@@ -162,7 +168,7 @@ pub fn controls(p: &ControlsProps) -> Html {
         let cb = p.on_reset.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let speed_buttons = [1.0, 10.0, 100.0].map(|s| {
+    let speed_buttons = SPEED_CHIPS.map(|s| {
         let cb = p.on_speed.clone();
         let active = (p.speed - s).abs() < 1e-9;
         html! {
@@ -171,8 +177,12 @@ pub fn controls(p: &ControlsProps) -> Html {
         }
     });
 
-    let preset_options = presets::all().iter().map(|pr| {
-        html! { <option value={pr.name} selected={pr.name == current_preset}>{ pr.title }</option> }
+    // Grouped by part of the course, in teaching order (`presets::all()` is in that order).
+    let preset_groups = presets::PresetGroup::ALL.iter().map(|&g| {
+        let options = presets::all().iter().filter(|pr| pr.group == g).map(|pr| {
+            html! { <option value={pr.name} selected={pr.name == current_preset}>{ pr.title }</option> }
+        });
+        html! { <optgroup label={g.label()}>{ for options }</optgroup> }
     });
     let custom_option = match &*p.source {
         Source::Custom(s) => {
@@ -214,7 +224,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <input id="speed-slider" type="range" aria-label="Speed" min="0" max={SLIDER_STEPS.to_string()} step="1"
                        value={slider_from_speed(p.speed).to_string()} oninput={on_speed}
                        aria-valuetext={format!("{} real time", fmt_speed(p.speed))} data-control="speed" />
-                <output class="speed-value" for="speed-slider">{ fmt_speed(p.speed) }</output>
+                // The active chip already says 1×, 10× or 100×: the number beside the slider
+                // is shown only between them, so "1×" never appears twice.
+                <output class={classes!("speed-value", SPEED_CHIPS.iter().any(|c| (p.speed - c).abs() < 1e-9).then_some("visually-hidden"))}
+                        for="speed-slider" data-speed-value="">{ fmt_speed(p.speed) }</output>
                 <div class="chips" role="group" aria-label="Speed presets">{ for speed_buttons }</div>
             </div>
             // Conditional parts sit in always-present wrappers: Yew matches unkeyed
@@ -236,16 +249,16 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <span class="field-label">{ "Scenario" }</span>
                 <select class="select" onchange={on_preset} data-control="preset" aria-label="Scenario preset">
                     { custom_option }
-                    { for preset_options }
+                    { for preset_groups }
                 </select>
             </label>
             <label class="field seed-field">
-                <span class="field-label">{ "Seed" }</span>
+                <span class="field-label" title={SEED_HINT}>{ "Random seed" }<span class="hint-mark" aria-hidden="true">{ "?" }</span></span>
                 <input class={classes!("input", "mono", seed_error.is_some().then_some("invalid"))} type="text" inputmode="numeric"
                        value={p.seed.to_string()} onchange={on_seed} data-control="seed" aria-label="Random seed"
                        aria-invalid={if seed_error.is_some() { "true" } else { "false" }}
                        aria-describedby="seed-error"
-                       title="Same scenario + same seed + same commands = the same run, event for event" />
+                       title={SEED_HINT} />
             </label>
             <span class="field-error" id="seed-error" role="alert">{ seed_error.as_deref().unwrap_or_default() }</span>
             <form class="field run-to" onsubmit={on_run_to}>

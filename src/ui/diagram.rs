@@ -5,117 +5,19 @@
 //! edges carry a badge with the balancer's belief about the target ("2/3 checks failed"),
 //! dashed when the target is out of rotation. Instances show busy workers and queue depth
 //! as bars. Nodes are buttons (click, or Tab then Enter/Space) that open a menu of faults;
-//! every menu choice becomes a timed command (`Simulation::schedule`).
-use wasm_bindgen::JsCast;
+//! every menu choice becomes a timed command (`Simulation::schedule`; the menu itself is in
+//! `node_menu.rs`, the badges in `badges.rs`, the zoom in `zoom.rs`).
 use yew::prelude::*;
 
-use super::common::{self, health_look, kind_icon, kind_label, look, wrap, Shared};
+use super::badges;
+pub use super::badges::badge_size;
+use super::common::{self, kind_icon, kind_label, look, wrap, Shared};
 use super::layout::{Layout, Orientation, Placed};
+use super::node_menu::{domain_menu, menu_html, node_menu};
+pub use super::node_menu::{NodeAction, ADDED_LATENCY_MS, GRAY_ERROR_RATE, GRAY_EXTRA_MS};
+use super::zoom::{Zoom, ZoomBar, ZoomRequest};
 use crate::sim::snapshot::{EdgeView, NodeKind, NodeStatus, NodeView};
-use crate::sim::{Fault, FaultAction, Snapshot};
-
-/// What the node menu offers. Each maps to one `Fault`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeAction {
-    Crash,
-    Unreachable,
-    Freeze,
-    Gray,
-    AddLatency,
-    Fail,
-    Heal,
-}
-
-/// Gray failure from the menu: the same as the gray-failure preset (30 % errors, +150 ms).
-pub const GRAY_ERROR_RATE: f64 = 0.3;
-pub const GRAY_EXTRA_MS: f64 = 150.0;
-/// Latency added from the menu.
-pub const ADDED_LATENCY_MS: f64 = 250.0;
-
-impl NodeAction {
-    pub fn for_kind(kind: NodeKind) -> &'static [NodeAction] {
-        match kind {
-            NodeKind::Instance => &[
-                NodeAction::Crash,
-                NodeAction::Unreachable,
-                NodeAction::Freeze,
-                NodeAction::Gray,
-                NodeAction::AddLatency,
-                NodeAction::Heal,
-            ],
-            NodeKind::Balancer | NodeKind::Gateway => {
-                &[NodeAction::Fail, NodeAction::Unreachable, NodeAction::Heal]
-            }
-            // The DNS service can fail (no answers) and be healed.
-            NodeKind::Dns => &[NodeAction::Fail, NodeAction::Heal],
-            // A database (primary or standby) can crash, lose its host, and be healed.
-            NodeKind::Database => &[NodeAction::Crash, NodeAction::Unreachable, NodeAction::Heal],
-            NodeKind::Clients => &[],
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            NodeAction::Crash => "Crash the process",
-            NodeAction::Unreachable => "Make unreachable",
-            NodeAction::Freeze => "Freeze the process",
-            NodeAction::Gray => "Gray failure",
-            NodeAction::AddLatency => "Add latency",
-            NodeAction::Fail => "Fail",
-            NodeAction::Heal => "Heal",
-        }
-    }
-
-    pub fn hint(self) -> String {
-        match self {
-            NodeAction::Crash => "connections refused at once".into(),
-            NodeAction::Unreachable => "host stops answering: callers wait for timeouts".into(),
-            NodeAction::Freeze => {
-                "process stops (SIGSTOP): new connections time out, accepted requests hang".into()
-            }
-            NodeAction::Gray => format!(
-                "{:.0} % errors, +{GRAY_EXTRA_MS} ms, checks still pass",
-                GRAY_ERROR_RATE * 100.0
-            ),
-            NodeAction::AddLatency => format!("+{ADDED_LATENCY_MS} ms on every answer"),
-            NodeAction::Fail => "refuses every connection".into(),
-            NodeAction::Heal => "undo every fault (restart if down)".into(),
-        }
-    }
-
-    /// Short machine name for tests and CSS (`data-action`).
-    pub fn key(self) -> &'static str {
-        match self {
-            NodeAction::Crash => "crash",
-            NodeAction::Unreachable => "unreachable",
-            NodeAction::Freeze => "freeze",
-            NodeAction::Gray => "gray",
-            NodeAction::AddLatency => "add-latency",
-            NodeAction::Fail => "fail",
-            NodeAction::Heal => "heal",
-        }
-    }
-
-    /// The command for `node` at `at_ms` (the runner sets the time to "now").
-    pub fn fault(self, at_ms: u64, node: &str) -> Fault {
-        match self {
-            NodeAction::Crash => Fault::new(at_ms, FaultAction::Crash, node),
-            NodeAction::Unreachable => Fault::new(at_ms, FaultAction::Unreachable, node),
-            NodeAction::Freeze => Fault::new(at_ms, FaultAction::Freeze, node),
-            NodeAction::Fail => Fault::new(at_ms, FaultAction::Fail, node),
-            NodeAction::Heal => Fault::new(at_ms, FaultAction::Heal, node),
-            NodeAction::AddLatency => Fault {
-                extra_latency_ms: Some(ADDED_LATENCY_MS),
-                ..Fault::new(at_ms, FaultAction::AddLatency, node)
-            },
-            NodeAction::Gray => Fault {
-                error_rate: Some(GRAY_ERROR_RATE),
-                extra_latency_ms: Some(GRAY_EXTRA_MS),
-                ..Fault::new(at_ms, FaultAction::Gray, node)
-            },
-        }
-    }
-}
+use crate::sim::Snapshot;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
@@ -153,6 +55,42 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
     }
 
+    let zoom = use_state(|| Zoom::Auto);
+    let viewport_ref = use_node_ref();
+    let stage_ref = use_node_ref();
+    let on_zoom = {
+        let zoom = zoom.clone();
+        let stage_ref = stage_ref.clone();
+        Callback::from(move |req: ZoomRequest| {
+            // − and + step from the scale on screen now, whatever chose it.
+            let shown = stage_ref
+                .cast::<web_sys::Element>()
+                .map(|s| s.get_bounding_client_rect().width() / w)
+                .filter(|s| *s > 0.0)
+                .unwrap_or(1.0);
+            zoom.set(match req {
+                ZoomRequest::In => Zoom::stepped(shown, true),
+                ZoomRequest::Out => Zoom::stepped(shown, false),
+                ZoomRequest::Fit => Zoom::Fit,
+                ZoomRequest::Readable => Zoom::Scale(super::zoom::readable_scale()),
+            });
+        })
+    };
+
+    // A diagram wider than its box (phones, readable zoom) opens on its middle, where the
+    // request path runs, rather than on its left margin.
+    {
+        let viewport = viewport_ref.clone();
+        use_effect_with((w, h), move |_| {
+            if let Some(v) = viewport.cast::<web_sys::Element>() {
+                let extra = v.scroll_width() - v.client_width();
+                if extra > 0 {
+                    v.set_scroll_left(extra / 2);
+                }
+            }
+        });
+    }
+
     let close_bg = {
         let cb = props.on_close_menu.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -167,21 +105,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
     };
 
     let edges = snap.edges.iter().filter_map(|e| {
-        let route = layout.route(e.from, e.to)?;
-        Some(edge_html(layout, route, e, name_of(e.from), name_of(e.to)))
+        let route = route_of(layout, e)?;
+        Some(edge_html(layout, &route, e, name_of(e.from), name_of(e.to)))
     });
-    let badges = snap.edges.iter().filter_map(|e| {
-        let route = layout.route(e.from, e.to)?;
-        let health = e.health.as_ref()?;
-        Some(badge_html(
-            layout,
-            route,
-            e,
-            health,
-            name_of(e.from),
-            name_of(e.to),
-        ))
-    });
+    let badges = placed_badges(layout, snap, &name_of);
     let nodes = snap.nodes.iter().filter_map(|n| {
         let p = layout.node(n.id)?;
         Some(node_html(props, layout.orientation, p, n))
@@ -227,8 +154,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                data-domain={g.label.clone()} data-down={if down { "1" } else { "0" }}
                data-domain-id={id.map(|i| i.to_string())} role="button" tabindex="0" {onclick} {onkeydown}
                aria-label={format!("{kind} {label}. Press Enter to fail or heal the whole {kind}.")}>
+                <title>{ format!("{kind} {}: click to {} the whole {kind}", g.label, if down { "heal" } else { "fail" }) }</title>
                 <rect x={fmt(g.x)} y={fmt(g.y)} width={fmt(g.w)} height={fmt(g.h)} rx={if g.level == 0 { "16" } else { "12" }} />
-                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }</text>
+                <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }<tspan class="group-hint" aria-hidden="true">{ " ⚡" }</tspan></text>
             </g>
         }
     });
@@ -315,9 +243,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     html! {
         <>
-        <div class={classes!("diagram-stage", (layout.orientation == Orientation::Vertical).then_some("vertical"))}
-             // Never scaled up much: a two-node system should not get giant text.
-             style={format!("aspect-ratio: {} / {}; max-width: {}px", fmt(w), fmt(h), fmt(w * 1.2))}
+        // The stage pans inside this box when zoomed past its width (phones).
+        <div class="diagram-viewport" ref={viewport_ref}>
+        <div class={classes!("diagram-stage", (layout.orientation == Orientation::Vertical).then_some("vertical"), zoom.class())}
+             ref={stage_ref}
+             // Never scaled up much when fitted: a two-node system should not get giant text.
+             style={zoom.style(w, h)}
              data-orientation={if layout.orientation == Orientation::Vertical { "vertical" } else { "horizontal" }}>
             // Three layers with one coordinate system: edges, then the moving dots (canvas), then
             // badges and nodes, so dots pass under the labels instead of hiding them.
@@ -328,7 +259,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
             </svg>
             <canvas class="diagram-overlay" ref={props.canvas.clone()} aria-hidden="true"></canvas>
             <svg class="diagram-svg over" viewBox={view_box} preserveAspectRatio="xMidYMid meet" role="group" aria-label={summary}>
-                <g class="badges">{ for badges }</g>
+                <defs>
+                    <pattern id="hatch-unknown" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+                    </pattern>
+                </defs>
+                <g class="badges">{ for badges.into_iter() }</g>
                 <g class="nodes">{ for nodes }</g>
                 <g class="links">{ for links }</g>
             </svg>
@@ -337,7 +273,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
             // (losing keyboard focus).
             <div class="menu-layer">{ menu }</div>
         </div>
-        <div class="overlay-notes">{ partitions }{ sampled }{ motion_note }</div>
+        </div>
+        <div class="overlay-notes">
+            <ZoomBar zoom={*zoom} {on_zoom} />
+            if !layout.groups.is_empty() {
+                <span class="overlay-note hint" data-hint="domains">{ "Tip: click a zone or region box to fail it; ⇄ between boxes cuts the network" }</span>
+            }
+            { partitions }{ sampled }{ motion_note }
+        </div>
         <p class="spof-note" data-spofs={snap.spofs.len().to_string()}>{ spof_sentence(snap) }</p>
         </>
     }
@@ -469,62 +412,66 @@ fn edge_html(
     }
 }
 
-fn badge_html(
-    layout: &Layout,
-    route: &super::layout::Route,
-    e: &EdgeView,
-    health: &crate::sim::snapshot::HealthView,
-    from: &str,
-    to: &str,
-) -> Html {
-    let vertical = layout.orientation == Orientation::Vertical;
-    let l = health_look(health.state);
-    // Short enough for the gap between layers: "2/3 checks failed" → "2/3 failed" (the
-    // tooltip and the inspector have the full sentence).
-    let detail = health
-        .detail
-        .replace(" checks", "")
-        .replace("initial: ", "");
-    let mut text = if detail.chars().count() <= 16 {
-        detail
-    } else {
-        l.label.to_string()
-    };
-    if !health.in_rotation && health.state != "down" {
-        text = format!("{text} · out");
+/// The route an edge is drawn along. The layout knows every edge the topology can have
+/// (`runner::topology_layout` adds an instance's edge to every database node); an edge that
+/// turned round (replication after a promotion runs from the new primary to the old) takes
+/// its reverse.
+fn route_of(layout: &Layout, e: &EdgeView) -> Option<super::layout::Route> {
+    if let Some(r) = layout.route(e.from, e.to) {
+        return Some(r.clone());
     }
-    let (bw, bh) = badge_size(&text, vertical);
-    let f = if vertical { 0.72 } else { 0.55 };
-    let Some(at) = layout.badge_center(route, f, bw, bh) else {
-        return html! {};
-    };
-    let (x, y) = (at.x - bw / 2.0, at.y - bh / 2.0);
-    let title = format!(
-        "{from}'s health check of {to}: {} — {}{}{}",
-        health.state,
-        health.detail,
-        if health.in_rotation {
-            " (in rotation)"
-        } else {
-            " (out of rotation: gets no traffic)"
-        },
-        if e.backup { "; backup server" } else { "" }
-    );
-    html! {
-        <g class={classes!("badge", l.class)} transform={format!("translate({},{})", fmt(x), fmt(y))}
-           data-health={health.state} data-from={from.to_string()} data-to={to.to_string()}>
-            <title>{ title }</title>
-            <rect class="badge-box" width={fmt(bw)} height={fmt(bh)} rx="9.5" />
-            <path class="badge-icon" d={l.icon} transform="translate(6,3.5) scale(1)" />
-            <text class="badge-text" x="20" y="13.2">{ text }</text>
-        </g>
-    }
+    let back = layout.route(e.to, e.from)?;
+    Some(super::layout::Route {
+        from: e.from,
+        to: e.to,
+        points: back.points.iter().rev().copied().collect(),
+    })
 }
 
-/// A health badge's box for its text (the text's width estimated per character).
-pub fn badge_size(text: &str, vertical: bool) -> (f64, f64) {
-    let char_w = if vertical { 5.6 } else { 6.1 };
-    (24.0 + text.chars().count() as f64 * char_w, 19.0)
+/// Every health badge, placed so that none overlaps another.
+fn placed_badges<'a>(
+    layout: &Layout,
+    snap: &Snapshot,
+    name_of: &impl Fn(u32) -> &'a str,
+) -> Vec<Html> {
+    let vertical = layout.orientation == Orientation::Vertical;
+    let f = if vertical { 0.72 } else { 0.55 };
+    let items: Vec<(
+        &EdgeView,
+        &crate::sim::snapshot::HealthView,
+        super::layout::Route,
+        String,
+    )> = snap
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let health = e.health.as_ref()?;
+            let route = route_of(layout, e)?;
+            Some((e, health, route, badges::badge_text(health, vertical)))
+        })
+        .collect();
+    let wanted: Vec<(&super::layout::Route, f64, f64, f64)> = items
+        .iter()
+        .map(|(_, _, route, text)| {
+            let (w, h) = badge_size(text, vertical);
+            (route, f, w, h)
+        })
+        .collect();
+    let placed = badges::place(layout, &wanted);
+    items
+        .iter()
+        .zip(placed)
+        .filter_map(|((e, health, _, text), at)| {
+            Some(badges::badge_html(
+                at?,
+                text,
+                e,
+                health,
+                name_of(e.from),
+                name_of(e.to),
+            ))
+        })
+        .collect()
 }
 
 fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> Html {
@@ -577,7 +524,7 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
     };
     // Status pill: icon + word, width from the word.
     let pill_text = if is_clients {
-        clients_rate(&n.detail)
+        clients_rate(&n.detail, vertical)
     } else {
         l.label.to_string()
     };
@@ -623,10 +570,9 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
         }
     });
     let vertical_extra = (vertical && n.kind != NodeKind::Instance).then(|| {
-        let line = wrap(&n.detail, 17, 1)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        // A population's share goes under its rate: "60 % of 150/s".
+        let detail = population_share_line(&n.detail).unwrap_or_else(|| n.detail.clone());
+        let line = wrap(&detail, 17, 1).into_iter().next().unwrap_or_default();
         html! { <text class="node-detail" x={fmt(pad)} y="64">{ line }</text> }
     });
 
@@ -642,14 +588,20 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
             <rect class="node-box" width={fmt(w)} height={fmt(h)} rx="11" />
             <rect class="node-accent" x="0" y="10" width="4" height={fmt(h - 20.0)} rx="2" />
             <path class="node-kind-icon" d={kind_icon(n.kind)} transform={format!("translate({},{})", fmt(pad), if vertical { "8" } else { "11" })} />
-            <text class="node-name" x={fmt(pad + 21.0)} y={if vertical { "20.5" } else { "24" }} font-size={fmt(name_size)}>{ name }</text>
+            <text class="node-name" x={fmt(pad + 21.0)} y={if vertical { "20.5" } else { "24" }} font-size={fmt(name_size)}
+                  data-full-name={n.name.clone()}>
+                // A shortened name keeps its full spelling one hover away.
+                if name != n.name { <title>{ n.name.clone() }</title> }
+                { name.clone() }
+            </text>
             <g class="pill" transform={format!("translate({},{})", fmt(pad), fmt(pill_y))}>
                 <rect class="pill-box" width={fmt(pill_w)} height="20" rx="10" />
                 <path class="pill-icon" d={pill_icon} transform="translate(7,4)" />
                 <text class="pill-text" x="22" y="14">{ pill_text }</text>
             </g>
             if let Some(spof) = snap_spof {
-                <g class="spof-tag" transform={format!("translate({},6)", fmt(w - 48.0))}>
+                // On the box's top border, like a tab: inside the box it covered the name.
+                <g class="spof-tag" transform={format!("translate({},-8.5)", fmt(w - 50.0))}>
                     <title>{ format!("Single point of failure: {}", spof.why) }</title>
                     <rect width="42" height="17" rx="8.5" />
                     <text x="21" y="12.3" text-anchor="middle">{ "SPOF" }</text>
@@ -664,13 +616,32 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
     }
 }
 
-/// "200 requests/s, timeout 5.0 s" → "200 req/s".
-fn clients_rate(detail: &str) -> String {
+/// The pill of a client population: "200 requests/s, timeout 5.0 s" → "200 req/s"; one of
+/// several populations, "40 % of the traffic: 60 of 150 requests/s" → "60 req/s · 40 %"
+/// (the rate first: "40 req/s" for 40 % was read as a rate).
+pub fn clients_rate(detail: &str, narrow: bool) -> String {
+    if let Some((share, rest)) = detail.split_once(" % of the traffic: ") {
+        if let Some(rate) = rest.split(' ').next() {
+            // A narrow node has no room for both: its detail line says the share.
+            return if narrow {
+                format!("{rate} req/s")
+            } else {
+                format!("{rate} req/s · {share} %")
+            };
+        }
+    }
     detail
         .split(' ')
         .next()
         .map(|n| format!("{n} req/s"))
         .unwrap_or_else(|| "sending".into())
+}
+
+/// "40 % of the traffic: 60 of 150 requests/s" → "40 % of 150 req/s".
+fn population_share_line(detail: &str) -> Option<String> {
+    let (share, rest) = detail.split_once(" % of the traffic: ")?;
+    let total = rest.split(" of ").nth(1)?.split(' ').next()?;
+    Some(format!("{share} % of {total} req/s"))
 }
 
 fn kind_class(kind: NodeKind) -> &'static str {
@@ -682,143 +653,4 @@ fn kind_class(kind: NodeKind) -> &'static str {
         NodeKind::Balancer => "balancer",
         NodeKind::Instance => "instance",
     }
-}
-
-/// What a menu is for: a node, or a zone / region box.
-struct MenuTarget {
-    id: u32,
-    name: String,
-    state: String,
-    /// (action, label, hint).
-    actions: Vec<(NodeAction, &'static str, String)>,
-    /// Bottom centre of the box it belongs to (layout units).
-    anchor: (f64, f64),
-}
-
-fn node_menu(n: &NodeView, p: &Placed) -> MenuTarget {
-    MenuTarget {
-        id: n.id,
-        name: n.name.clone(),
-        state: look(n.status).label.to_string(),
-        actions: NodeAction::for_kind(n.kind)
-            .iter()
-            .map(|&a| (a, a.label(), a.hint()))
-            .collect(),
-        anchor: (p.x + p.w / 2.0, p.y + p.h),
-    }
-}
-
-fn domain_menu(d: &crate::sim::snapshot::DomainView, g: &super::layout::GroupBox) -> MenuTarget {
-    let kind = d.kind.name();
-    MenuTarget {
-        id: d.id,
-        name: d.name.clone(),
-        state: if d.down { "down".into() } else { "up".into() },
-        actions: vec![
-            (
-                NodeAction::Fail,
-                if kind == "region" {
-                    "Fail the region"
-                } else {
-                    "Fail the zone"
-                },
-                "power or network lost: every node in it goes silent at once".into(),
-            ),
-            (
-                NodeAction::Heal,
-                "Heal",
-                "power and network back; its nodes restart".into(),
-            ),
-        ],
-        anchor: (g.x + g.w / 2.0, g.y + g.h),
-    }
-}
-
-fn menu_html(props: &DiagramProps, t: MenuTarget, w: f64, h: f64) -> Html {
-    if t.actions.is_empty() {
-        return html! {};
-    }
-    let id = t.id;
-    // Anchor under the box, as percentages of the stage (the SVG fills it exactly).
-    let left = t.anchor.0 / w * 100.0;
-    let top = t.anchor.1 / h * 100.0;
-    let align = if left > 70.0 {
-        "align-right"
-    } else if left < 30.0 {
-        "align-left"
-    } else {
-        "align-center"
-    };
-    let onkeydown = {
-        let close = props.on_close_menu.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let key = e.key();
-            match key.as_str() {
-                "Escape" => {
-                    e.prevent_default();
-                    close.emit(());
-                    super::runner::focus_node(id);
-                }
-                "ArrowDown" | "ArrowUp" | "Home" | "End" => {
-                    e.prevent_default();
-                    move_menu_focus(&key);
-                }
-                "Tab" => close.emit(()),
-                _ => {}
-            }
-        })
-    };
-    let items = t.actions.iter().map(|(a, label, hint)| {
-        let cb = props.on_action.clone();
-        let a = *a;
-        let onclick = Callback::from(move |_: MouseEvent| cb.emit((id, a)));
-        html! {
-            <button type="button" role="menuitem" class={classes!("menu-item", format!("act-{}", a.key()))}
-                    data-action={a.key()} {onclick}>
-                <span class="menu-label">{ *label }</span>
-                <span class="menu-hint">{ hint.clone() }</span>
-            </button>
-        }
-    });
-    html! {
-        <div class={classes!("node-menu", align)} role="menu" aria-label={format!("Faults for {}", t.name)}
-             style={format!("left: {left:.2}%; top: {top:.2}%")} {onkeydown} data-menu-for={t.name.clone()}>
-            <div class="menu-title">
-                <span>{ format!("{} · {}", t.name, t.state) }</span>
-                <span class="menu-sub">{ "at the current simulated time" }</span>
-            </div>
-            { for items }
-        </div>
-    }
-}
-
-/// Arrow keys move between menu items (WAI-ARIA menu pattern).
-fn move_menu_focus(key: &str) {
-    let Some(doc) = common::document() else {
-        return;
-    };
-    let Ok(list) = doc.query_selector_all(".node-menu [role=menuitem]") else {
-        return;
-    };
-    let items: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect();
-    if items.is_empty() {
-        return;
-    }
-    let active = doc.active_element();
-    let cur = items.iter().position(|e| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == e.as_ref() as &web_sys::Element)
-    });
-    let next = match (key, cur) {
-        ("Home", _) => 0,
-        ("End", _) => items.len() - 1,
-        ("ArrowDown", Some(i)) => (i + 1) % items.len(),
-        ("ArrowUp", Some(i)) => (i + items.len() - 1) % items.len(),
-        _ => 0,
-    };
-    let _ = items[next].focus();
 }

@@ -199,7 +199,7 @@ pub fn failure_timeline(p: &LogProps) -> Html {
         html! {
             <li class={classes!("failure", open.then_some("open"))} key={key} data-failure-node={f.node_name.clone()}
                 data-detected={f.detected_at_us.map(|d| d.to_string()).unwrap_or_default()}>
-                <p class="failure-text">{ failure_sentence(f, now, monitored(snap, f.node), is_domain) }</p>
+                <p class="failure-text">{ super::glossary::annotated(&failure_sentence(f, now, monitored(snap, f.node), is_domain)) }</p>
                 <div class="phase-bar" aria-hidden="true">{ for phases.into_iter().flatten() }</div>
                 <p class="phase-durations small">{ phase_durations(f, now, is_domain) }</p>
                 <div class="phase-legend" aria-hidden="true">
@@ -246,7 +246,7 @@ pub fn event_log(p: &LogProps) -> Html {
             <li class={classes!("log-row", class)}>
                 <time class="log-time">{ fmt_s1(e.at_us) }</time>
                 <span class="log-kind">{ word }</span>
-                <span class="log-text">{ e.text.clone() }</span>
+                <span class="log-text">{ super::glossary::annotated(&e.text) }</span>
             </li>
         }
     });

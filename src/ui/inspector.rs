@@ -143,7 +143,7 @@ fn field(p: &FieldProps) -> Html {
     };
     html! {
         <div class={classes!("param", error.is_some().then_some("has-error"), matches!(p.input, Input::Switch).then_some("param-switch"))}>
-            <label class="param-label" for={id.clone()} title={p.help.clone()}>
+            <label class="param-label" for={id.clone()} title={super::glossary::param_hint(p.param, &p.help)}>
                 <span>{ p.label }</span>
                 <code class="param-name">{ p.param }</code>
             </label>
@@ -337,7 +337,7 @@ fn node_stats(n: &NodeView, snap: &Snapshot) -> Html {
                         <div><dt>{ "replication" }</dt><dd>{ d.replication }</dd></div>
                         <div><dt>{ "lag" }</dt><dd>{ format!("{} writes · {:.0} ms", d.lag_writes, d.lag_ms) }</dd></div>
                     </dl>
-                    <p class="muted small">{ if d.fencing { "Fencing on: an old primary that comes back cannot accept writes (no split brain)." } else { "No fencing: an old primary that comes back may accept writes next to the promoted standby (split brain)." } }</p>
+                    <p class="muted small">{ super::glossary::annotated(if d.fencing { "Fencing on: an old primary that comes back cannot accept writes (no split brain)." } else { "No fencing: an old primary that comes back may accept writes next to the promoted standby (split brain)." }) }</p>
                 </>
             },
             None => html! {},

@@ -518,7 +518,7 @@ pub fn lab(props: &LabProps) -> Html {
                     </div>
                     <div class="scenario-intro">
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
-                        <p class="scenario-explain">{ explanation }<span class="muted">{ source_note }</span></p>
+                        <p class="scenario-explain">{ super::glossary::annotated(&explanation) }<span class="muted">{ source_note }</span></p>
                     </div>
                     <Diagram layout={view.layout.clone()} snapshot={snap.clone()} selected={*selected} menu={*menu}
                              canvas={canvas} sampling={view.sampling} reduced_motion={view.reduced_motion}
@@ -538,15 +538,23 @@ pub fn lab(props: &LabProps) -> Html {
                     }
                 </section>
                 <aside class="panel side" data-area="side" aria-label="Inspector and timeline">
-                    <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>
-                    <div class="side-body">
-                        <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
-                                   {on_set} {on_action} {on_select} />
+                    // Three sections: on a phone the side panel dissolves and the failure
+                    // timeline moves up right under the diagram (static/visualizer.css).
+                    <div class="side-section" data-section="inspector">
+                        <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>
+                        <div class="side-body">
+                            <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
+                                       {on_set} {on_action} {on_select} />
+                        </div>
                     </div>
-                    <div class="panel-head"><h2 class="panel-title">{ "Failure timeline" }</h2></div>
-                    <div class="side-body"><FailureTimeline snapshot={snap.clone()} /></div>
-                    <div class="panel-head"><h2 class="panel-title">{ "Event log" }</h2></div>
-                    <div class="side-body log-body"><EventLog snapshot={snap.clone()} /></div>
+                    <div class="side-section" data-section="timeline">
+                        <div class="panel-head"><h2 class="panel-title">{ "Failure timeline" }</h2></div>
+                        <div class="side-body"><FailureTimeline snapshot={snap.clone()} /></div>
+                    </div>
+                    <div class="side-section" data-section="log">
+                        <div class="panel-head"><h2 class="panel-title">{ "Event log" }</h2></div>
+                        <div class="side-body log-body"><EventLog snapshot={snap.clone()} /></div>
+                    </div>
                     if !embed { { props.side_extra.clone() } }
                 </aside>
             </main>

@@ -7,14 +7,16 @@
 //!   [`memory`] the allocator that marks the page when memory runs out.
 //! * The visualizer: [`lab`] wires [`runner`] (the simulation, driven by requestAnimationFrame)
 //!   to the panels: [`controls`], [`diagram`] (SVG laid out by [`layout`], requests animated
-//!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`]
-//!   (re-exported from the crate root) is the versioned URL-hash codec of a run, [`address`]
-//!   the page's own address for the links the app builds, [`files`] import/export and the
-//!   clipboard, [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
+//!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`], [`estimate_panel`]
+//!   (availability over many runs). [`share`] (re-exported from the crate root) is the
+//!   versioned URL-hash codec of a run, [`address`] the page's own address for the links the
+//!   app builds, [`files`] import/export and the clipboard, [`panic_context`] what the panic
+//!   banner adds to reproduce a crash, [`glossary`] the glossary tooltips, [`common`] shared
 //!   formatting and the state vocabulary (colour + icon + word).
 
 pub mod address;
 pub mod app;
+pub mod badges;
 pub mod canvas;
 pub mod charts;
 pub mod common;
@@ -23,15 +25,18 @@ pub mod diagram;
 pub mod estimate_panel;
 pub mod event_log;
 pub mod files;
+pub mod glossary;
 pub mod inspector;
 pub mod lab;
 pub mod layout;
 pub mod memory;
+pub mod node_menu;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;
 pub mod runner;
 pub mod shell;
+pub mod zoom;
 
 // The link codec is pure Rust and lives at the crate root (`crate::share`, tested natively);
 // re-exported so the UI keeps naming it `super::share`.

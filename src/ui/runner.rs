@@ -615,6 +615,9 @@ impl Runner {
     }
 
     fn best_orientation(&self) -> Orientation {
+        /// Below this diagram width the CSS opens the diagram at readable size (phones; the
+        /// `max-width: 720px` media query, less the panel's padding).
+        const PHONE_WIDTH_PX: f64 = 700.0;
         let w = common::window();
         let inner =
             |f: fn(&web_sys::Window) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
@@ -644,6 +647,17 @@ impl Runner {
         };
         let h = scale(&self.layouts.0, false);
         let v = scale(&self.layouts.1, true);
+        // A phone opens the diagram at readable size (src/ui/zoom.rs), panned in its box when
+        // wider than the screen. The page already scrolls down: pick the narrower
+        // orientation, so there is least to pan sideways.
+        if avail < PHONE_WIDTH_PX && h.min(v) < super::zoom::readable_scale() {
+            let (cols, rows) = (&self.layouts.0, &self.layouts.1);
+            return if rows.width <= cols.width {
+                Orientation::Vertical
+            } else {
+                Orientation::Horizontal
+            };
+        }
         // Columns read best (left to right, like the request's path): keep them while their
         // text stays readable (≥ 0.72 × its size), else take rows if they are clearly larger.
         if h < 0.72 && v > h * 1.15 {
@@ -908,7 +922,29 @@ pub fn topology_layout(sim: &Simulation, o: Orientation) -> Layout {
             }
         })
         .collect();
-    let edges: Vec<(u32, u32)> = snap.edges.iter().map(|e| (e.from, e.to)).collect();
+    let mut edges: Vec<(u32, u32)> = snap.edges.iter().map(|e| (e.from, e.to)).collect();
+    // An instance talks to whichever database node is primary now: after a promotion its edge
+    // goes to the former standby. Lay out every such edge from the start, so the diagram can
+    // draw the edge to the new primary (edges follow where traffic goes).
+    let databases: Vec<u32> = snap
+        .nodes
+        .iter()
+        .filter(|n| n.kind == crate::sim::snapshot::NodeKind::Database)
+        .map(|n| n.id)
+        .collect();
+    let db_clients: Vec<u32> = snap
+        .edges
+        .iter()
+        .filter(|e| databases.contains(&e.to) && !databases.contains(&e.from))
+        .map(|e| e.from)
+        .collect();
+    for from in db_clients {
+        for &db in &databases {
+            if !edges.contains(&(from, db)) {
+                edges.push((from, db));
+            }
+        }
+    }
     layout::layout(&items, &edges, o)
 }
 

@@ -15,6 +15,7 @@ pub mod event;
 pub mod event_queue;
 mod exponential_tables;
 pub mod gateway;
+pub mod glossary;
 pub mod health_check;
 pub mod histogram;
 pub mod instance;

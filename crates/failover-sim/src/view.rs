@@ -8,6 +8,15 @@ use super::metrics::{FailureReason, SecondBucket};
 use super::snapshot::*;
 use super::time::{fmt_duration, us_to_ms, whole_ms_to_us};
 
+/// A request rate as people write it: `60`, `12.5`.
+fn fmt_rate(rps: f64) -> String {
+    if (rps - rps.round()).abs() < 0.05 {
+        format!("{:.0}", rps)
+    } else {
+        format!("{rps:.1}")
+    }
+}
+
 /// How many log entries a snapshot carries.
 const SNAPSHOT_LOG: usize = 60;
 
@@ -21,11 +30,22 @@ impl Simulation {
             name: "clients".into(),
             kind: NodeKind::Clients,
             status: NodeStatus::Up,
-            detail: format!(
-                "{} requests/s, timeout {}",
-                self.traffic.rate_rps,
-                fmt_duration(self.traffic.timeout_us())
-            ),
+            detail: match self.population_share(0) {
+                // With several populations each node says its own share and rate, and the
+                // total, so "40 %" is never read as "40 requests/s".
+                Some(share) => format!(
+                    "{:.0} % of the traffic: {} of {} requests/s, timeout {}",
+                    share * 100.0,
+                    fmt_rate(self.traffic.rate_rps * share),
+                    fmt_rate(self.traffic.rate_rps),
+                    fmt_duration(self.traffic.timeout_us())
+                ),
+                None => format!(
+                    "{} requests/s, timeout {}",
+                    self.traffic.rate_rps,
+                    fmt_duration(self.traffic.timeout_us())
+                ),
+            },
             workers: 0,
             busy: 0,
             queue_len: 0,
@@ -61,8 +81,21 @@ impl Simulation {
                 in_flight,
                 zone: self.place_name(id),
             });
+            // A balancer that is down, or silenced by its zone or region, checks nothing: its
+            // last belief is no longer anybody's knowledge, so the badge says "unknown".
+            let checker_lost = self.checker_lost(b.state, id);
             for (slot, t) in b.targets.iter().enumerate() {
                 let health = match b.check {
+                    _ if checker_lost => HealthView {
+                        state: "unknown",
+                        detail: format!(
+                            "unknown: no checker ({} is {}; its last belief was {})",
+                            b.name,
+                            self.checker_loss_reason(b.state, id),
+                            t.health.name()
+                        ),
+                        in_rotation: b.eligible(slot, self.now),
+                    },
                     Some(cfg) => {
                         let passive_down = !b.passive_ok(t, self.now);
                         HealthView {
@@ -124,8 +157,9 @@ impl Simulation {
             let id = self.instance_node(ii as u32);
             // The worst belief any balancer holds about this instance.
             let mut believed: Option<HealthState> = None;
-            for b in &self.balancers {
-                if b.check.is_none() {
+            for (bi, b) in self.balancers.iter().enumerate() {
+                // Only a balancer that is still checking holds a belief worth showing.
+                if b.check.is_none() || self.checker_lost(b.state, self.balancer_node(bi as u32)) {
                     continue;
                 }
                 for t in b.targets.iter().filter(|t| t.instance == ii as u32) {
@@ -321,26 +355,32 @@ impl Simulation {
             });
         }
         if let Some(s) = db.standby_index() {
+            let leader_node = db.nodes[db.leader].node;
+            // Nothing is shipped from a primary that is down or cut off with its zone.
+            let shipping = db.nodes[db.leader].state == InstanceState::Up
+                && !self.topology.domain_down(leader_node);
+            let receiving = db.nodes[s].state == InstanceState::Up
+                && !self.topology.domain_down(db.nodes[s].node);
             edges.push(EdgeView {
-                from: db.nodes[db.leader].node,
+                from: leader_node,
                 to: db.nodes[s].node,
                 in_flight: lag_writes as u32,
                 health: Some(HealthView {
-                    state: if db.nodes[s].state == InstanceState::Up {
-                        "up"
+                    state: if shipping && receiving { "up" } else { "down" },
+                    detail: if !shipping {
+                        format!("no replication: {} is down", db.nodes[db.leader].name)
                     } else {
-                        "down"
+                        format!(
+                            "{} replication; {lag_writes} write(s), {:.1} ms behind",
+                            if db.is_sync() {
+                                "synchronous"
+                            } else {
+                                "asynchronous"
+                            },
+                            us_to_ms(lag_us)
+                        )
                     },
-                    detail: format!(
-                        "{} replication; {lag_writes} write(s), {:.1} ms behind",
-                        if db.is_sync() {
-                            "synchronous"
-                        } else {
-                            "asynchronous"
-                        },
-                        us_to_ms(lag_us)
-                    ),
-                    in_rotation: db.nodes[s].state == InstanceState::Up,
+                    in_rotation: shipping && receiving,
                 }),
                 backup: true,
             });
@@ -359,15 +399,15 @@ impl Simulation {
     /// the entry.
     fn population_view(&self, nodes: &mut Vec<NodeView>, edges: &mut Vec<EdgeView>) {
         let t = &self.scenario.traffic;
-        let total: f64 = t.populations.iter().map(|p| p.share).sum();
         let entry = self.node_by_name(&self.scenario.entry);
         for p in 1..self.population_count() {
             let id = self.population_node(p);
-            let share = t.populations[p as usize].share / total;
+            let share = self.population_share(p).unwrap_or(0.0);
             let detail = format!(
-                "{:.0} % of the traffic ({:.0} requests/s)",
+                "{:.0} % of the traffic: {} of {} requests/s",
                 share * 100.0,
-                self.traffic.rate_rps * share
+                fmt_rate(self.traffic.rate_rps * share),
+                fmt_rate(self.traffic.rate_rps)
             );
             nodes.push(NodeView::plain(
                 id,
@@ -422,27 +462,56 @@ impl Simulation {
                 gw.in_flight,
                 self.place_name(id),
             ));
+            let checker_lost = self.checker_lost(gw.state, id);
             for u in &gw.upstreams {
                 let ok = u.mark.ok(self.now);
                 edges.push(EdgeView {
                     from: id,
                     to: self.balancer_node(u.balancer),
                     in_flight: 0,
-                    health: Some(HealthView {
-                        state: if ok { "up" } else { "down" },
-                        detail: if ok {
-                            "no active checks; a failed connection marks it down".into()
-                        } else {
-                            format!(
-                                "marked down by the gateway for {} more (fail_timeout)",
-                                fmt_duration(u.mark.down_until.saturating_sub(self.now))
-                            )
-                        },
-                        in_rotation: ok,
+                    health: Some(if checker_lost {
+                        HealthView {
+                            state: "unknown",
+                            detail: format!(
+                                "unknown: no checker ({} is {})",
+                                gw.name,
+                                self.checker_loss_reason(gw.state, id)
+                            ),
+                            in_rotation: ok,
+                        }
+                    } else {
+                        HealthView {
+                            state: if ok { "up" } else { "down" },
+                            detail: if ok {
+                                "no active checks; a failed connection marks it down".into()
+                            } else {
+                                format!(
+                                    "marked down by the gateway for {} more (fail_timeout)",
+                                    fmt_duration(u.mark.down_until.saturating_sub(self.now))
+                                )
+                            },
+                            in_rotation: ok,
+                        }
                     }),
                     backup: false,
                 });
             }
+        }
+    }
+
+    /// Whether the node holding a health belief (a balancer or gateway) can no longer check:
+    /// it failed, or its zone or region is down.
+    fn checker_lost(&self, state: BalancerState, node: u32) -> bool {
+        state != BalancerState::Up || self.topology.domain_down(node)
+    }
+
+    fn checker_loss_reason(&self, state: BalancerState, node: u32) -> &'static str {
+        if self.topology.domain_down(node) {
+            "cut off with its zone or region"
+        } else if state == BalancerState::Failed {
+            "failed"
+        } else {
+            "not answering"
         }
     }
 
@@ -529,6 +598,15 @@ impl Simulation {
             cached_clients: cached,
             stale_clients: stale,
         })
+    }
+
+    /// Population `p`'s share of the traffic (0–1), when the scenario has more than one.
+    fn population_share(&self, p: u32) -> Option<f64> {
+        let pops = &self.scenario.traffic.populations;
+        let total: f64 = pops.iter().map(|p| p.share).sum();
+        (pops.len() > 1 && total > 0.0)
+            .then(|| pops.get(p as usize).map(|x| x.share / total))
+            .flatten()
     }
 
     /// The zone of a node (the region for the clients), by name.

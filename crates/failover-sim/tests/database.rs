@@ -364,3 +364,17 @@ fn database_settings_are_validated() {
         assert!(errs.contains(needle), "{needle}\n got: {errs}");
     }
 }
+
+/// A preset must show its lesson at its own seed (issue 19): the asynchronous cluster loses
+/// acknowledged writes when its primary crashes, at the seed the scenario carries and at the
+/// next few, so a student who never touches the random seed still sees the RPO.
+#[test]
+fn the_async_preset_loses_writes_at_its_own_seed() {
+    let s = preset("db-async-vs-sync");
+    for seed in [s.seed, s.seed + 1, s.seed + 2, s.seed + 3] {
+        let sim = run(&s, seed, 60);
+        assert!(stats(&sim).writes_lost > 0, "seed {seed}: no write lost");
+    }
+    let sim = run(&preset("db-sync"), preset("db-sync").seed, 60);
+    assert_eq!(stats(&sim).writes_lost, 0, "synchronous loses none");
+}
