@@ -40,7 +40,7 @@ pub fn app() -> Html {
 
 /// Whether the page URL asks for the deliberate panic. Any failure to read the URL means no.
 fn deliberate_panic_requested() -> bool {
-    web_sys::window()
+    crate::ui::common::window()
         .and_then(|window| window.location().search().ok())
         .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
         .and_then(|params| params.get(DEBUG_PARAM))

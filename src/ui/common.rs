@@ -257,8 +257,13 @@ pub fn rank_hint(kind: NodeKind) -> u32 {
 
 // ----- browser helpers ----------------------------------------------------------------------
 
+/// The browser window; `None` natively, where the components are only rendered to HTML for
+/// the poster (`poster.rs`) and a browser call would panic.
 pub fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window();
+    #[cfg(not(target_arch = "wasm32"))]
+    return None;
 }
 
 pub fn document() -> Option<web_sys::Document> {

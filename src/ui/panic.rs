@@ -5,6 +5,7 @@
 //! browser console through `console_error_panic_hook`, and (2) un-hides the `#panic-banner`
 //! element of `index.html` with the message, so the user sees what happened and can reload.
 
+#[cfg(target_arch = "wasm32")]
 use std::panic::PanicHookInfo;
 
 use wasm_bindgen::JsCast;
@@ -16,12 +17,14 @@ pub const MESSAGE_ID: &str = "panic-message";
 /// Attribute set on `<html>` once the banner is shown, so tests and embedders can detect it.
 pub const PANICKED_ATTR: &str = "data-app-panicked";
 
-/// Installs the panic hook. Goes through Yew so that `yew::Renderer` does not replace it with
+/// Installs the panic hook (browser only: natively there is no page to show it on). Goes through Yew so that `yew::Renderer` does not replace it with
 /// its default hook (console only) when the app mounts.
+#[cfg(target_arch = "wasm32")]
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(hook));
 }
 
+#[cfg(target_arch = "wasm32")]
 fn hook(info: &PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
     // What was running, so the crash can be reproduced: scenario, seed, simulated time and the
@@ -44,7 +47,7 @@ pub fn show_panic_banner(message: &str) {
 }
 
 fn try_show_banner(message: &str) -> Option<()> {
-    let document = web_sys::window()?.document()?;
+    let document = crate::ui::common::window()?.document()?;
     let banner = match document.get_element_by_id(BANNER_ID) {
         Some(banner) => banner,
         None => create_banner(&document)?,

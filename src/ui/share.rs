@@ -154,9 +154,11 @@ pub fn encode(recipe: &Recipe) -> String {
             out.push_str(&escape(name));
         }
         Source::Custom(s) => {
-            // Compact JSON of plain data cannot fail to serialise; an empty object would be
-            // rejected on decode with a clear message rather than silently mis-replayed.
-            let json = serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+            // The pretty JSON that "Export" writes, with the whitespace taken out: the same
+            // text as compact JSON, without a second copy of the scenario's serialiser in the
+            // app (one per output format). It cannot fail for plain data; an empty object
+            // would be rejected on decode with a clear message rather than mis-replayed.
+            let json = compact_json(&s.to_json_pretty());
             out.push_str("&s=");
             out.push_str(&escape(&json));
         }
@@ -187,6 +189,27 @@ pub fn encode(recipe: &Recipe) -> String {
     }
     if recipe.embed {
         out.push_str("&embed=1");
+    }
+    out
+}
+
+/// `json` without the whitespace between its tokens (strings are kept as they are).
+pub fn compact_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            in_string = c == '"';
+            out.push(c);
+        }
     }
     out
 }
