@@ -34,9 +34,15 @@ function say(text) {
 function progress(fraction) {
   const bar = document.getElementById('poster-progress');
   if (!bar) return;
-  // Trunk's total is the size before wasm-opt, a little more than what arrives: never claim
-  // to be done before the download is.
+  // Never claim to be done before the download is.
   bar.value = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+}
+
+/** Bytes of the .wasm file: written into the poster at build time (scripts/poster-wasm-size.sh),
+ * else Trunk's figure, which is from before wasm-opt (too large: the bar then ends early). */
+function wasmBytes(trunkTotal) {
+  const written = Number(poster()?.getAttribute('data-wasm-bytes'));
+  return written > 0 ? written : trunkTotal;
 }
 
 /** Marks the poster as a stand-in when the page opens a share link. Runs at import. */
@@ -61,9 +67,9 @@ export default function initializer() {
       progress(0);
     },
     onProgress({ current, total }) {
-      // The end of the stream reports current === total.
+      // The end of the stream reports current === total (Trunk's figure).
       if (total > 0 && current >= total) downloaded();
-      else if (total > 0) progress(current / total);
+      else if (total > 0) progress(current / wasmBytes(total));
     },
     onComplete() {},
     onSuccess() {},

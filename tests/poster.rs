@@ -64,7 +64,10 @@ fn poster_shows_the_default_scenario_and_says_it_is_loading() {
     // Plain HTML/SVG: the page's Content-Security-Policy allows no inline script or <style>.
     assert!(!html.contains("<script") && !html.contains("<style"));
     let handler = html.split(" on").skip(1).find(|rest| {
-        let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase())
+            .collect();
         !name.is_empty() && rest[name.len()..].starts_with('=')
     });
     assert!(handler.is_none(), "an inline event handler: on{handler:?}");

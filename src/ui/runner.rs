@@ -43,7 +43,7 @@ const PANEL_INTERVAL_MS: f64 = 100.0;
 const FRAME_SIM_MS: f64 = 4.5;
 /// "Run to": wall time of one slice of simulation (a task of its own). Input that arrives
 /// during a slice waits at most this long, well within the 100 ms that feels immediate.
-const FAST_FORWARD_SLICE_MS: f64 = 40.0;
+const FAST_FORWARD_SLICE_MS: f64 = 30.0;
 /// …checked after every chunk of about this much simulation (`performance.now()` is cheap,
 /// but not free).
 const FAST_FORWARD_CHUNK_MS: f64 = 4.0;
@@ -488,21 +488,24 @@ impl Runner {
         // dots are recorded meanwhile, so the animation resumes at full detail afterwards.
         self.sim.set_transfer_recording(self.run_to.is_none());
         if self.run_to.is_some() {
-            // `fast_forward` advances the run, between frames; frames only show it.
+            // `fast_forward` advances the run, between frames; frames only show it, a few
+            // times a second. Other frames leave the page alone, so the browser has nothing
+            // to restyle or paint and the main thread goes back to the simulation.
+            if !panels && t_ms - self.last_panel < FAST_FORWARD_PANEL_MS {
+                return false;
+            }
             let now = self.sim.now_us();
             let speed = self.speed;
+            // No dots are recorded meanwhile: this clears the ones of the last frame played.
             self.overlay.ingest(&mut self.sim, speed, reduced);
             if let Some(canvas) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
                 let dark = self.dark.as_ref().is_some_and(|m| m.matches());
                 self.overlay.draw(&canvas, now, reduced, dark);
             }
             self.write_attrs();
-            if panels || t_ms - self.last_panel >= FAST_FORWARD_PANEL_MS {
-                self.set_panic_context();
-                self.refresh();
-                return true;
-            }
-            return false;
+            self.set_panic_context();
+            self.refresh();
+            return true;
         } else if self.playing && dt > 0.0 {
             let want = (dt * 1_000.0 * self.speed).round() as TimeUs;
             let target = before.saturating_add(want.max(1));

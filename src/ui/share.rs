@@ -158,7 +158,7 @@ pub fn encode(recipe: &Recipe) -> String {
             // text as compact JSON, without a second copy of the scenario's serialiser in the
             // app (one per output format). It cannot fail for plain data; an empty object
             // would be rejected on decode with a clear message rather than mis-replayed.
-            let json = compact_json(&s.to_json_pretty());
+            let json = compact_json(&super::files::scenario_to_json(s));
             out.push_str("&s=");
             out.push_str(&escape(&json));
         }
@@ -290,7 +290,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
             }
             "s" => {
                 let json = unescape(value)?;
-                let scenario = Scenario::from_json(&json)?;
+                let scenario = super::files::scenario_from_json(&json)?;
                 set_source(&mut source, Source::Custom(Box::new(scenario)))?;
             }
             "seed" => {
