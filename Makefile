@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui poster
+.PHONY: setup serve test bench dist bench-ui poster fidelity-real mutants
 
 setup:
 	bash scripts/setup.sh
@@ -41,3 +41,18 @@ poster:
 # Node, with the ratios and the cross-platform trace-hash check. Not part of `make test`.
 bench: setup
 	bash benches/run.sh
+
+# The simulator against the real HAProxy 2.6 and nginx 1.22 on loopback: crash, frozen
+# backend, NGINX passive crash, same fault times in both, a table with a verdict per row.
+# Installs the Debian packages haproxy and nginx-light if missing. Not part of `make test`
+# (it measures timing on a shared machine); a few minutes.
+fidelity-real:
+	bash scripts/fidelity-real.sh
+
+# Mutation testing of the simulation core with cargo-mutants (installed on first use), not
+# part of `make test`: each mutant rebuilds the core and runs its tests, minutes each. Run a
+# file or a shard: `make mutants FILE=crates/failover-sim/src/load_balancer.rs`,
+# `make mutants SHARD=1/16`; ITERATE=1 re-tests only what was missed last time. Prints the
+# caught / missed / unviable counts and the mutation score. See scripts/mutants.sh.
+mutants:
+	FILE='$(FILE)' SHARD='$(SHARD)' ITERATE='$(ITERATE)' bash scripts/mutants.sh

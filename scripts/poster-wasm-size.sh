@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (Trunk.toml): writes the size of the final .wasm file into the poster
 # of the built index.html (`data-wasm-bytes` on #poster), for the progress bar that
-# static/loading.mjs draws while the file downloads. Trunk's own figure (what it passes its
-# initializer) is the size before wasm-opt, about a third more than what the browser receives.
+# static/boot.js draws while the file downloads (Content-Length is the compressed size when
+# the server gzips; the stream the script counts is decompressed).
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 shopt -s nullglob

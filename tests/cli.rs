@@ -97,20 +97,42 @@ fn run_json_has_the_documented_fields() {
     assert_eq!(v["trace_hash"], w["trace_hash"]);
 }
 
+/// `--set clients.rate_rps=50` changes the run: 40 s at 50 requests/s is Poisson(2,000)
+/// arrivals, within 4√2000 ≈ 179 of 2,000, while the preset's own 100/s sends 4,000 ± 253.
+/// The human summary reports the same run as `--json` does.
 #[test]
 fn human_summary_and_overrides() {
-    let (code, out, err) = cli(&[
+    let args = [
         "run",
         "single-server",
         "--set",
         "clients.rate_rps=50",
         "--duration",
         "40",
-    ]);
+    ];
+    let (code, out, err) = cli(&args);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("availability:") && out.contains("trace hash"),
         "{out}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let set = run_json(&json_args);
+    let sent = set["requests"]["sent"].as_u64().unwrap_or(0);
+    assert!(sent.abs_diff(2_000) <= 179, "{sent} sent at 50/s for 40 s");
+    let line = format!(
+        "requests: {sent} sent, {} succeeded, {} failed",
+        set["requests"]["succeeded"], set["requests"]["failed"]
+    );
+    assert!(out.contains(&line), "{line} in {out}");
+    let hash = set["trace_hash"].as_str().unwrap_or("none");
+    assert!(out.contains(&format!("trace hash: {hash}")), "{out}");
+    let plain = run_json(&["run", "single-server", "--duration", "40", "--json"]);
+    let plain_sent = plain["requests"]["sent"].as_u64().unwrap_or(0);
+    assert!(
+        plain_sent.abs_diff(4_000) <= 253,
+        "without --set: {plain_sent}"
     );
 }
 
@@ -162,9 +184,14 @@ fn a_scenario_file_round_trips_and_bad_files_are_explained() {
     let (_, json, _) = cli(&["show", "with-retries"]);
     let good = dir.join("good.json");
     std::fs::write(&good, &json).unwrap_or_else(|e| panic!("{e}"));
-    let (code, out, err) = cli(&["run", good.to_str().unwrap_or_default(), "--json"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("trace_hash"));
+    // The file is the preset: running it is the same run, event for event.
+    let from_file = run_json(&["run", good.to_str().unwrap_or_default(), "--json"]);
+    let from_preset = run_json(&["run", "with-retries", "--json"]);
+    assert_eq!(from_file["trace_hash"], from_preset["trace_hash"]);
+    assert_eq!(from_file["events"], from_preset["events"]);
+    assert_eq!(from_file["requests"], from_preset["requests"]);
+    assert_eq!(from_file["failures"], from_preset["failures"]);
+    assert!(from_file["requests"]["sent"].as_u64().unwrap_or(0) > 1_000);
     let bad = dir.join("bad.json");
     std::fs::write(
         &bad,
@@ -442,4 +469,31 @@ fn several_runs_draw_no_progress_bar_into_a_pipe() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"runs\": 3"), "{out}");
     assert!(!err.contains('\r') && !err.contains("runs"), "{err:?}");
+}
+
+/// A scenario with no compact decision diagram (24 balancers over random halves of 120
+/// instances): the CLI must say that its analytic figure is a Monte Carlo estimate.
+#[test]
+fn the_cli_says_when_the_figure_is_an_estimate() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tangled.json");
+    let ok = |args: &[&str]| {
+        let (code, out, err) = cli(args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let text = ok(&["run", file]);
+    assert!(
+        text.contains("analytic (MTBF/MTTR): ≈ ") && text.contains("estimate (Monte Carlo, "),
+        "{text}"
+    );
+    assert!(text.contains("samples, 95 % CI "), "{text}");
+    let runs = ok(&["run", file, "--runs", "2"]);
+    assert!(runs.contains("estimate (Monte Carlo, "), "{runs}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["run", file, "--runs", "2", "--json"])).unwrap_or_default();
+    assert_eq!(json["analytic_availability_method"], "estimate");
+    assert!(json["analytic_availability_ci95"].is_array());
+    assert!(json["analytic_availability_samples"].is_u64());
+    let exact = ok(&["run", "redundant-behind-lb", "--duration", "2"]);
+    assert!(exact.contains("% (exact)"), "{exact}");
 }

@@ -180,7 +180,7 @@ async fn diagram_renders_every_node_of_every_preset_with_its_label_and_state() {
 #[wasm_bindgen_test]
 async fn crashed_instance_is_marked_down_with_a_health_badge_detail() {
     // redundant-behind-lb: app-2 crashes at 20 s; HAProxy fall=3 × inter=2 s marks it down
-    // 4–6 s later. At 22 s the badge is "suspected" or still "up", at 27 s "down".
+    // 4–6 s later (each check starts 2 s after the previous one ended). At 22 s the badge is "suspected" or still "up", at 27 s "down".
     let mut sim = Simulation::new(
         &presets::find("redundant-behind-lb")
             .expect("preset")
@@ -252,7 +252,14 @@ async fn clicking_a_node_opens_its_menu_and_crash_schedules_a_command() {
     };
     assert_eq!(
         actions,
-        ["crash", "unreachable", "gray", "add-latency", "heal"]
+        [
+            "crash",
+            "unreachable",
+            "freeze",
+            "gray",
+            "add-latency",
+            "heal"
+        ]
     );
     // The inspector follows the selection.
     wait_for(&host, "[data-inspecting=\"app-1\"]", "inspector").await;
@@ -388,7 +395,7 @@ async fn inspector_rejects_a_bad_value_with_a_message_and_accepts_a_good_one() {
 
 #[wasm_bindgen_test]
 async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
-    let (host, handle) = mount_lab_at("#v=2&p=no-such-preset");
+    let (host, handle) = mount_lab_at("#v=3&p=no-such-preset");
     let notice = wait_for(&host, "[data-notice=error]", "error notice").await;
     let text = notice.text_content().unwrap_or_default();
     assert!(text.contains("unknown preset `no-such-preset`"), "{text:?}");
@@ -400,41 +407,51 @@ async fn a_bad_link_shows_an_error_and_loads_the_default_preset() {
 }
 
 #[wasm_bindgen_test]
-async fn a_version_1_link_replays_with_a_note_that_the_run_differs() {
-    let r = share::decode("#v=1&p=single-server&seed=4")
-        .expect("version 1 is still read")
-        .expect("a recipe");
-    assert_eq!(r.link_version, 1);
-    assert_eq!(r.seed, Some(4));
-    let (host, handle) = mount_lab_at("#v=1&p=single-server&seed=4&c=5000:crash:server");
-    let notice = wait_for(&host, "[data-notice=info]", "info notice").await;
-    let text = notice.text_content().unwrap_or_default();
-    assert!(
-        text.contains("earlier version") && text.contains("link version 1"),
-        "{text:?}"
-    );
-    // The run is the link's: its scenario and seed, and the link is rewritten at version 2.
-    let title = wait_for(&host, "[data-scenario-title]", "scenario title").await;
-    let single = presets::find("single-server").expect("preset");
-    assert_eq!(title.text_content().as_deref(), Some(single.title));
-    let hash = web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .unwrap_or_default();
-    assert!(
-        hash.starts_with("#v=2&p=single-server&seed=4") && hash.contains("5000:crash:server"),
-        "{hash}"
-    );
-    handle.destroy();
-    host.remove();
+async fn older_links_replay_with_a_note_that_the_run_differs() {
+    // Every older version still read gets the note, with what changed since it.
+    for (version, why) in [(1, "random numbers"), (2, "HAProxy and NGINX as measured")] {
+        let r = share::decode(&format!("#v={version}&p=single-server&seed=4"))
+            .expect("older versions are still read")
+            .expect("a recipe");
+        assert_eq!(r.link_version, version);
+        assert_eq!(r.seed, Some(4));
+        let (host, handle) = mount_lab_at(&format!(
+            "#v={version}&p=single-server&seed=4&c=5000:crash:server"
+        ));
+        let notice = wait_for(&host, "[data-notice=info]", "info notice").await;
+        let text = notice.text_content().unwrap_or_default();
+        assert!(
+            text.contains("earlier version")
+                && text.contains(&format!("link version {version}"))
+                && text.contains(why),
+            "{text:?}"
+        );
+        // The run is the link's: its scenario and seed, and the link is rewritten at the
+        // current version.
+        let title = wait_for(&host, "[data-scenario-title]", "scenario title").await;
+        let single = presets::find("single-server").expect("preset");
+        assert_eq!(title.text_content().as_deref(), Some(single.title));
+        let hash = web_sys::window()
+            .expect("window")
+            .location()
+            .hash()
+            .unwrap_or_default();
+        assert!(
+            hash.starts_with("#v=3&p=single-server&seed=4") && hash.contains("5000:crash:server"),
+            "{hash}"
+        );
+        handle.destroy();
+        host.remove();
+    }
+    // A link of this version gets no note.
+    assert!(share::changed_since(share::VERSION).is_empty());
 }
 
 #[wasm_bindgen_test]
 async fn db_failover_shows_the_promoted_leader_and_the_rpo_in_the_database_panel() {
     // db-async-vs-sync: the primary crashes at 20 s, the standby is promoted once the leader
     // lock expires; fast-forward to 65 s with "Run to" (before the heal at 90 s).
-    let (host, handle) = mount_lab_at("#v=2&p=db-async-vs-sync&seed=1");
+    let (host, handle) = mount_lab_at("#v=3&p=db-async-vs-sync&seed=1");
     let leader = wait_for(&host, "[data-db=\"leader\"]", "database panel").await;
     assert_eq!(leader.text_content().as_deref(), Some("db-primary"));
     assert!(host
@@ -519,7 +536,7 @@ fn share_link_round_trip_keeps_every_field() {
     let text = share::encode(&recipe);
     assert_eq!(
         text,
-        "v=2&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=20000:crash:app-2,\
+        "v=3&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=20000:crash:app-2,\
          31000:add-latency:app-1:250,32000:gray:app-3:0.3:150,\
          33000:set:lb-1:algorithm:least-conn&embed=1"
     );
@@ -539,27 +556,27 @@ fn share_link_round_trip_keeps_every_field() {
 #[wasm_bindgen_test]
 fn share_link_errors_name_the_problem() {
     let cases = [
-        ("#v=3&p=single-server", "version 3 is not supported"),
+        ("#v=4&p=single-server", "version 4 is not supported"),
         ("#p=single-server", "no version"),
-        ("#v=2&p=nope", "unknown preset `nope`"),
-        ("#v=2", "no scenario"),
-        ("#v=2&p=single-server&seed=-3", "seed `-3`"),
+        ("#v=3&p=nope", "unknown preset `nope`"),
+        ("#v=3", "no scenario"),
+        ("#v=3&p=single-server&seed=-3", "seed `-3`"),
         (
-            "#v=2&p=single-server&c=20000:explode:server",
+            "#v=3&p=single-server&c=20000:explode:server",
             "command 1: `20000:explode:server`: unknown action `explode`",
         ),
-        ("#v=2&p=single-server&c=abc:crash:server", "time `abc`"),
+        ("#v=3&p=single-server&c=abc:crash:server", "time `abc`"),
         (
-            "#v=2&p=single-server&c=1:add-latency:server",
+            "#v=3&p=single-server&c=1:add-latency:server",
             "should be AT_MS:add-latency:NODE:MS",
         ),
         (
-            "#v=2&p=single-server&o=server-workers-4",
+            "#v=3&p=single-server&o=server-workers-4",
             "override 1: `server-workers-4` should be NODE:PARAM:VALUE",
         ),
-        ("#v=2&p=single-server&x=1", "unknown key `x`"),
-        ("#v=2&p=single-server&s=%7B", "scenario JSON"),
-        ("#v=2&p=single-server&p=single-server", "`p` appears twice"),
+        ("#v=3&p=single-server&x=1", "unknown key `x`"),
+        ("#v=3&p=single-server&s=%7B", "scenario JSON"),
+        ("#v=3&p=single-server&p=single-server", "`p` appears twice"),
     ];
     for (hash, want) in cases {
         match share::decode(hash) {
@@ -571,12 +588,12 @@ fn share_link_errors_name_the_problem() {
         }
     }
     // Decodes, but fails when replayed: the node does not exist.
-    let r = share::decode("#v=2&p=single-server&c=1000:crash:app-9")
+    let r = share::decode("#v=3&p=single-server&c=1000:crash:app-9")
         .expect("decodes")
         .expect("a recipe");
     let e = r.build().err().expect("replay fails");
     assert!(e.contains("command 1") && e.contains("app-9"), "{e}");
-    let r = share::decode("#v=2&p=single-server&o=server:workers:0")
+    let r = share::decode("#v=3&p=single-server&o=server:workers:0")
         .expect("decodes")
         .expect("a recipe");
     let e = r.build().err().expect("override fails");
@@ -588,12 +605,12 @@ fn share_link_errors_name_the_problem() {
 /// Trace hashes of 30 simulated seconds, from the native build:
 /// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
 const NATIVE_GOLDEN_30S: [(&str, &str); 6] = [
-    ("redundant-behind-lb", "0b57564e9aad6329"),
+    ("redundant-behind-lb", "16c87750b5cda9c1"),
     ("single-server", "798323dda5da1e10"),
-    ("unreachable-host", "91ac4e37373132bc"),
-    ("two-zones", "14d81595846c3458"),
-    ("dns-region-failover", "b4485967a949d097"),
-    ("multi-region-dns-failover", "4c58d82696142de3"),
+    ("unreachable-host", "542115de11ee8fa6"),
+    ("two-zones", "65ffd5d126a9fb2e"),
+    ("dns-region-failover", "0239c090dae5e2cc"),
+    ("multi-region-dns-failover", "d7cfb0121185bd04"),
 ];
 
 #[wasm_bindgen_test]
@@ -615,13 +632,13 @@ fn a_replayed_share_link_matches_the_native_run_with_the_same_faults() {
     // Native: `cargo run --release -- run redundant-behind-lb --seed 7 --duration 30
     //   --set lb-1.retries=0 --fault crash:app-1@10s --fault heal:app-1@15s --json`
     let recipe = share::decode(
-        "#v=2&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=10000:crash:app-1,15000:heal:app-1",
+        "#v=3&p=redundant-behind-lb&seed=7&o=lb-1:retries:0&c=10000:crash:app-1,15000:heal:app-1",
     )
     .expect("decodes")
     .expect("a recipe");
     let mut sim = recipe.build().expect("replays");
     sim.run_for(30 * US_PER_S);
-    assert_eq!(sim.trace_hash_hex(), "33d62d3a19047581");
+    assert_eq!(sim.trace_hash_hex(), "ca9d01fca27778a7");
     assert_eq!(sim.user_commands().len(), 2);
 }
 

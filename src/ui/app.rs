@@ -8,10 +8,12 @@ use crate::ui::shell::Shell;
 /// End-to-end and wasm tests wait for it instead of sleeping.
 pub const READY_ATTR: &str = "data-app-ready";
 
-/// Query parameter that makes the app panic right after mounting (`?debug=panic`). It exists so
-/// the end-to-end test can check, on the real release build, that a panic shows the banner.
+/// Debug builds only (`trunk serve`, the browser tests): `?debug=panic` panics right after
+/// mounting, `?debug=trap` executes a WebAssembly `unreachable` (what running out of memory
+/// ends in) a moment after start-up, to see the error banner. Release builds do not contain
+/// them: nobody can send a link that crashes the app on purpose.
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
 const DEBUG_PARAM: &str = "debug";
-const DEBUG_PANIC: &str = "panic";
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -26,9 +28,10 @@ pub fn app() -> Html {
                 // Only fails for an invalid attribute name, which this constant is not.
                 let _ready = element.set_attribute(READY_ATTR, "1");
             }
-            if deliberate_panic_requested() {
-                panic!("deliberate panic requested with ?{DEBUG_PARAM}={DEBUG_PANIC}");
-            }
+            // wasm32 only: natively the app is only rendered to HTML (the poster), where
+            // effects never run.
+            #[cfg(all(debug_assertions, target_arch = "wasm32"))]
+            debug_crash(debug_request().as_deref());
         });
     }
     html! {
@@ -38,11 +41,23 @@ pub fn app() -> Html {
     }
 }
 
-/// Whether the page URL asks for the deliberate panic. Any failure to read the URL means no.
-fn deliberate_panic_requested() -> bool {
+/// The value of `?debug=…`, if any. Any failure to read the URL means none.
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
+fn debug_request() -> Option<String> {
     crate::ui::common::window()
         .and_then(|window| window.location().search().ok())
         .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
         .and_then(|params| params.get(DEBUG_PARAM))
-        .is_some_and(|value| value == DEBUG_PANIC)
+}
+
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
+fn debug_crash(request: Option<&str>) {
+    match request {
+        Some("panic") => panic!("deliberate panic requested with ?{DEBUG_PARAM}=panic"),
+        Some("trap") => {
+            // After start-up, from a timer: as a trap in a frame or a click handler would.
+            gloo_timers::callback::Timeout::new(200, || core::arch::wasm32::unreachable()).forget();
+        }
+        _ => {}
+    }
 }

@@ -206,6 +206,7 @@ fn short_fault(fault: &str) -> &str {
     match fault {
         "process crash" => "crash",
         "host unreachable" => "unreachable",
+        "process frozen" => "frozen",
         "balancer failed" => "failed",
         "balancer unreachable" => "unreachable",
         "gray failure" => "gray",

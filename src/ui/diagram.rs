@@ -19,6 +19,7 @@ use crate::sim::{Fault, FaultAction, Snapshot};
 pub enum NodeAction {
     Crash,
     Unreachable,
+    Freeze,
     Gray,
     AddLatency,
     Fail,
@@ -37,6 +38,7 @@ impl NodeAction {
             NodeKind::Instance => &[
                 NodeAction::Crash,
                 NodeAction::Unreachable,
+                NodeAction::Freeze,
                 NodeAction::Gray,
                 NodeAction::AddLatency,
                 NodeAction::Heal,
@@ -56,6 +58,7 @@ impl NodeAction {
         match self {
             NodeAction::Crash => "Crash the process",
             NodeAction::Unreachable => "Make unreachable",
+            NodeAction::Freeze => "Freeze the process",
             NodeAction::Gray => "Gray failure",
             NodeAction::AddLatency => "Add latency",
             NodeAction::Fail => "Fail",
@@ -67,6 +70,9 @@ impl NodeAction {
         match self {
             NodeAction::Crash => "connections refused at once".into(),
             NodeAction::Unreachable => "host stops answering: callers wait for timeouts".into(),
+            NodeAction::Freeze => {
+                "process stops (SIGSTOP): new connections time out, accepted requests hang".into()
+            }
             NodeAction::Gray => format!(
                 "{:.0} % errors, +{GRAY_EXTRA_MS} ms, checks still pass",
                 GRAY_ERROR_RATE * 100.0
@@ -82,6 +88,7 @@ impl NodeAction {
         match self {
             NodeAction::Crash => "crash",
             NodeAction::Unreachable => "unreachable",
+            NodeAction::Freeze => "freeze",
             NodeAction::Gray => "gray",
             NodeAction::AddLatency => "add-latency",
             NodeAction::Fail => "fail",
@@ -94,6 +101,7 @@ impl NodeAction {
         match self {
             NodeAction::Crash => Fault::new(at_ms, FaultAction::Crash, node),
             NodeAction::Unreachable => Fault::new(at_ms, FaultAction::Unreachable, node),
+            NodeAction::Freeze => Fault::new(at_ms, FaultAction::Freeze, node),
             NodeAction::Fail => Fault::new(at_ms, FaultAction::Fail, node),
             NodeAction::Heal => Fault::new(at_ms, FaultAction::Heal, node),
             NodeAction::AddLatency => Fault {

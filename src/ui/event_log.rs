@@ -47,6 +47,7 @@ pub fn failure_sentence(f: &FailureRecord, now: TimeUs, monitored: bool, domain:
     let verb = match f.fault.as_str() {
         "process crash" => "crashed".to_string(),
         "host unreachable" | "balancer unreachable" => "became unreachable".to_string(),
+        "process frozen" => "froze".to_string(),
         "balancer failed" => "failed".to_string(),
         "gray failure" => "started failing gray".to_string(),
         "added latency" => "slowed down (added latency)".to_string(),
@@ -143,6 +144,12 @@ fn monitored(snap: &Snapshot, node: u32) -> bool {
     })
 }
 
+/// The Yew key of the `index`-th failure record kept when `dropped` older ones were dropped:
+/// its number in the run.
+pub fn failure_key(dropped: u64, index: usize) -> u64 {
+    dropped + index as u64
+}
+
 #[function_component(FailureTimeline)]
 pub fn failure_timeline(p: &LogProps) -> Html {
     let snap = &*p.snapshot;
@@ -157,7 +164,7 @@ pub fn failure_timeline(p: &LogProps) -> Html {
     let hidden = snap
         .failures_total
         .saturating_sub(snap.failures.len() as u64);
-    let items = snap.failures.iter().rev().map(|f| {
+    let items = snap.failures.iter().enumerate().rev().map(|(i, f)| {
         let end = f.recovered_at_us.unwrap_or(now).max(f.fault_at_us + 1);
         let span = (end - f.fault_at_us) as f64;
         let pct = |t: TimeUs| ((t.saturating_sub(f.fault_at_us)) as f64 / span * 100.0).clamp(0.0, 100.0);
@@ -186,7 +193,9 @@ pub fn failure_timeline(p: &LogProps) -> Html {
         ];
         let open = f.recovered_at_us.is_none();
         let is_domain = snap.domains.iter().any(|d| d.id == f.node);
-        let key = format!("{}-{}", f.node, f.fault_at_us);
+        // The record's number in the run (the ring drops the oldest and counts them), unique
+        // and stable even for faults on one node in the same millisecond.
+        let key = failure_key(hidden, i);
         html! {
             <li class={classes!("failure", open.then_some("open"))} key={key} data-failure-node={f.node_name.clone()}
                 data-detected={f.detected_at_us.map(|d| d.to_string()).unwrap_or_default()}>

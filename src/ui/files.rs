@@ -3,12 +3,18 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::common;
+use super::common::{self, fmt_count};
 use crate::sim::metrics::{FailureReason, SecondBucket};
 use crate::sim::Scenario;
 
-/// Offers `text` as a file download named `name`.
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+/// How long a download's object URL stays valid. Firefox and Safari start reading it only
+/// after `click()` returns, so revoking it at once can cancel the download; 40 s is what
+/// FileSaver.js settled on. (An object URL costs only the file's memory meanwhile.)
+pub const REVOKE_AFTER_MS: u32 = 40_000;
+
+/// Offers `text` as a file download named `name`. Returns the object URL, which stays valid
+/// for `REVOKE_AFTER_MS`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<String, String> {
     let doc = common::document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
@@ -24,14 +30,26 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
         .ok_or("cannot create a link element")?;
     a.set_href(&url);
     a.set_download(name);
+    // In the document while clicked (older Firefox ignores a click on a detached link).
+    let body = doc.body();
+    if let Some(body) = &body {
+        let _ = body.append_child(&a);
+    }
     a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    a.remove();
+    let revoke = url.clone();
+    gloo_timers::callback::Timeout::new(REVOKE_AFTER_MS, move || {
+        let _ = web_sys::Url::revoke_object_url(&revoke);
+    })
+    .forget();
+    Ok(url)
 }
 
 /// Reads the first file of a file input as text, then calls `done` with it (or an error).
+/// A file larger than `max_bytes` is refused before it is read.
 pub fn read_text(
     input: &web_sys::HtmlInputElement,
+    max_bytes: usize,
     done: impl FnOnce(Result<(String, String), String>) + 'static,
 ) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -39,6 +57,10 @@ pub fn read_text(
         return;
     };
     let name = file.name();
+    if let Err(e) = check_size(&name, file.size(), max_bytes) {
+        done(Err(e));
+        return;
+    }
     let reader = match web_sys::FileReader::new() {
         Ok(r) => r,
         Err(_) => {
@@ -88,7 +110,7 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
     let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if path == "." || path.is_empty() {
+        if path == "." || path == "?" || path.is_empty() {
             format!("scenario JSON: {inner}")
         } else {
             format!("{path}: {inner}")
@@ -103,6 +125,30 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
 pub fn scenario_to_json(scenario: &Scenario) -> String {
     // Serialising plain data structs cannot fail; fall back to an empty object anyway.
     serde_json::to_string_pretty(scenario).unwrap_or_else(|_| "{}".into())
+}
+
+/// Refuses a file of `size` bytes above `max_bytes`, with a message naming both.
+pub fn check_size(name: &str, size: f64, max_bytes: usize) -> Result<(), String> {
+    if size.is_finite() && size <= max_bytes as f64 {
+        return Ok(());
+    }
+    Err(format!(
+        "{name} is {}: scenario files are limited to {} ({} bytes), so it was not read",
+        fmt_bytes(size),
+        fmt_bytes(max_bytes as f64),
+        fmt_count(max_bytes as u64)
+    ))
+}
+
+/// `512 bytes`, `12.3 KiB`, `6.2 MiB`.
+pub fn fmt_bytes(n: f64) -> String {
+    if n < 1024.0 {
+        format!("{n:.0} bytes")
+    } else if n < 1024.0 * 1024.0 {
+        format!("{:.1} KiB", n / 1024.0)
+    } else {
+        format!("{:.1} MiB", n / (1024.0 * 1024.0))
+    }
 }
 
 /// Parses and validates an imported scenario. The error names the file and, for invalid

@@ -1,8 +1,11 @@
 //! The inspector: the selected node's state and its parameters, editable in place.
 //!
 //! An edit is validated with `sim::params` on a copy of the node's spec (the same code the
-//! engine uses), and only a valid value becomes a timed `set` command; an invalid one shows
-//! the message next to the field and changes nothing. Labels use the real systems' names
+//! engine uses), then the whole scenario with the edit is validated (limits that span nodes,
+//! such as the DNS client limit), and only then does it become a timed `set` command, which
+//! the engine may still refuse. Any refusal shows the message, named by the field's path in
+//! the scenario file (`traffic.clients: …`), next to the field, and changes nothing: the run
+//! keeps the old value. Labels use the real systems' names
 //! (HAProxy `inter`/`fall`, ALB `HealthCheckIntervalSeconds`, Kubernetes `periodSeconds`).
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -18,6 +21,8 @@ use crate::sim::{ParamValue, Scenario, Snapshot};
 
 /// A parameter edit the user made: (node, param, value).
 pub type SetParam = (String, String, ParamValue);
+/// Schedules an edit; the error (the engine refused it) is shown next to the field.
+pub type OnSet = Callback<SetParam, Result<(), String>>;
 
 #[derive(Clone, PartialEq)]
 enum Input {
@@ -41,7 +46,7 @@ struct FieldProps {
     /// A line under the field (e.g. what the chosen vendor preset sets).
     #[prop_or_default]
     note: Option<String>,
-    on_set: Callback<SetParam>,
+    on_set: OnSet,
 }
 
 #[function_component(Field)]
@@ -56,18 +61,20 @@ fn field(p: &FieldProps) -> Html {
         let param = p.param;
         let scenario = p.scenario.clone();
         let cb = p.on_set.clone();
+        let current = p.value.clone();
         move |value: ParamValue| {
-            // Validate exactly as the engine will, on a copy of the current spec.
-            let result = match validate::lookup(&scenario, &node) {
-                Some(kind) => params::check_against(&scenario, kind, param, &value),
-                None => Err(format!("no node is named `{node}`")),
-            };
+            let result = check_edit(&scenario, &node, param, &value)
+                .and_then(|()| cb.emit((node.clone(), param.to_string(), value)));
             match result {
-                Ok(()) => {
-                    error.set(None);
-                    cb.emit((node.clone(), param.to_string(), value));
+                Ok(()) => error.set(None),
+                Err(e) => {
+                    let kept = if current.is_empty() {
+                        "unset".to_string()
+                    } else {
+                        current.clone()
+                    };
+                    error.set(Some(format!("{e} (the run keeps {kept})")))
                 }
-                Err(e) => error.set(Some(e)),
             }
         }
     };
@@ -151,12 +158,54 @@ fn field(p: &FieldProps) -> Html {
     }
 }
 
+/// Where `param` of `node` lives in the scenario file: `traffic.rate_rps`,
+/// `balancers[0].health_check.rise`, `instances[2].workers`.
+pub fn param_path(s: &Scenario, node: &str, param: &str) -> String {
+    match validate::lookup(s, node) {
+        Some(NameKind::Clients) => format!("traffic.{param}"),
+        Some(NameKind::Balancer(i)) => format!("balancers[{i}].{param}"),
+        Some(NameKind::Instance(i)) => format!("instances[{i}].{param}"),
+        _ => format!("{node}.{param}"),
+    }
+}
+
+/// Would the engine accept `param = value` on `node` now? First the node's own rules (the
+/// same code the engine uses, on a copy of its spec), then the whole scenario with the edit:
+/// only problems the edit introduces count. Errors are named by the field's path.
+pub fn check_edit(s: &Scenario, node: &str, param: &str, value: &ParamValue) -> Result<(), String> {
+    let Some(kind) = validate::lookup(s, node) else {
+        return Err(format!("no node is named `{node}`"));
+    };
+    params::check_against(s, kind, param, value)
+        .map_err(|e| format!("{}: {e}", param_path(s, node, param)))?;
+    let mut edited = s.clone();
+    params::apply_to_scenario(&mut edited, node, param, value)
+        .map_err(|e| format!("{}: {e}", param_path(s, node, param)))?;
+    let before = validate::validate(s).err().map(|e| e.0).unwrap_or_default();
+    match validate::validate(&edited) {
+        Ok(()) => Ok(()),
+        Err(after) => {
+            let new: Vec<String> = after
+                .0
+                .iter()
+                .filter(|e| !before.contains(e))
+                .map(|e| e.to_string())
+                .collect();
+            if new.is_empty() {
+                Ok(())
+            } else {
+                Err(new.join("; "))
+            }
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub selected: Option<u32>,
     pub snapshot: Shared<Snapshot>,
     pub scenario: Shared<Scenario>,
-    pub on_set: Callback<SetParam>,
+    pub on_set: OnSet,
     pub on_action: Callback<(u32, NodeAction)>,
     pub on_select: Callback<u32>,
 }
@@ -346,6 +395,8 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                 "Poisson arrival rate of client requests."),
             num("timeout_ms", "Client timeout", "ms", s.traffic.timeout_ms.to_string(),
                 "A request not answered within this time fails as `timeout` (browser or SDK timeout)."),
+            num("clients", "Distinct clients", "", s.traffic.clients.to_string(),
+                "Distinct client ids: the keys of consistent hashing; with DNS, each client caches its own answer (so their number is limited)."),
         ],
         Some(NameKind::Instance(i)) => {
             let inst = &s.instances[i];
@@ -394,11 +445,11 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                     note: None,
                 },
                 num("retries", "Retries", "", b.retries.to_string(),
-                    "HAProxy `retries` (default 3): extra connection attempts after the first. Envoy `num_retries`."),
+                    "HAProxy `retries` (default 3): extra connection attempts after the first. Envoy `num_retries`. A balancer with passive health is NGINX: it uses proxy_next_upstream instead."),
                 FieldSpec {
                     param: "redispatch",
                     label: "Redispatch",
-                    help: "HAProxy `option redispatch`: the last retry goes to another server instead of the same one.".into(),
+                    help: "HAProxy `option redispatch` (2.6+): every retry goes to another server at once; with consistent hashing only the last one. Off: retries stay on the same server (1 s apart after a refused connection).".into(),
                     value: b.redispatch.to_string(),
                     input: Input::Switch,
                     disabled: false,
@@ -453,7 +504,7 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                 v.push(num("passive.max_fails", "Max fails", "", pass.max_fails.to_string(),
                     "NGINX `max_fails` (1): failed requests within fail_timeout that mark the server down (passive health)."));
                 v.push(num("passive.fail_timeout_ms", "Fail timeout", "ms", pass.fail_timeout_ms.to_string(),
-                    "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down."));
+                    "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down, on NGINX's one-second clock (10 s → retried 10–11 s later)."));
             }
             v
         }

@@ -19,8 +19,8 @@ use super::files;
 use super::inspector::{Inspector, SetParam};
 use super::panels::Panels;
 use super::runner::{self, FrameLoop, Notice, Runner};
-use super::share::{self, Source};
-use crate::sim::limits::SECONDS_KEPT;
+use super::share::Source;
+use crate::sim::limits::{MAX_SCENARIO_BYTES, SECONDS_KEPT};
 use crate::sim::presets;
 use crate::sim::snapshot::NodeStatus;
 use crate::sim::time::TimeUs;
@@ -40,7 +40,8 @@ pub struct LabProps {
 #[derive(Clone, PartialEq)]
 struct ShareState {
     embed: bool,
-    text: String,
+    /// The link or snippet, or why there is none (the run is too large for a link).
+    text: Result<String, String>,
     /// None while copying; Some(true) copied; Some(false) copy it by hand.
     copied: Option<bool>,
 }
@@ -98,20 +99,7 @@ pub fn lab(props: &LabProps) -> Html {
                 if hash.trim_start_matches('#') == r.written_hash {
                     return;
                 }
-                match share::decode(&hash) {
-                    Ok(Some(recipe)) => {
-                        r.load(recipe, None);
-                    }
-                    Ok(None) => {
-                        r.load(share::Recipe::preset(presets::DEFAULT), None);
-                    }
-                    Err(e) => {
-                        r.load(
-                            share::Recipe::preset(presets::DEFAULT),
-                            Some(runner::bad_link(&e)),
-                        );
-                    }
-                }
+                r.open_link(&hash);
                 drop(r);
                 selected.set(None);
                 menu.set(None);
@@ -152,10 +140,7 @@ pub fn lab(props: &LabProps) -> Html {
     // ----- callbacks -------------------------------------------------------------------
     let notify = |r: &mut Runner, res: Result<Fault, String>| {
         if let Err(e) = res {
-            r.notice = Some(Notice {
-                error: true,
-                text: format!("The command was not scheduled: {e}"),
-            });
+            r.notice = Some(Notice::error(format!("The command was not scheduled: {e}")));
         }
     };
     let on_toggle = with_runner(&runner, &force, |r, ()| r.toggle_play());
@@ -228,10 +213,22 @@ pub fn lab(props: &LabProps) -> Html {
             notify(r, res);
         },
     );
-    let on_set = with_runner(&runner, &force, move |r, (node, param, value): SetParam| {
-        let res = r.command(Fault::set(0, &node, &param, value));
-        notify(r, res);
-    });
+    // The inspector shows the engine's answer next to the field (a value the engine refuses
+    // changes nothing), so it returns it rather than raising a notice.
+    let on_set = {
+        let runner = Rc::clone(&runner);
+        let force = force.clone();
+        Callback::from(
+            move |(node, param, value): SetParam| -> Result<(), String> {
+                let res = match runner.try_borrow_mut() {
+                    Ok(mut r) => r.command(Fault::set(0, &node, &param, value)).map(|_| ()),
+                    Err(_) => Err("the app is busy: try again".to_string()),
+                };
+                force.force_update();
+                res
+            },
+        )
+    };
     let on_node = {
         let selected = selected.clone();
         let menu = menu.clone();
@@ -267,17 +264,24 @@ pub fn lab(props: &LabProps) -> Html {
                 Ok(r) => r.share_url(embed_snippet),
                 Err(_) => return,
             };
-            let text = if embed_snippet {
-                format!(
+            let text = match url {
+                Ok(url) if embed_snippet => format!(
                     "<iframe src=\"{}\" title=\"Failover Lab\" style=\"width:100%;height:680px;border:0\" loading=\"lazy\"></iframe>",
                     url.replace('&', "&amp;").replace('"', "&quot;")
-                )
-            } else {
-                url
+                ),
+                Ok(url) => url,
+                Err(why) => {
+                    share_state.set(Some(ShareState {
+                        embed: embed_snippet,
+                        text: Err(why),
+                        copied: None,
+                    }));
+                    return;
+                }
             };
             share_state.set(Some(ShareState {
                 embed: embed_snippet,
-                text: text.clone(),
+                text: Ok(text.clone()),
                 copied: None,
             }));
             let st = share_state.clone();
@@ -285,7 +289,7 @@ pub fn lab(props: &LabProps) -> Html {
             files::copy(&copied, move |ok| {
                 st.set(Some(ShareState {
                     embed: embed_snippet,
-                    text,
+                    text: Ok(text),
                     copied: Some(ok),
                 }));
             });
@@ -315,38 +319,36 @@ pub fn lab(props: &LabProps) -> Html {
             let selected = selected.clone();
             let menu = menu.clone();
             let input2 = input.clone();
-            files::read_text(&input, move |res| {
+            files::read_text(&input, MAX_SCENARIO_BYTES, move |res| {
                 // Let the same file be chosen again after fixing it.
                 input2.set_value("");
                 let Ok(mut r) = runner.try_borrow_mut() else {
                     return;
                 };
-                match res.and_then(|(name, text)| files::parse_scenario(&name, &text)) {
-                    Ok(scenario) => {
+                // A file that cannot be read, parsed, validated or built changes nothing: the
+                // run on screen, its commands and the address bar stay as they were.
+                let imported = res
+                    .and_then(|(name, text)| files::parse_scenario(&name, &text))
+                    .and_then(|scenario| {
                         let name = scenario.name.clone();
-                        if r.load_scenario(scenario) {
-                            r.notice = Some(Notice {
-                                error: false,
-                                text: format!("Imported scenario “{name}”."),
-                            });
-                        }
+                        r.load_scenario(scenario).map(|()| name)
+                    });
+                match imported {
+                    Ok(name) => {
+                        r.notice = Some(Notice::info(format!(
+                            "Imported scenario “{name}”. Back returns to the run before."
+                        )));
+                        selected.set(None);
+                        menu.set(None);
                     }
                     Err(e) => {
-                        r.load(
-                            share::Recipe::preset(presets::DEFAULT),
-                            Some(Notice {
-                                error: true,
-                                text: format!(
-                                    "{e}\nShowing the default scenario ({}) instead.",
-                                    presets::DEFAULT
-                                ),
-                            }),
-                        );
+                        r.notice = Some(Notice::error(format!(
+                            "{e}\nNothing was imported: the run on screen and its commands are \
+                             unchanged."
+                        )));
                     }
                 }
                 drop(r);
-                selected.set(None);
-                menu.set(None);
                 force.force_update();
             });
         })
@@ -355,20 +357,14 @@ pub fn lab(props: &LabProps) -> Html {
         let s = r.export_scenario();
         let name = format!("{}-seed{}.json", s.name, s.seed);
         if let Err(e) = files::download(&name, "application/json", &files::scenario_to_json(&s)) {
-            r.notice = Some(Notice {
-                error: true,
-                text: format!("Export failed: {e}"),
-            });
+            r.notice = Some(Notice::error(format!("Export failed: {e}")));
         }
     });
     let on_export_csv = with_runner(&runner, &force, |r, _: MouseEvent| {
         let csv = files::metrics_csv(&r.sim.series(SECONDS_KEPT));
         let name = format!("{}-seed{}-metrics.csv", r.base.name, r.sim.seed());
         if let Err(e) = files::download(&name, "text/csv", &csv) {
-            r.notice = Some(Notice {
-                error: true,
-                text: format!("Export failed: {e}"),
-            });
+            r.notice = Some(Notice::error(format!("Export failed: {e}")));
         }
     });
 
@@ -396,45 +392,64 @@ pub fn lab(props: &LabProps) -> Html {
                 <svg viewBox="0 0 12 12" class="notice-icon" aria-hidden="true">
                     <path d={if n.error { common::icon::BANG } else { common::icon::CHECK }} />
                 </svg>
-                <p class="notice-text">{ n.text }</p>
+                <div class="notice-body">
+                    <p class="notice-text">{ n.text }</p>
+                    if let Some(link) = n.link {
+                        <CopyText text={AttrValue::from(link)} label="The link that could not be opened" />
+                    }
+                </div>
                 <button type="button" class="btn btn-small btn-ghost" onclick={dismiss} aria-label="Dismiss">{ "Dismiss" }</button>
             </div>
         }
     });
 
     let share_html = (*share_state).clone().map(|s| {
-        let status = match s.copied {
-            None => "Copying…",
-            Some(true) => "Copied to the clipboard.",
-            Some(false) => "Copy it from here (the clipboard is not available):",
-        };
+        let kind = if s.embed { "embed" } else { "link" };
+        match s.text {
+            Ok(text) => {
+                let status = match s.copied {
+                    None => "Copying…",
+                    Some(true) => "Copied to the clipboard.",
+                    Some(false) => "Copy it from here (the clipboard is not available):",
+                };
+                html! {
+                    <div class="share-pop" role="status" data-share={kind}>
+                        <span class="share-status">{ status }</span>
+                        <input class="input mono share-text" type="text" readonly=true value={text.clone()} data-share-url={text}
+                               aria-label={if s.embed { "Embed snippet" } else { "Share link" }}
+                               onfocus={Callback::from(select_all)} />
+                        <button type="button" class="btn btn-small btn-ghost" onclick={close_share}>{ "Close" }</button>
+                    </div>
+                }
+            }
+            Err(why) => html! {
+                <div class="share-pop share-refused" role="status" data-share={kind} data-share-refused="">
+                    <span class="share-status">{ why }</span>
+                    <button type="button" class="btn btn-small btn-ghost" onclick={close_share}>{ "Close" }</button>
+                </div>
+            },
+        }
+    });
+
+    // While the run is too large for a link, the address bar cannot follow it: say so, once,
+    // next to the buttons that still work.
+    let too_long_html = view.link_too_long.map(|chars| {
         html! {
-            <div class="share-pop" role="status" data-share={if s.embed { "embed" } else { "link" }}>
-                <span class="share-status">{ status }</span>
-                <input class="input mono share-text" type="text" readonly=true value={s.text.clone()} data-share-url={s.text.clone()}
-                       aria-label={if s.embed { "Embed snippet" } else { "Share link" }}
-                       onfocus={Callback::from(|e: FocusEvent| {
-                           if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); }
-                       })} />
-                <button type="button" class="btn btn-small btn-ghost" onclick={close_share}>{ "Close" }</button>
+            <div class="notice notice-warn" role="status" data-link-too-long={chars.to_string()}>
+                <svg viewBox="0 0 12 12" class="notice-icon" aria-hidden="true"><path d={common::icon::BANG} /></svg>
+                <p class="notice-text">
+                    { runner::too_long_for_a_link(chars) }
+                    { " The address bar shows the page without a run meanwhile." }
+                </p>
             </div>
         }
     });
 
-    let open_full = embed.then(|| {
-        let href = common::window()
-            .and_then(|w| w.location().href().ok())
-            .map(|h| {
-                let base = h.split('#').next().unwrap_or_default().replace("?embed=1", "").replace("?embed", "");
-                let hash = runner.try_borrow().map(|r| {
-                    let mut rec = r.current_recipe();
-                    rec.embed = false;
-                    share::encode(&rec)
-                }).unwrap_or_default();
-                format!("{base}#{hash}")
-            })
-            .unwrap_or_default();
-        html! { <a class="btn btn-small btn-ghost" href={href} target="_blank" rel="noopener">{ "Open in Failover Lab ↗" }</a> }
+    let open_full = embed.then(|| match &view.full_link {
+        Some(href) => html! {
+            <a class="btn btn-small btn-ghost" href={AttrValue::from(Rc::clone(href))} target="_blank" rel="noopener" data-control="open-full">{ "Open in Failover Lab ↗" }</a>
+        },
+        None => html! {},
     });
 
     let legend = [
@@ -493,6 +508,7 @@ pub fn lab(props: &LabProps) -> Html {
                     <div class="control-messages">
                         { share_html }
                         { notice_html }
+                        { too_long_html }
                     </div>
                     <div class="scenario-intro">
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
@@ -525,6 +541,50 @@ pub fn lab(props: &LabProps) -> Html {
                     if !embed { { props.side_extra.clone() } }
                 </aside>
             </main>
+        </div>
+    }
+}
+
+/// Selects the whole text of the focused input (links and snippets to copy).
+fn select_all(e: FocusEvent) {
+    if let Some(i) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        i.select();
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CopyTextProps {
+    text: AttrValue,
+    label: AttrValue,
+}
+
+/// A read-only field with the text and a Copy button (the clipboard, or "select it and copy
+/// it yourself" where the clipboard is not available).
+#[function_component(CopyText)]
+fn copy_text(p: &CopyTextProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let onclick = {
+        let copied = copied.clone();
+        let text = p.text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            files::copy(&text, move |ok| copied.set(Some(ok)));
+        })
+    };
+    let status = match *copied {
+        None => "",
+        Some(true) => "Copied.",
+        Some(false) => "Select it and copy it yourself (no clipboard here).",
+    };
+    html! {
+        <div class="copy-text">
+            <input class="input mono share-text" type="text" readonly=true value={p.text.clone()}
+                   aria-label={p.label.clone()} data-copy-text="" onfocus={Callback::from(select_all)} />
+            <button type="button" class="btn btn-small" {onclick} data-control="copy-link">{ "Copy" }</button>
+            <span class="copy-status" role="status">{ status }</span>
         </div>
     }
 }

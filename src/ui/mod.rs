@@ -7,14 +7,17 @@
 //! * [`start`] is what the `failover-lab-web` binary calls: it installs the panic hook and mounts
 //!   [`App`] into `#app` of `index.html` (which clears the poster).
 //! * [`app`] holds the root component, [`shell`] the page layout (header, control bar, diagram,
-//!   side panel, chart), [`panic`] the hook that turns a Rust panic into a visible banner.
+//!   side panel, chart), [`panic`] the hook that turns a Rust panic into a visible banner,
+//!   [`memory`] the allocator that marks the page when memory runs out.
 //! * The visualizer: [`lab`] wires [`runner`] (the simulation, driven by requestAnimationFrame)
 //!   to the panels: [`controls`], [`diagram`] (SVG laid out by [`layout`], requests animated
 //!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`] is the
-//!   versioned URL-hash codec of a run, [`files`] import/export and the clipboard,
+//!   versioned URL-hash codec of a run, [`address`] the page's own address for the links the
+//!   app builds, [`files`] import/export and the clipboard,
 //!   [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
 //!   formatting and the state vocabulary (colour + icon + word).
 
+pub mod address;
 pub mod app;
 pub mod canvas;
 pub mod charts;
@@ -26,6 +29,7 @@ pub mod files;
 pub mod inspector;
 pub mod lab;
 pub mod layout;
+pub mod memory;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;

@@ -84,31 +84,43 @@ fn avail_class(a: f64) -> &'static str {
 
 fn reliability_panel(s: &Snapshot) -> Html {
     let finished = s.totals.succeeded + s.totals.failed;
+    // Past the exact computation's work budget the figure is an estimate: "≈ … (estimate)",
+    // its interval and sample count in the tooltip.
+    let analytic_hint: AttrValue = s.analytic_estimate.map_or_else(
+        || "exact, from every component's failure and repair rates and the topology".into(),
+        |e| {
+            format!(
+                "{}: too entangled to compute exactly within the work budget",
+                e.label()
+            )
+            .into()
+        },
+    );
     let rows = [
         (
             "analytic",
             "Expected (MTBF / MTTR)",
             s.analytic_availability,
-            "exact, from every component's failure and repair rates and the topology",
+            analytic_hint,
         ),
         (
             "over-time",
             "Time able to serve",
             s.availability_over_time,
-            "fraction of this run's simulated time the topology could serve",
+            "fraction of this run's simulated time the topology could serve".into(),
         ),
         (
             "requests",
             "Requests answered OK",
             if finished == 0 { 1.0 } else { s.availability },
-            "what users saw in this run",
+            "what users saw in this run".into(),
         ),
     ];
     let rows = rows.iter().map(|(key, label, a, hint)| {
         html! {
-            <tr data-availability={*key} data-value={format!("{a:.6}")} title={*hint}>
+            <tr data-availability={*key} data-value={format!("{a:.6}")} title={hint.clone()}>
                 <th scope="row">{ *label }</th>
-                <td class={classes!("num", avail_class(*a))}>{ fmt_availability(*a) }</td>
+                <td class={classes!("num", avail_class(*a))}>{ if s.analytic_estimate.is_some() && *key == "analytic" { format!("≈ {} (estimate)", fmt_availability(*a)) } else { fmt_availability(*a) } }</td>
                 <td class="num">{ fmt_nines(*a) }</td>
                 <td class="num">{ fmt_downtime(downtime_per_30_days_s(*a)) }</td>
             </tr>

@@ -10,11 +10,11 @@
 //! Around the frame:
 //! * the frame is `inert`: its buttons do nothing yet, so they take neither focus nor clicks,
 //!   and assistive technology hears only the status line;
-//! * a status line says it is loading, with a progress bar that `static/loading.mjs` (Trunk's
-//!   initializer for the wasm module) fills from the download of the `.wasm` file. It is in
+//! * a status line says it is loading, with a progress bar that `static/boot.js` (which
+//!   starts the wasm module) fills from the download of the `.wasm` file. It is in
 //!   the HTML itself, so even the first paint, before any script runs, says "loading";
 //! * a page opened from a share link (`#v=…`) runs another scenario than the default one the
-//!   poster shows: `loading.mjs` then dims the frame and says it is loading the linked run,
+//!   poster shows: `boot.js` then dims the frame and says it is loading the linked run,
 //!   so the poster never passes for that run.
 //!
 //! When the app mounts into `#app`, Yew clears the poster and renders the same frame live.

@@ -23,10 +23,12 @@ use gloo_render::AnimationFrame;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::address;
 use super::canvas::Overlay;
-use super::common::{self, Shared};
+use super::common::{self, fmt_count, Shared};
 use super::layout::{self, Item, Layout, Orientation};
 use super::share::{self, Recipe, Source};
+use crate::sim::limits::MAX_SHARE_LINK_CHARS;
 use crate::sim::metrics::SecondBucket;
 use crate::sim::presets;
 use crate::sim::time::TimeUs;
@@ -55,11 +57,48 @@ const MAX_FRAME_DT_MS: f64 = 100.0;
 /// Seconds of simulated time the charts show.
 pub const CHART_SECONDS: usize = 120;
 
+/// Longest link a "could not be opened" notice offers to copy (the address bar holds it
+/// anyway until the user changes something; past this it is only named, not echoed).
+const MAX_LINK_ECHO_CHARS: usize = 4 * MAX_SHARE_LINK_CHARS;
+
 /// Something to tell the user above the diagram.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notice {
     pub error: bool,
     pub text: String,
+    /// A link the user gave that could not be opened, offered with a Copy button (it stays
+    /// in the address bar only until the user changes something).
+    pub link: Option<Rc<str>>,
+}
+
+impl Notice {
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice {
+            error: true,
+            text: text.into(),
+            link: None,
+        }
+    }
+
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            error: false,
+            text: text.into(),
+            link: None,
+        }
+    }
+}
+
+/// What a new run does to the address bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// Replace the current history entry: clicks and parameter edits add no entry each.
+    Replace,
+    /// A new history entry (another scenario, a reset), so Back returns to the run before.
+    Push,
+    /// Leave the address bar alone: it holds a link that could not be opened, which the user
+    /// may want to copy or fix. The next change writes the run on screen.
+    Keep,
 }
 
 /// What the Yew panels render: taken at most every `PANEL_INTERVAL_MS`.
@@ -80,6 +119,11 @@ pub struct View {
     pub commands: usize,
     pub run_to: Option<TimeUs>,
     pub reduced_motion: bool,
+    /// Characters of the run's link when it is longer than `MAX_SHARE_LINK_CHARS`: the
+    /// address bar cannot follow the run, and the UI says to use Export JSON instead.
+    pub link_too_long: Option<usize>,
+    /// Embed mode: the address of this run in the full app ("Open in Failover Lab").
+    pub full_link: Option<Rc<str>>,
 }
 
 pub struct Runner {
@@ -107,6 +151,14 @@ pub struct Runner {
     last_panel: f64,
     /// The hash this app wrote last (a `hashchange` to anything else is a new link).
     pub written_hash: String,
+    /// Whether this app has written the address bar at all (it leaves a bad link alone).
+    wrote_address: bool,
+    /// The current run's hash (without `#`), or `None` when its link would be longer than
+    /// `MAX_SHARE_LINK_CHARS`; then `link_chars` is how long it would be.
+    link: Option<Rc<str>>,
+    link_chars: usize,
+    /// Embed mode: this run in the full app (see `View::full_link`).
+    full_link: Option<Rc<str>>,
     view: Option<View>,
     /// Both layouts of the current topology (columns, rows).
     layouts: (Rc<Layout>, Rc<Layout>),
@@ -129,7 +181,7 @@ impl Runner {
             .and_then(|w| w.location().search().ok())
             .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
             .is_some_and(|p| p.has("embed") && p.get("embed").as_deref() != Some("0"));
-        let (recipe, notice) = match share::decode(&hash) {
+        let (recipe, notice) = match read_link(&hash) {
             Ok(Some(r)) => (r, None),
             Ok(None) => (Recipe::preset(presets::DEFAULT), None),
             Err(e) => (Recipe::preset(presets::DEFAULT), Some(bad_link(&e))),
@@ -137,8 +189,31 @@ impl Runner {
         let mut runner = Runner::from_recipe(recipe, notice);
         runner.embed |= embed_query;
         runner.recipe.embed = runner.embed;
-        runner.write_hash();
+        // A link that could not be opened (the notice is an error) stays in the address bar.
+        let bad = runner.notice.as_ref().is_some_and(|n| n.error);
+        runner.write_address(if bad { Address::Keep } else { Address::Replace });
         runner
+    }
+
+    /// Opens a link pasted into the address bar of this tab (`hashchange`), or reached with
+    /// Back / Forward. A link that cannot be opened is named in a notice and left in the
+    /// address bar; the default scenario runs meanwhile.
+    pub fn open_link(&mut self, hash: &str) {
+        match read_link(hash) {
+            Ok(Some(recipe)) => {
+                self.load(recipe, None);
+            }
+            Ok(None) => {
+                self.load(Recipe::preset(presets::DEFAULT), None);
+            }
+            Err(e) => {
+                self.load_at(
+                    Recipe::preset(presets::DEFAULT),
+                    Some(bad_link(&e)),
+                    Address::Keep,
+                );
+            }
+        }
     }
 
     /// Builds a run; a recipe that fails (bad override, bad command) falls back to the
@@ -180,6 +255,10 @@ impl Runner {
             last_wall: None,
             last_panel: f64::NEG_INFINITY,
             written_hash: String::new(),
+            wrote_address: false,
+            link: None,
+            link_chars: 0,
+            full_link: None,
             view: None,
             layouts,
             last_layout_check: f64::NEG_INFINITY,
@@ -190,15 +269,43 @@ impl Runner {
             attrs_playing: false,
         };
         r.relayout(false);
+        r.update_link();
         r.set_panic_context();
         r
     }
 
-    /// Replaces the run with a new recipe (preset, seed, import, link), keeping the page's
-    /// speed and embed mode. Returns false (and shows the error) if it fell back.
-    pub fn load(&mut self, mut recipe: Recipe, notice: Option<Notice>) -> bool {
+    /// Replaces the run with a new recipe (a link, a reset), keeping the page's speed and
+    /// embed mode. A recipe that does not build falls back to the default preset with the
+    /// error shown, leaving the address bar alone; returns false then.
+    pub fn load(&mut self, recipe: Recipe, notice: Option<Notice>) -> bool {
+        self.load_at(recipe, notice, Address::Replace)
+    }
+
+    fn load_at(&mut self, mut recipe: Recipe, notice: Option<Notice>, address: Address) -> bool {
         recipe.embed = self.embed;
         let (recipe, sim, base, notice, fell_back) = build_or_default(recipe, notice);
+        let address = if fell_back { Address::Keep } else { address };
+        self.install(recipe, sim, base, notice, address);
+        !fell_back
+    }
+
+    /// Replaces the run with `recipe` only if it builds; on error nothing changes (the run on
+    /// screen, its commands and the address bar stay) and the error is returned.
+    pub fn try_load(&mut self, mut recipe: Recipe, address: Address) -> Result<(), String> {
+        recipe.embed = self.embed;
+        let (recipe, sim, base, notice) = build(recipe)?;
+        self.install(recipe, sim, base, notice, address);
+        Ok(())
+    }
+
+    fn install(
+        &mut self,
+        recipe: Recipe,
+        sim: Simulation,
+        base: Scenario,
+        notice: Option<Notice>,
+        address: Address,
+    ) {
         self.recipe = recipe;
         self.base = base;
         self.sim = sim;
@@ -208,34 +315,62 @@ impl Runner {
         self.relayout(true);
         self.overlay.clear();
         self.attrs = (u64::MAX, u64::MAX);
-        self.set_panic_context();
-        self.write_hash();
+        self.write_address(address);
         self.refresh();
-        !fell_back
     }
 
-    /// Same recipe from t = 0, without the commands given so far.
+    /// Same recipe from t = 0, without the commands given so far. A new history entry when
+    /// there were commands: Back brings them back.
     pub fn reset(&mut self) {
         let mut recipe = self.recipe.clone();
         recipe.commands.clear();
-        self.load(recipe, None);
+        self.load_at(recipe, None, Address::Push);
     }
 
+    /// Another seed for the same scenario *and the same commands*: the run starts again from
+    /// 0 s and replays every click at its time, with other random draws. Nothing is lost:
+    /// the previous seed gives back the previous run exactly (same trace hash). (Dropping the
+    /// clicks instead would silently throw away the user's work; Reset is there for that.)
     pub fn set_seed(&mut self, seed: u64) {
-        let mut recipe = self.recipe.clone();
+        let old = self.sim.seed();
+        if seed == old {
+            return;
+        }
+        let mut recipe = self.current_recipe();
         recipe.seed = Some(seed);
-        recipe.commands.clear();
-        self.load(recipe, None);
+        let kept = recipe.commands.len();
+        match self.try_load(recipe, Address::Replace) {
+            Ok(()) if kept > 0 => {
+                self.notice = Some(Notice::info(format!(
+                    "Seed {seed}: the run starts again from 0 s and replays your {} at the \
+                     same times, with other random draws. Seed {old} gives back the run before.",
+                    if kept == 1 {
+                        "command".to_string()
+                    } else {
+                        format!("{kept} commands")
+                    }
+                )));
+            }
+            Ok(()) => {}
+            Err(e) => {
+                self.notice = Some(Notice::error(format!(
+                    "The seed was not changed (the run and its commands are as they were): {e}"
+                )));
+            }
+        }
     }
 
+    /// Another preset, with the current seed: a new history entry, so Back returns to the
+    /// run before (with its commands).
     pub fn set_preset(&mut self, name: &str) {
         let mut recipe = Recipe::preset(name);
         recipe.seed = Some(self.sim.seed());
-        self.load(recipe, None);
+        self.load_at(recipe, None, Address::Push);
     }
 
-    /// Loads an imported scenario (already parsed and validated by the caller or not).
-    pub fn load_scenario(&mut self, scenario: Scenario) -> bool {
+    /// Loads an imported scenario (parsed and validated by the caller) as a new history entry.
+    /// On error the run on screen, its commands and the address stay as they were.
+    pub fn load_scenario(&mut self, scenario: Scenario) -> Result<(), String> {
         let seed = scenario.seed;
         let recipe = Recipe {
             source: Source::Custom(Box::new(scenario)),
@@ -245,7 +380,7 @@ impl Runner {
             embed: self.embed,
             link_version: share::VERSION,
         };
-        self.load(recipe, None)
+        self.try_load(recipe, Address::Push)
     }
 
     /// Schedules a command at the current simulated time (the engine moves it to the next
@@ -310,44 +445,114 @@ impl Runner {
         s
     }
 
-    /// The address of the current run (`…#v=2&…`).
-    pub fn share_url(&self, embed: bool) -> String {
+    /// The address of the current run (`…#v=3&…`), built from the page's path and query (see
+    /// `address::page_base`), or why there is none (the run is too large for a link).
+    pub fn share_url(&self, embed: bool) -> Result<String, String> {
         let mut recipe = self.current_recipe();
         recipe.embed = embed;
-        let base = common::window()
-            .and_then(|w| w.location().href().ok())
-            .map(|h| h.split('#').next().unwrap_or_default().to_string())
-            .unwrap_or_default();
-        format!("{base}#{}", share::encode(&recipe))
+        let url = format!(
+            "{}#{}",
+            address::current_page_base(),
+            share::encode(&recipe)
+        );
+        if url.len() > MAX_SHARE_LINK_CHARS {
+            return Err(too_long_for_a_link(url.len()));
+        }
+        Ok(url)
+    }
+
+    /// Whether the run is too long for a link (then its length in characters).
+    pub fn link_too_long(&self) -> Option<usize> {
+        self.link.is_none().then_some(self.link_chars)
+    }
+
+    /// Encodes the run's link once per change (clicks, loads), not once per frame: the panic
+    /// context, the embed link and the address bar reuse it.
+    fn update_link(&mut self) {
+        let hash = share::encode(&self.current_recipe());
+        // What a recipient's address bar would hold: the page, `#`, the hash.
+        self.link_chars = address::current_page_base().len() + 1 + hash.len();
+        self.link = (self.link_chars <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(hash));
+        self.full_link = self.make_full_link();
     }
 
     /// Keeps the address bar on the current run without adding history entries.
     pub fn write_hash(&mut self) {
-        let hash = share::encode(&self.current_recipe());
-        if hash == self.written_hash {
+        self.write_address(Address::Replace);
+    }
+
+    /// Writes the current run's link to the address bar (`history.replaceState`, or
+    /// `pushState` for `Address::Push`). A run too large for a link leaves the page's
+    /// address without a hash, so the address bar never names another run than the one on
+    /// screen; the UI says to use Export JSON.
+    pub fn write_address(&mut self, how: Address) {
+        self.update_link();
+        self.set_panic_context();
+        if how == Address::Keep {
             return;
         }
-        self.written_hash = hash.clone();
-        if let Some(w) = common::window() {
-            if let Ok(history) = w.history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&format!("#{hash}")),
-                );
+        let hash = self.link.as_deref().unwrap_or_default().to_string();
+        let same = self.wrote_address && hash == self.written_hash;
+        if same {
+            return;
+        }
+        let Some(window) = common::window() else {
+            return;
+        };
+        let url = match &self.link {
+            Some(h) => format!("#{h}"),
+            // The page itself: its path and query, as they are.
+            None => {
+                let location = window.location();
+                format!(
+                    "{}{}",
+                    location.pathname().unwrap_or_default(),
+                    location.search().unwrap_or_default()
+                )
+            }
+        };
+        if let Ok(history) = window.history() {
+            let null = wasm_bindgen::JsValue::NULL;
+            // A pushed entry leaves the one before as it was: Back returns to that run (or to
+            // the link that could not be opened, named again).
+            let written = if how == Address::Push {
+                history.push_state_with_url(&null, "", Some(&url))
+            } else {
+                history.replace_state_with_url(&null, "", Some(&url))
+            };
+            if written.is_ok() {
+                self.written_hash = hash;
+                self.wrote_address = true;
             }
         }
-        self.set_panic_context();
+    }
+
+    /// "Open in Failover Lab" (embed mode): the run in the full app.
+    fn make_full_link(&self) -> Option<Rc<str>> {
+        if !self.embed {
+            return None;
+        }
+        let mut recipe = self.current_recipe();
+        recipe.embed = false;
+        let url = format!(
+            "{}#{}",
+            address::current_page_base(),
+            share::encode(&recipe)
+        );
+        (url.len() <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(url))
     }
 
     /// What a panic banner should say to reproduce the run.
     fn set_panic_context(&self) {
+        let link = match &self.link {
+            Some(hash) => format!("Link to reproduce: #{hash}"),
+            None => "The run is too large for a link: Export JSON reproduces it.".to_string(),
+        };
         let text = format!(
-            "Scenario {}, seed {} at {} simulated. Link to reproduce: #{}",
+            "Scenario {}, seed {} at {} simulated. {link}",
             self.recipe.source_name(),
             self.sim.seed(),
             common::fmt_clock(self.sim.now_us()),
-            share::encode(&self.current_recipe())
         );
         super::panic_context::set(text);
     }
@@ -384,6 +589,8 @@ impl Runner {
             commands: self.sim.user_commands().len(),
             run_to: self.run_to,
             reduced_motion: self.reduced_motion,
+            link_too_long: self.link_too_long(),
+            full_link: self.full_link.clone(),
         }
     }
 
@@ -617,26 +824,78 @@ impl Runner {
     }
 }
 
+/// "This run is too large for a link …", with its length.
+pub fn too_long_for_a_link(chars: usize) -> String {
+    format!(
+        "This run is too large for a link ({} characters; links are limited to {}): use \
+         Export JSON to share it as a file.",
+        fmt_count(chars as u64),
+        fmt_count(MAX_SHARE_LINK_CHARS as u64)
+    )
+}
+
+/// Reads a link's hash: refuses one longer than `MAX_SHARE_LINK_CHARS` before decoding it.
+pub fn read_link(hash: &str) -> Result<Option<Recipe>, String> {
+    if hash.len() > MAX_SHARE_LINK_CHARS {
+        return Err(format!(
+            "it is {} characters long, and links are limited to {} (a larger run travels as a \
+             file: Export JSON, then Import)",
+            fmt_count(hash.len() as u64),
+            fmt_count(MAX_SHARE_LINK_CHARS as u64)
+        ));
+    }
+    share::decode(hash)
+}
+
+/// The notice for a link that could not be opened. The address bar still holds the link
+/// (the app leaves it there until the user changes something); the notice offers it for
+/// copying too, so it survives that change.
 pub fn bad_link(e: &str) -> Notice {
+    let href = common::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let link = (href.contains('#') && href.len() <= MAX_LINK_ECHO_CHARS).then(|| Rc::from(href));
     Notice {
         error: true,
         text: format!(
-            "This link could not be opened: {e}. Showing the default scenario ({}) instead.",
-            presets::DEFAULT
+            "This link could not be opened: {e}. Showing the default scenario ({}) instead; \
+             the link stays in the address bar until you change something{}.",
+            presets::DEFAULT,
+            if link.is_some() {
+                ", and you can copy it here"
+            } else {
+                ""
+            }
         ),
+        link,
     }
 }
 
-/// An older link replays on this engine: same scenario, seed and clicks, other random draws.
+/// An older link replays on this engine: same scenario, seed and clicks, a different run.
 fn older_link(version: u32) -> Option<Notice> {
-    (version < share::VERSION).then(|| Notice {
-        error: false,
-        text: format!(
+    (version < share::VERSION).then(|| {
+        Notice::info(format!(
             "This link was made by an earlier version of Failover Lab (link version {version}). \
-             Its scenario, seed and clicks are replayed, but the simulator now draws its random \
-             numbers differently, so the run differs in detail from the one that was shared."
-        ),
+             Its scenario, seed and clicks are replayed, but {}, so the run differs in detail \
+             from the one that was shared.",
+            share::changed_since(version).join(" and ")
+        ))
     })
+}
+
+/// Builds `recipe`: its base scenario and the simulation with its commands scheduled, and the
+/// note for an older link.
+fn build(recipe: Recipe) -> Result<(Recipe, Simulation, Scenario, Option<Notice>), String> {
+    let base = recipe.scenario()?;
+    let sim = recipe.build()?;
+    let mut recipe = recipe;
+    // The commands now live in the simulation (user_commands).
+    recipe.commands.clear();
+    let notice = older_link(recipe.link_version);
+    // From here on the run is this engine's (its link is written at VERSION), so a reset or
+    // a seed change does not repeat the notice.
+    recipe.link_version = share::VERSION;
+    Ok((recipe, sim, base, notice))
 }
 
 /// Builds `recipe`, or the default preset with the error as a notice.
@@ -644,22 +903,10 @@ fn build_or_default(
     recipe: Recipe,
     notice: Option<Notice>,
 ) -> (Recipe, Simulation, Scenario, Option<Notice>, bool) {
-    let built = recipe
-        .scenario()
-        .and_then(|base| recipe.build().map(|sim| (base, sim)));
-    match built {
-        Ok((base, sim)) => {
-            let mut recipe = recipe;
-            // The commands now live in the simulation (user_commands).
-            recipe.commands.clear();
-            let notice = notice.or_else(|| older_link(recipe.link_version));
-            // From here on the run is this engine's (its link is written at VERSION), so a
-            // reset or a seed change does not repeat the notice.
-            recipe.link_version = share::VERSION;
-            (recipe, sim, base, notice, false)
-        }
+    let embed = recipe.embed;
+    match build(recipe) {
+        Ok((recipe, sim, base, older)) => (recipe, sim, base, notice.or(older), false),
         Err(e) => {
-            let embed = recipe.embed;
             let fallback = Recipe {
                 embed,
                 ..Recipe::preset(presets::DEFAULT)

@@ -3,17 +3,17 @@
 //! A run is a pure function of (scenario, seed, timed commands), so the hash carries exactly
 //! those and nothing else; opening the link replays them and reaches the same trace hash.
 //!
-//! # Format, version 2
+//! # Format, version 3
 //!
 //! ```text
-//! #v=2&p=PRESET&seed=SEED&o=OVERRIDE,OVERRIDE&c=COMMAND,COMMAND&embed=1
+//! #v=3&p=PRESET&seed=SEED&o=OVERRIDE,OVERRIDE&c=COMMAND,COMMAND&embed=1
 //! ```
 //!
 //! Keys, each at most once, in any order:
 //!
 //! | key | value | required |
 //! |---|---|---|
-//! | `v` | format version, `2` (`1` is still read) | yes |
+//! | `v` | format version, `3` (`1` and `2` are still read) | yes |
 //! | `p` | a preset name (`sim::presets::all()`) | `p` or `s` |
 //! | `s` | a whole scenario as compact JSON, percent-encoded (imported files) | `p` or `s` |
 //! | `seed` | decimal `u64` | no (the scenario's own seed) |
@@ -25,7 +25,8 @@
 //!
 //! `COMMAND` is `AT_MS:ACTION:NODE[:ARG…]`:
 //!
-//! * `20000:crash:app-2`, `…:unreachable:…`, `…:fail:lb-1`, `…:heal:…` take no argument;
+//! * `20000:crash:app-2`, `…:unreachable:…`, `…:freeze:…`, `…:fail:lb-1`, `…:heal:…` take
+//!   no argument;
 //! * `31000:add-latency:app-1:250` (extra latency, ms);
 //! * `32000:gray:app-3:0.3:150` (error rate, extra latency ms; either may be empty);
 //! * `30000:set:lb-1:retries:2` (parameter, value);
@@ -41,13 +42,28 @@ use crate::sim::{Fault, FaultAction, ParamValue, Scenario, Simulation};
 
 /// The version this build writes.
 ///
-/// Version 2 has the grammar of version 1; what changed is the engine that replays it. Its
-/// random streams are PCG32 with ziggurat exponentials, where version 1's were ChaCha8 with
-/// `-ln(1 − u)`. So a version 1 link opens with its scenario, seed and clicks, but the
-/// random draws, and so the run, differ from the one that was shared. The app says so.
-pub const VERSION: u32 = 2;
+/// Each version has the grammar of the one before (version 3 adds the `freeze` action);
+/// what changed is the engine that replays it, so an older link opens with its scenario,
+/// seed and clicks, but its run differs from the one that was shared. The app says so, and
+/// `changed_since` says why.
+pub const VERSION: u32 = 3;
 /// The oldest version this build reads.
 pub const OLDEST_READ: u32 = 1;
+
+/// What changed in the engine since a link of `version` was made (empty for `VERSION`).
+pub fn changed_since(version: u32) -> Vec<&'static str> {
+    let mut why = Vec::new();
+    if version < 2 {
+        // Version 2: PCG32 streams with ziggurat exponentials (ChaCha8 and −ln(1 − u) before).
+        why.push("the simulator now draws its random numbers differently");
+    }
+    if version < 3 {
+        // Version 3: HAProxy and NGINX as measured (issue 18): checks scheduled from the end
+        // of the previous one, HAProxy 2.6 redispatch, NGINX proxy_next_upstream.
+        why.push("health checks, retries and redispatch now follow HAProxy and NGINX as measured");
+    }
+    why
+}
 
 /// Where the scenario of a run comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -301,6 +317,10 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
                 );
             }
             "o" => {
+                // Counted before any is decoded: the limit is what keeps a link cheap.
+                let count = value.split(',').filter(|s| !s.is_empty()).count();
+                crate::sim::params::check_override_count(count)
+                    .map_err(|e| format!("overrides: {e}"))?;
                 for (i, item) in value.split(',').filter(|s| !s.is_empty()).enumerate() {
                     overrides.push(
                         decode_override(item).map_err(|e| format!("override {}: {e}", i + 1))?,
@@ -377,7 +397,7 @@ fn decode_command(item: &str) -> Result<Fault, String> {
         .map_err(|_| format!("`{item}`: time `{}` is not whole milliseconds", fields[0]))?;
     let action = FaultAction::parse(fields[1]).ok_or_else(|| {
         format!(
-            "`{item}`: unknown action `{}` (known: crash, unreachable, fail, heal, add-latency, gray, set, partition, repair)",
+            "`{item}`: unknown action `{}` (known: crash, unreachable, freeze, fail, heal, add-latency, gray, set, partition, repair)",
             fields[1]
         )
     })?;
@@ -413,7 +433,11 @@ fn decode_command(item: &str) -> Result<Fault, String> {
             fault.value = Some(parse_value(&unescape(value)?));
         }
         (
-            FaultAction::Crash | FaultAction::Unreachable | FaultAction::Fail | FaultAction::Heal,
+            FaultAction::Crash
+            | FaultAction::Unreachable
+            | FaultAction::Freeze
+            | FaultAction::Fail
+            | FaultAction::Heal,
             [],
         ) => {}
         (_, _) => {

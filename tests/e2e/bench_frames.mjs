@@ -76,7 +76,7 @@ try {
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const url = `${server.url}#v=2&p=${PRESET}&seed=1&o=clients:rate_rps:${RATE}`;
+  const url = `${server.url}#v=3&p=${PRESET}&seed=1&o=clients:rate_rps:${RATE}`;
   await page.goto(url);
   await page.waitForSelector('[data-lab][data-sim-time-us]');
   await page.evaluate((speed) => {

@@ -14,7 +14,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   const viewport = { width: Number(width), height: 900 };
-  const { page, errors } = await openApp(browser, `${server.url}#v=2&p=${preset}`, { viewport });
+  const { page, errors } = await openApp(browser, `${server.url}#v=3&p=${preset}`, { viewport });
   if (Number(seconds) > 0) {
     await page.fill('[data-control="run-to-input"]', seconds);
     await page.click('[data-control="run-to"]');

@@ -66,7 +66,7 @@ describe('first-paint poster', () => {
   });
 
   test('a share link shows the poster as a stand-in, never as the linked run', async () => {
-    const link = `${server.url}#v=2&p=single-server&seed=3`;
+    const link = `${server.url}#v=3&p=single-server&seed=3`;
     const { page, context, release } = await openHeld(link);
     try {
       await page.waitForSelector('#poster[data-poster="link"]');
@@ -86,7 +86,7 @@ describe('first-paint poster', () => {
     const { page, context, release } = await openHeld(`${server.url}#embed=1`);
     try {
       await page.waitForSelector('#poster');
-      // loading.mjs runs once the module scripts load: give it the chance to (wrongly) relabel.
+      // boot.js runs once the document is parsed: give it the chance to (wrongly) relabel.
       await page.waitForFunction(() => document.getElementById('poster-progress')?.hasAttribute('value'));
       await page.waitForTimeout(200);
       assert.equal(await page.getAttribute('#poster', 'data-poster'), 'default');

@@ -152,6 +152,7 @@ export function launchBrowser() {
  * @param {object} [options]
  * @param {{width: number, height: number}} [options.viewport]
  * @param {'light' | 'dark'} [options.colorScheme]
+ * @param {'reduce' | 'no-preference'} [options.reducedMotion] the prefers-reduced-motion media feature
  * @param {boolean} [options.waitForReady] wait for READY_SELECTOR (default true)
  * @returns {Promise<{page: import('playwright-core').Page, context: import('playwright-core').BrowserContext, errors: string[]}>}
  *   `errors` collects console errors, uncaught exceptions and failed requests, as they happen
@@ -159,9 +160,14 @@ export function launchBrowser() {
 export async function openApp(
   browser,
   url,
-  { viewport = { width: 1280, height: 800 }, colorScheme = 'light', waitForReady = true } = {},
+  {
+    viewport = { width: 1280, height: 800 },
+    colorScheme = 'light',
+    reducedMotion = 'no-preference',
+    waitForReady = true,
+  } = {},
 ) {
-  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (message) => {

@@ -1,7 +1,8 @@
 //! Active health checking of one target by one balancer, with HAProxy's semantics.
 //!
 //! States (what the balancer *believes*, which lags what is true):
-//! - `Up`: in rotation.
+//! - `Up`: in rotation. A server HAProxy has just started is UP with its health counter at
+//!   `rise` (`Checker::fresh`): one failed check before its first pass marks it DOWN.
 //! - `Suspect(n)`: n consecutive failed checks, fewer than `fall`: still in rotation
 //!   (HAProxy "UP, going down"). Checks now run every `fastinter`.
 //! - `Down`: out of rotation; checks every `downinter`.
@@ -10,10 +11,11 @@
 //! - `Initial(n)`: a new target that must pass `rise` checks before its first traffic
 //!   (AWS ALB `initial`, Kubernetes not-ready); out of rotation.
 //!
-//! Checks run at a fixed phase: the next check starts `interval` after the previous one
-//! *started* (never before its result), so with interval I and `fall` F a crash is marked
-//! down between (F−1)·I and F·I after it happened, plus the check timeout when the host
-//! hangs instead of refusing — the arithmetic of `shared/reference/semantics.md`.
+//! HAProxy schedules the next check `interval` after the previous one *ends* (measured on
+//! HAProxy 2.6), so a check that waits for its timeout T pushes every later one back. With
+//! interval I and `fall` F, a crashed process (refused at once) is marked down between
+//! (F−1)·I and F·I after the crash; a silent one, whose every check costs T + I, between
+//! F·T + (F−1)·I and F·T + F·I — the arithmetic of `shared/reference/semantics.md`.
 use super::scenario::ResolvedCheck;
 use super::time::{whole_ms_to_us, TimeUs};
 
@@ -72,8 +74,11 @@ pub struct Checker {
     pub state: HealthState,
     /// Bumped on reconfiguration and on balancer failure: pending check events go stale.
     pub seq: u32,
-    /// Start time of the check in progress (None when idle).
-    pub started_at: Option<TimeUs>,
+    /// Up at HAProxy's start-up health (`rise`, not `rise + fall − 1`): no margin yet, so
+    /// one failure marks it down; the first passing check gives it the full `fall`.
+    pub fresh: bool,
+    /// How long the check in progress waits for its timeout (0: it is answered or refused).
+    pub timeout_waited_us: TimeUs,
     pub checks_run: u64,
 }
 
@@ -85,7 +90,8 @@ impl Checker {
             instance,
             state: Self::start_state(cfg),
             seq: 0,
-            started_at: None,
+            fresh: Self::starts_fresh(cfg),
+            timeout_waited_us: 0,
             checks_run: 0,
         }
     }
@@ -98,9 +104,22 @@ impl Checker {
         }
     }
 
-    /// Interval before the next check, by state (HAProxy inter / fastinter / downinter).
+    /// Whether a target starting from `start_state` has HAProxy's start-up health.
+    pub fn starts_fresh(cfg: &ResolvedCheck) -> bool {
+        cfg.start_healthy && cfg.start_at_rise
+    }
+
+    /// Back to the start (a restarted balancer, checks newly enabled).
+    pub fn restart(&mut self, cfg: &ResolvedCheck) {
+        self.state = Self::start_state(cfg);
+        self.fresh = Self::starts_fresh(cfg);
+    }
+
+    /// Interval before the next check, by state (HAProxy inter / fastinter / downinter:
+    /// `inter` only at full health, so also `fastinter` for a fresh server).
     pub fn interval_us(&self, cfg: &ResolvedCheck) -> TimeUs {
         whole_ms_to_us(match self.state {
+            HealthState::Up if self.fresh => cfg.fastinter_ms,
             HealthState::Up => cfg.inter_ms,
             HealthState::Suspect(_) | HealthState::Rising(_) | HealthState::Initial(_) => {
                 cfg.fastinter_ms
@@ -112,8 +131,10 @@ impl Checker {
     /// Fold one check result into the state; returns the transition, if any.
     pub fn on_result(&mut self, ok: bool, cfg: &ResolvedCheck) -> Option<Transition> {
         self.checks_run += 1;
+        let fresh = std::mem::replace(&mut self.fresh, false);
         let (next, transition) = match (self.state, ok) {
             (HealthState::Up, true) => (HealthState::Up, None),
+            (HealthState::Up, false) if fresh => (HealthState::Down, Some(Transition::MarkedDown)),
             (HealthState::Up, false) | (HealthState::Suspect(_), false) => {
                 let n = match self.state {
                     HealthState::Suspect(n) => n + 1,
@@ -162,6 +183,8 @@ mod tests {
         let cfg = CheckPreset::Haproxy.params();
         let mut c = Checker::new(0, 0, 0, &cfg);
         assert_eq!(c.state, HealthState::Up);
+        // One pass first: a fresh server has no margin (see the next test).
+        assert_eq!(c.on_result(true, &cfg), None);
         assert_eq!(c.on_result(false, &cfg), Some(Transition::Suspected));
         assert!(c.state.in_rotation());
         assert_eq!(c.on_result(false, &cfg), None);
@@ -170,6 +193,23 @@ mod tests {
         assert_eq!(c.on_result(true, &cfg), None);
         assert_eq!(c.state, HealthState::Rising(1));
         assert_eq!(c.on_result(true, &cfg), Some(Transition::MarkedUp));
+    }
+
+    #[test]
+    fn a_fresh_haproxy_server_goes_down_on_one_failure_until_its_first_pass() {
+        let cfg = CheckPreset::Haproxy.params();
+        let mut c = Checker::new(0, 0, 0, &cfg);
+        assert_eq!(c.on_result(false, &cfg), Some(Transition::MarkedDown));
+        let mut passed = Checker::new(0, 0, 0, &cfg);
+        assert_eq!(passed.on_result(true, &cfg), None);
+        assert_eq!(passed.on_result(false, &cfg), Some(Transition::Suspected));
+        // ALB's `start_healthy` (the alb-defaults preset) keeps UnhealthyThresholdCount.
+        let alb = ResolvedCheck {
+            start_healthy: true,
+            ..CheckPreset::AwsAlb.params()
+        };
+        let mut a = Checker::new(0, 0, 0, &alb);
+        assert_eq!(a.on_result(false, &alb), Some(Transition::Suspected));
     }
 
     #[test]

@@ -77,6 +77,20 @@ impl Histogram {
         self.max
     }
 
+    /// How many values were at least about `v`: every bucket whose range reaches `v` counts,
+    /// so values up to one bucket's width (~3 % of `v`) below it may be counted too.
+    pub fn count_at_least(&self, v: u64) -> u64 {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| {
+                let (lo, width) = bucket_range(i);
+                lo + width > v
+            })
+            .map(|(_, &c)| c)
+            .sum()
+    }
+
     pub fn mean(&self) -> f64 {
         if self.total == 0 {
             0.0
@@ -131,6 +145,10 @@ mod tests {
             assert!((got - exact).abs() / exact < 0.03, "q{q}: {got}");
         }
         assert_eq!(h.max(), 100_000);
+        // 10,001 values are ≥ 90,000; the bucket holding 90,000 (2,048 wide there) adds
+        // those of its values below it.
+        let above = h.count_at_least(90_000);
+        assert!((10_001..=10_001 + 2_048).contains(&above), "{above}");
         assert!((h.mean() - 50_000.5).abs() < 1e-6);
     }
 }

@@ -7,6 +7,10 @@
 //!   retry elsewhere can absorb it. Requests being served are lost (connection reset).
 //! - `Unreachable`: the host is gone (power, network). Nothing answers: checks and
 //!   requests wait for their timeouts. This is why a dead host costs more than a dead process.
+//! - `Frozen`: the process is stopped (SIGSTOP, a long GC pause, a deadlock) on a live host.
+//!   The kernel still accepts connections while its backlog has room (`accept_backlog`),
+//!   then new connections time out as with a dead host; the requests it had accepted stay
+//!   in its workers and queue and hang. Healed, it resumes them, with no reboot.
 //!
 //! Gray failure (slow, some 500s) and added latency are overlays on `Up`.
 use super::request::ReqRef;
@@ -22,6 +26,7 @@ pub enum InstanceState {
     Up,
     Crashed,
     Unreachable,
+    Frozen,
 }
 
 impl InstanceState {
@@ -31,6 +36,7 @@ impl InstanceState {
             InstanceState::Up => "up",
             InstanceState::Crashed => "crashed",
             InstanceState::Unreachable => "unreachable",
+            InstanceState::Frozen => "frozen",
         }
     }
 }
@@ -79,6 +85,8 @@ pub struct Instance {
     pub gray_error_rate: f64,
     /// Attempts from balancers currently outstanding against this instance.
     pub inbound_attempts: u32,
+    /// Connections accepted into the backlog since it froze (up to `accept_backlog`).
+    pub frozen_accepted: u32,
     pub served: u64,
     rng: SimRng,
 }
@@ -97,6 +105,7 @@ impl Instance {
             gray_latency_us: 0,
             gray_error_rate: 0.0,
             inbound_attempts: 0,
+            frozen_accepted: 0,
             served: 0,
             rng: SimRng::new(seed, stream::INSTANCE_BASE + index as u64),
         };
@@ -152,6 +161,35 @@ impl Instance {
     /// not shift it).
     pub fn draws_write(&mut self, write_fraction: f64) -> bool {
         self.rng.chance(write_fraction)
+    }
+
+    /// A frozen process's kernel takes one more connection if its backlog has room (it then
+    /// hangs in the queue until the process resumes); false: the connect times out.
+    pub fn accept_while_frozen(&mut self) -> bool {
+        if self.frozen_accepted < self.spec.accept_backlog {
+            self.frozen_accepted += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A free worker takes the next queued job, if both exist: (worker, service time).
+    pub fn start_queued(&mut self) -> Option<(u32, TimeUs)> {
+        if self.queue.is_empty() {
+            return None;
+        }
+        let worker = self.free_workers.pop()?;
+        let job = self.queue.pop_front()?;
+        self.workers[worker as usize] = Some(job);
+        Some((worker, self.draw_service_us()))
+    }
+
+    /// Workers holding a job (a frozen process resumes them when it is healed).
+    pub fn busy_workers(&self) -> Vec<u32> {
+        (0..self.workers.len() as u32)
+            .filter(|&w| self.workers[w as usize].is_some())
+            .collect()
     }
 
     pub fn busy(&self) -> u32 {

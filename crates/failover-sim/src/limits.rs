@@ -23,10 +23,12 @@ pub const MAX_DNS_RECORDS: usize = 2;
 /// thousands of faults, as `show`/Export JSON print it) is 1–3 MB; 4 MB parses in ~20 ms
 /// natively. Wider files (every balancer over 2,000 targets) must be written compactly.
 pub const MAX_SCENARIO_BYTES: usize = 4_000_000;
-/// A share link, in characters (the whole address). Firefox refuses longer URLs than 1 MiB
-/// (`network.standard-url.max-length`), Chromium than 2 MiB, and `history.replaceState`
-/// fails silently past them, so the address bar would stop following the run.
-pub const MAX_SHARE_LINK_CHARS: usize = 1_000_000;
+/// A share link, in characters (the whole address). Browsers refuse far longer URLs (Firefox
+/// 1 MiB, `network.standard-url.max-length`; Chromium 2 MiB) and `history.replaceState`
+/// fails silently past them, so the address bar would stop following the run; links also
+/// travel through chat, mail and course pages, which cut much shorter ones. 128 KiB holds
+/// any preset with thousands of clicks; a larger run travels as a file (Export JSON).
+pub const MAX_SHARE_LINK_CHARS: usize = 128 * 1024;
 /// Parameter overrides applied before a run (a link's `o=`, the CLI's `--set`).
 pub const MAX_OVERRIDES: usize = 1_000;
 pub const MAX_INSTANCES: usize = 2_000;

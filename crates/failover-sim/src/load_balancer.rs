@@ -6,12 +6,13 @@
 //! connections open through it are cut); `Unreachable` (clients hang until their timeout).
 //!
 //! Eligibility of a target = active health state in rotation (if checks are on) and not
-//! marked down by passive health (NGINX `max_fails`/`fail_timeout`); `backup` targets only
+//! marked down by passive health (NGINX `max_fails`/`fail_timeout` on its one-second
+//! clock, `passive_health::NginxPeer`); `backup` targets only
 //! when no primary is eligible (HAProxy). With nothing eligible, `fail-open` routes to every
 //! target (AWS ALB), `reject` answers 503.
 use super::health_check::HealthState;
 use super::limits::{MAX_RING_POINTS, MIN_RING_POINTS};
-use super::passive_health::PassiveMark;
+use super::passive_health::NginxPeer;
 use super::rng::{mix64, stream, SimRng};
 use super::scenario::{Algorithm, Balancer as BalancerSpec, ResolvedCheck, RetryOn, WhenAllDown};
 use super::time::{whole_ms_to_us, TimeUs};
@@ -45,7 +46,7 @@ pub struct TargetSlot {
     /// Mirror of the checker's state (kept here so picking needs no lookups).
     pub health: HealthState,
     /// Passive health (NGINX `max_fails` / `fail_timeout`) from real traffic.
-    pub passive: PassiveMark,
+    pub passive: NginxPeer,
     /// In the balancer's own zone (or either has no zone): usable with cross-zone off.
     pub local: bool,
     /// Smooth weighted round robin's running weight (NGINX's algorithm).
@@ -138,7 +139,7 @@ impl Balancer {
                 active: 0,
                 checker: None,
                 health: start,
-                passive: PassiveMark::default(),
+                passive: NginxPeer::default(),
                 local: true,
                 current_weight: 0,
                 ring_points: 0,
@@ -240,8 +241,9 @@ impl Balancer {
         whole_ms_to_us(self.spec.timeout_server_ms)
     }
 
-    /// HAProxy waits min(`timeout connect`, 1 s) before retrying the same server, so a
-    /// restarting server is not hammered; a redispatch to another server goes at once.
+    /// HAProxy waits min(`timeout connect`, 1 s) before retrying the same server after a
+    /// connection error (a refused connect would likely be refused again); never after a
+    /// connect timeout, and a redispatch to another server goes at once.
     pub fn turnaround_us(&self) -> TimeUs {
         self.timeout_connect_us().min(1_000_000)
     }
@@ -258,8 +260,29 @@ impl Balancer {
     /// Record a failed attempt for passive health; returns true if it marked the target down.
     pub fn passive_failure(&mut self, slot: usize, now: TimeUs) -> bool {
         match &self.spec.passive {
-            Some(p) => self.targets[slot].passive.fail(p, now),
+            Some(p) => self.targets[slot].passive.failed(p, now),
             None => false,
+        }
+    }
+
+    /// A response came back from `slot`: with passive health, a success after a re-check
+    /// clears its failures (NGINX). Only a target with failures has anything to clear.
+    #[inline]
+    pub fn passive_success(&mut self, slot: usize) {
+        if let (Some(p), Some(t)) = (&self.spec.passive, self.targets.get_mut(slot)) {
+            if t.passive.fails > 0 {
+                t.passive.succeeded(p);
+            }
+        }
+    }
+
+    /// NGINX: the number of servers a request may try, the first included
+    /// (`proxy_next_upstream_tries`, 0 = every server once).
+    pub fn next_upstream_limit(&self) -> u32 {
+        let n = self.targets.len() as u32;
+        match self.spec.next_upstream_tries {
+            0 => n,
+            t => t.min(n),
         }
     }
 
@@ -297,8 +320,11 @@ impl Balancer {
             Some(self.choose(&cand, client))
         };
         self.scratch = cand;
-        if choice.is_some() {
+        if let Some(slot) = choice {
             self.requests_routed += 1;
+            if let Some(p) = &self.spec.passive {
+                self.targets[slot as usize].passive.picked(p, now);
+            }
         }
         choice
     }

@@ -161,6 +161,8 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         when_all_down: b.when_all_down,
         health_check: b.health_check.clone(),
         passive: b.passive.clone(),
+        next_upstream: b.next_upstream.clone(),
+        next_upstream_tries: b.next_upstream_tries,
         zone: None,
         cross_zone: b.cross_zone,
         failures: None,

@@ -36,7 +36,7 @@ static PRESETS: &[Preset] = &[
         name: "redundant-behind-lb",
         title: "Redundant instances behind a load balancer",
         source: "seed 000",
-        explanation: "Three instances behind one HAProxy-style load balancer that health-checks them every 2 s (rise 2, fall 3). At 20 s app-2 crashes: the balancer keeps sending it traffic until three checks have failed (4–6 s), but every refused connection is retried and the last retry is redispatched to a healthy instance, so clients see slower answers, not errors. Healed at 40 s, app-2 boots and rejoins after two passing checks. Redundancy plus health checks plus retries is what \"zero downtime\" is made of.",
+        explanation: "Three instances behind one HAProxy-style load balancer that health-checks them every 2 s (rise 2, fall 3). At 20 s app-2 crashes: the balancer keeps sending it traffic until three checks have failed (4–6 s), but with option redispatch HAProxy sends every refused connection straight on to a healthy instance, so clients see answers a millisecond slower, not errors (only requests app-2 was serving when it died are lost). Healed at 40 s, app-2 boots and rejoins after two passing checks. Redundancy plus health checks plus retries is what \"zero downtime\" is made of.",
         build: redundant_behind_lb,
     },
     Preset {
@@ -64,7 +64,7 @@ static PRESETS: &[Preset] = &[
         name: "unreachable-host",
         title: "A dead host costs more than a dead process",
         source: "semantics",
-        explanation: "At 20 s app-2's host stops answering (power or network loss) instead of refusing. Every check now waits for its 2 s timeout and every connection for timeout connect (2 s) before the retry: detection takes longer and clients see multi-second answers until app-2 is marked down. Compare with the crash in redundant-behind-lb.",
+        explanation: "At 20 s app-2's host stops answering (power or network loss) instead of refusing. Every check now waits for its 2 s timeout, and the next one starts 2 s after that, so three failed checks take 10–12 s instead of 4–6 s. Every connection to app-2 waits for timeout connect (2 s) before it is redispatched to another instance: until app-2 is marked down, a third of the clients wait 2 s for their answer. Compare with the crash in redundant-behind-lb.",
         build: unreachable_host,
     },
     Preset {
@@ -78,7 +78,7 @@ static PRESETS: &[Preset] = &[
         name: "nginx-passive",
         title: "Passive health checks only (NGINX)",
         source: "semantics",
-        explanation: "Open-source NGINX has no active checks: a failed request counts against the server (max_fails 1) and takes it out for fail_timeout (10 s), after which one real request probes it again. Detection is instant but paid for with real requests, and a down server is re-probed every 10 s.",
+        explanation: "Open-source NGINX has no active checks: a failed request counts against the server (max_fails 1) and takes it out for fail_timeout (10 s, on NGINX's one-second clock: 10–11 s), after which one real request probes it again. That request is not lost: proxy_next_upstream error timeout (NGINX's default) passes a refused or cut-off request on to the next server at once, so clients see no errors. Detection is instant, paid for with one extra hop per probe of the dead server.",
         build: nginx_passive,
     },
     Preset {
@@ -99,7 +99,7 @@ static PRESETS: &[Preset] = &[
         name: "two-zones",
         title: "The same servers spread over two zones",
         source: "seed 004",
-        explanation: "The same two instances, now one in eu-west-a and one in eu-west-b. When eu-west-a fails at 20 s, the balancer marks its instance down within a few seconds and the other zone carries all the traffic. Cross-zone hops cost a millisecond; a zone outage costs a few seconds of retries instead of half a minute of downtime.",
+        explanation: "The same two instances, now one in eu-west-a and one in eu-west-b. When eu-west-a fails at 20 s, app-1 goes silent: each check waits 2 s for its timeout and the next starts 2 s later, so the balancer marks it down 10–12 s later. Meanwhile every connection to app-1 waits for timeout connect (1 s) and is then redispatched to app-2. Cross-zone hops cost a millisecond; a zone outage costs ten seconds of one-second answers (and the few requests inside the zone) instead of half a minute of downtime.",
         build: two_zones,
     },
     Preset {
@@ -186,6 +186,7 @@ fn instance(name: &str) -> Instance {
         name: name.into(),
         workers: 8,
         queue_capacity: 256,
+        accept_backlog: 0,
         service_time: ServiceTime {
             distribution: Distribution::Exponential,
             mean_ms: 20.0,
@@ -222,6 +223,8 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
             ..HealthCheck::default()
         }),
         passive: None,
+        next_upstream: vec![NextUpstream::Error, NextUpstream::Timeout],
+        next_upstream_tries: 0,
         zone: None,
         cross_zone: true,
         failures: None,
@@ -353,6 +356,8 @@ fn nginx_passive() -> Scenario {
     let mut s = three_behind_lb(crash_and_heal("app-2", 20_000, 40_000));
     let b = &mut s.balancers[0];
     b.health_check = None;
+    // An NGINX upstream: passive health decides, and NGINX's default proxy_next_upstream
+    // (`error timeout`, unlimited tries) retries instead of HAProxy's `retries`.
     b.passive = Some(PassiveHealth {
         max_fails: 1,
         fail_timeout_ms: 10_000,

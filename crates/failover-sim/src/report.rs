@@ -51,8 +51,18 @@ pub struct Report {
     /// Fraction of time every component a request needs was up (what the analytic figure
     /// predicts; request availability is lower by the detection and retry windows).
     pub availability_over_time: f64,
-    /// Exact steady-state availability from MTBF / MTTR and the topology (reliability.rs).
+    /// Steady-state availability from MTBF / MTTR and the topology (reliability.rs):
+    /// exact, or a Monte Carlo estimate when the structure is too entangled for the exact
+    /// computation's work budget.
     pub analytic_availability: f64,
+    /// `"exact"` or `"estimate"`.
+    pub analytic_availability_method: super::reliability::Method,
+    /// An estimate's 95 % confidence interval, [low, high] (absent when exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytic_availability_ci95: Option<[f64; 2]>,
+    /// An estimate's sample count (absent when exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytic_availability_samples: Option<u64>,
     /// Nodes whose failure alone stops every request.
     pub spofs: Vec<String>,
     /// Monthly infrastructure cost against expected downtime cost.
@@ -94,6 +104,9 @@ impl Simulation {
             availability: self.metrics().availability(),
             availability_over_time: self.state_availability(),
             analytic_availability: analysis.availability,
+            analytic_availability_method: analysis.availability_method,
+            analytic_availability_ci95: analysis.availability_estimate.map(|e| e.ci95),
+            analytic_availability_samples: analysis.availability_estimate.map(|e| e.samples),
             spofs: analysis.spofs.iter().map(|s| s.name.clone()).collect(),
             cost: super::cost::report(
                 self.scenario(),

@@ -20,6 +20,9 @@ pub mod stream {
     pub const BALANCER_BASE: u64 = 1 << 20;
     pub const INSTANCE_BASE: u64 = 2 << 20;
     pub const RELIABILITY_BASE: u64 = 3 << 20;
+    /// The Monte Carlo estimate of the analytic availability (`reliability/estimate.rs`):
+    /// drawn from a fixed seed, never from a run's, and apart from every per-node stream.
+    pub const ANALYTIC_ESTIMATE: u64 = 4 << 20;
 }
 
 /// SplitMix64 finaliser: a bijective mixer used to derive stream seeds and hashes.

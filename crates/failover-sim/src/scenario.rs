@@ -7,6 +7,8 @@
 //! field and its limits before a `Simulation` is built from it.
 use serde::{Deserialize, Serialize};
 
+pub use super::passive_health::NextUpstream;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -525,7 +527,8 @@ pub struct Balancer {
     /// HAProxy `retries`: extra connection attempts after the first.
     #[serde(default = "default_retries")]
     pub retries: u32,
-    /// HAProxy `option redispatch`: the last retry goes to another server.
+    /// HAProxy `option redispatch`: with a non-hash algorithm every retry goes to another
+    /// server at once (HAProxy 2.6+); with `consistent-hash`, only the last retry does.
     #[serde(default = "default_true")]
     pub redispatch: bool,
     #[serde(default = "default_retry_on")]
@@ -542,8 +545,21 @@ pub struct Balancer {
     #[serde(default = "default_health_check")]
     pub health_check: Option<HealthCheck>,
     /// Passive health (NGINX `max_fails` / `fail_timeout`): real traffic errors mark a target down.
+    /// A balancer with it is an NGINX upstream: `next_upstream` decides its retries, and
+    /// HAProxy's `retries` / `redispatch` / `retry_on` do not apply.
     #[serde(default)]
     pub passive: Option<PassiveHealth>,
+    /// NGINX `proxy_next_upstream` (with `passive`): the failures that pass a request on to
+    /// the next server, at once. NGINX's default `error timeout`; `[]` is `off`.
+    #[serde(
+        default = "default_next_upstream",
+        skip_serializing_if = "is_default_next_upstream"
+    )]
+    pub next_upstream: Vec<NextUpstream>,
+    /// NGINX `proxy_next_upstream_tries`: servers tried per request, the first included;
+    /// 0 (NGINX's default) = no limit but the number of servers (each is tried once).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub next_upstream_tries: u32,
     /// The availability zone it runs in (see `regions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
@@ -573,6 +589,15 @@ fn default_timeout_connect_ms() -> u64 {
 }
 fn default_timeout_server_ms() -> u64 {
     30_000
+}
+fn default_next_upstream() -> Vec<NextUpstream> {
+    vec![NextUpstream::Error, NextUpstream::Timeout]
+}
+fn is_default_next_upstream(v: &[NextUpstream]) -> bool {
+    v == default_next_upstream().as_slice()
+}
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 fn default_when_all_down() -> WhenAllDown {
     WhenAllDown::Reject
@@ -661,7 +686,7 @@ impl CheckPreset {
     }
     pub fn describe(self) -> &'static str {
         match self {
-            CheckPreset::Haproxy => "HAProxy: inter 2 s, rise 2, fall 3, timeout check = inter; servers start UP",
+            CheckPreset::Haproxy => "HAProxy: inter 2 s, rise 2, fall 3, timeout check = inter; next check inter after the last one ends; servers start UP at rise (one failure before a first pass marks them DOWN)",
             CheckPreset::AwsAlb => "AWS ALB: HealthCheckIntervalSeconds 30, timeout 5 s, HealthyThresholdCount 5, UnhealthyThresholdCount 2; targets start in `initial`",
             CheckPreset::Kubernetes => "Kubernetes readiness: periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1; pods start not ready",
         }
@@ -676,7 +701,9 @@ impl CheckPreset {
                 rise: 2,
                 fall: 3,
                 timeout_ms: 2_000,
+                timeout_bounds_read: false,
                 start_healthy: true,
+                start_at_rise: true,
             },
             CheckPreset::AwsAlb => ResolvedCheck {
                 inter_ms: 30_000,
@@ -685,7 +712,9 @@ impl CheckPreset {
                 rise: 5,
                 fall: 2,
                 timeout_ms: 5_000,
+                timeout_bounds_read: false,
                 start_healthy: false,
+                start_at_rise: false,
             },
             CheckPreset::Kubernetes => ResolvedCheck {
                 inter_ms: 10_000,
@@ -694,7 +723,9 @@ impl CheckPreset {
                 rise: 1,
                 fall: 3,
                 timeout_ms: 1_000,
+                timeout_bounds_read: false,
                 start_healthy: false,
+                start_at_rise: false,
             },
         }
     }
@@ -718,7 +749,9 @@ pub struct HealthCheck {
     pub rise: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fall: Option<u32>,
-    /// HAProxy `timeout check` (ALB `HealthCheckTimeoutSeconds`).
+    /// HAProxy `timeout check` (ALB `HealthCheckTimeoutSeconds`). HAProxy: unset, the whole
+    /// check must finish within `inter`; set, it bounds the read and the connect waits
+    /// min(`timeout connect`, `inter`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
     /// Whether a target counts as healthy before its first check (HAProxy yes, ALB no).
@@ -735,13 +768,31 @@ pub struct ResolvedCheck {
     pub rise: u32,
     pub fall: u32,
     pub timeout_ms: u64,
+    /// HAProxy with `timeout check` given: `timeout_ms` bounds the read only, and a host that
+    /// never answers the connect fails the check after min(`timeout connect`, `inter`).
+    /// Otherwise `timeout_ms` bounds the whole check.
+    #[serde(default)]
+    pub timeout_bounds_read: bool,
     pub start_healthy: bool,
+    /// HAProxy starts a server's health counter at `rise`: UP, but one failed check before
+    /// its first pass marks it DOWN (`fall` applies once it has passed a check).
+    #[serde(default)]
+    pub start_at_rise: bool,
 }
 
 impl HealthCheck {
     pub fn resolve(&self) -> ResolvedCheck {
-        let base = self.preset.unwrap_or(CheckPreset::Haproxy).params();
+        let preset = self.preset.unwrap_or(CheckPreset::Haproxy);
+        let base = preset.params();
         let inter = self.inter_ms.unwrap_or(base.inter_ms);
+        // HAProxy: `timeout check` unset → `inter` bounds the whole check; set → the read.
+        // ALB and Kubernetes: their timeout always bounds the whole probe.
+        let haproxy = preset == CheckPreset::Haproxy;
+        let (timeout_ms, timeout_bounds_read) = match self.timeout_ms {
+            None if haproxy => (inter, false),
+            None => (base.timeout_ms, false),
+            Some(t) => (t, haproxy),
+        };
         // HAProxy: fastinter/downinter default to inter; follow an overridden inter.
         let follow = |v: Option<u64>, preset_v: u64| {
             v.unwrap_or(if self.inter_ms.is_some() {
@@ -756,8 +807,10 @@ impl HealthCheck {
             downinter_ms: follow(self.downinter_ms, base.downinter_ms),
             rise: self.rise.unwrap_or(base.rise),
             fall: self.fall.unwrap_or(base.fall),
-            timeout_ms: self.timeout_ms.unwrap_or(base.timeout_ms),
+            timeout_ms,
+            timeout_bounds_read,
             start_healthy: self.start_healthy.unwrap_or(base.start_healthy),
+            start_at_rise: base.start_at_rise,
         }
     }
 }
@@ -790,6 +843,11 @@ pub struct Instance {
     /// Waiting requests beyond the workers; a full queue answers 503.
     #[serde(default = "default_queue_capacity")]
     pub queue_capacity: u32,
+    /// Connections the kernel still accepts for it while the process is frozen (room left in
+    /// its `listen()` backlog; Linux queues backlog + 1: Python's http.server 6, NGINX and
+    /// Node 512): those requests hang, later connects time out. 0: the backlog is full.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub accept_backlog: u32,
     #[serde(default)]
     pub service_time: ServiceTime,
     /// Boot time after a restart, during which connections are refused.
@@ -892,6 +950,11 @@ pub enum FaultAction {
     Partition,
     /// Undo a `partition` between `node` and `peer`.
     Repair,
+    // Last, so the earlier actions keep their numbers in the trace hash.
+    /// The process stops (SIGSTOP, a GC pause, a deadlock) while its host is fine: the
+    /// kernel's full accept backlog lets new connections time out, requests it had accepted
+    /// hang until the client or server timeout, checks time out. Healed, it resumes.
+    Freeze,
 }
 
 impl FaultAction {
@@ -899,6 +962,7 @@ impl FaultAction {
         match self {
             FaultAction::Crash => "crash",
             FaultAction::Unreachable => "unreachable",
+            FaultAction::Freeze => "freeze",
             FaultAction::Fail => "fail",
             FaultAction::Heal => "heal",
             FaultAction::AddLatency => "add-latency",
@@ -912,6 +976,7 @@ impl FaultAction {
         [
             FaultAction::Crash,
             FaultAction::Unreachable,
+            FaultAction::Freeze,
             FaultAction::Fail,
             FaultAction::Heal,
             FaultAction::AddLatency,
@@ -1001,8 +1066,9 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
     let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        // The root has the path `.`: nothing more to say than serde's position.
-        if path == "." || path.is_empty() {
+        // The root has the path `.` (`?` when the document ends before any field): nothing
+        // more to say than serde's position.
+        if path == "." || path == "?" || path.is_empty() {
             format!("scenario JSON: {inner}")
         } else {
             format!("{path}: {inner}")

@@ -186,8 +186,12 @@ pub struct Snapshot {
     pub partitions: Vec<(String, String)>,
     /// Nodes, zones and regions whose failure alone stops every request (with why).
     pub spofs: Vec<super::reliability::Spof>,
-    /// Exact availability from MTBF / MTTR and the topology (1 without failure rates).
+    /// Availability from MTBF / MTTR and the topology (1 without failure rates): exact,
+    /// or an estimate when `analytic_estimate` is set.
     pub analytic_availability: f64,
+    /// The Monte Carlo estimate's interval and samples, when the exact computation was
+    /// past its work budget.
+    pub analytic_estimate: Option<super::reliability::Estimate>,
     /// Fraction of simulated time so far during which the topology could serve.
     pub availability_over_time: f64,
     pub dns: Option<DnsView>,

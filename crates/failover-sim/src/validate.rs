@@ -712,6 +712,12 @@ pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
         0,
         MAX_QUEUE,
     );
+    p.range_u32(
+        &format!("{path}.accept_backlog"),
+        inst.accept_backlog,
+        0,
+        MAX_QUEUE,
+    );
     p.range_f64(
         &format!("{path}.service_time.mean_ms"),
         inst.service_time.mean_ms,
@@ -817,6 +823,20 @@ pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
             }
         }
     }
+    for (j, r) in b.next_upstream.iter().enumerate() {
+        if b.next_upstream[..j].contains(r) {
+            p.push(
+                format!("{path}.next_upstream[{j}]"),
+                format!("`{}` is listed twice", r.name()),
+            );
+        }
+    }
+    p.range_u32(
+        &format!("{path}.next_upstream_tries"),
+        b.next_upstream_tries,
+        0,
+        MAX_INSTANCES as u32,
+    );
     if let Some(hc) = &b.health_check {
         let hp = format!("{path}.health_check");
         for (field, v) in [
@@ -953,7 +973,7 @@ fn validate_fault_with(
         // A crashed balancer or gateway is a failed one.
         (FaultAction::Crash, NameKind::Balancer(_) | NameKind::Gateway(_)) => true,
         (
-            FaultAction::AddLatency | FaultAction::Gray,
+            FaultAction::AddLatency | FaultAction::Gray | FaultAction::Freeze,
             NameKind::Balancer(_) | NameKind::Gateway(_),
         ) => false,
         _ => true,

@@ -86,7 +86,9 @@ impl Simulation {
                             detail: if down {
                                 format!(
                                     "passive health: down for {}",
-                                    fmt_duration(t.passive.down_until.saturating_sub(self.now))
+                                    fmt_duration(
+                                        t.passive.down_until_us().saturating_sub(self.now)
+                                    )
                                 )
                             } else if b.spec.passive.is_some() {
                                 "no active checks; passive health watches real traffic".into()
@@ -151,6 +153,11 @@ impl Simulation {
                 InstanceState::Unreachable => (
                     NodeStatus::Unreachable,
                     "host not answering: callers wait for timeouts".to_string(),
+                ),
+                // Silent to callers, like a dead host; the detail says what is different.
+                InstanceState::Frozen => (
+                    NodeStatus::Unreachable,
+                    "process frozen: accepted requests hang, new connections time out".to_string(),
                 ),
                 InstanceState::Starting => (
                     NodeStatus::Starting,
@@ -257,6 +264,7 @@ impl Simulation {
                 .collect(),
             spofs: self.analysis.spofs.clone(),
             analytic_availability: self.analysis.availability,
+            analytic_estimate: self.analysis.availability_estimate,
             availability_over_time: self.state_availability(),
             dns: dns_view,
             database,
@@ -282,7 +290,7 @@ impl Simulation {
                 InstanceState::Up => NodeStatus::Up,
                 InstanceState::Starting => NodeStatus::Starting,
                 InstanceState::Crashed => NodeStatus::Crashed,
-                InstanceState::Unreachable => NodeStatus::Unreachable,
+                InstanceState::Unreachable | InstanceState::Frozen => NodeStatus::Unreachable,
             };
             let split = n.role == DbRole::Primary && k != db.leader && n.state == InstanceState::Up;
             let detail = if split {

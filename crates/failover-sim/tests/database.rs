@@ -16,12 +16,15 @@ fn stats(sim: &failover_sim::Simulation) -> failover_sim::database::DbStats {
 fn the_data_store_is_a_spof_of_the_website_flow() {
     let sim = run(&preset("website-flow"), 1, 60);
     // Crashed at 20 s, healed at 35 s: the server is fine, yet nothing succeeds.
-    for b in sim
-        .series(60)
+    let series = sim.series(60);
+    let down: Vec<_> = series
         .iter()
         .filter(|b| (21..=34).contains(&b.second))
-    {
+        .collect();
+    assert_eq!(down.len(), 14, "every second of the outage is checked");
+    for b in down {
         assert_eq!(b.succeeded, 0, "second {}", b.second);
+        assert!(b.failed_total() > 0, "second {}", b.second);
     }
     let spofs: Vec<String> = analyse(&preset("website-flow"))
         .spofs

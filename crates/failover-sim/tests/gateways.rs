@@ -103,7 +103,12 @@ fn one_gateway_is_a_single_point_of_failure() {
     let refused = failed(&sim, FailureReason::ConnectionRefused);
     assert!((1_700..2_300).contains(&refused), "{refused}");
     let series = sim.series(30);
-    for b in series.iter().filter(|b| (11..19).contains(&b.second)) {
+    let down: Vec<_> = series
+        .iter()
+        .filter(|b| (11..19).contains(&b.second))
+        .collect();
+    assert_eq!(down.len(), 8, "every second of the outage is checked");
+    for b in down {
         assert_eq!(b.succeeded, 0, "second {}", b.second);
     }
     let after: Vec<(u64, u32)> = series
@@ -111,6 +116,7 @@ fn one_gateway_is_a_single_point_of_failure() {
         .filter(|b| (22..30).contains(&b.second))
         .map(|b| (b.second, b.succeeded))
         .collect();
+    assert_eq!(after.len(), 8, "{after:?}");
     assert!(after.iter().all(|&(_, ok)| ok > 100), "{after:?}");
 }
 

@@ -8,6 +8,19 @@ use failover_sim::scenario::*;
 use failover_sim::time::US_PER_S;
 use failover_sim::Simulation;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+/// Failing cases are saved in the repository (and replayed first on every later run).
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/properties.txt"
+        )))),
+        ..ProptestConfig::default()
+    }
+}
 
 fn arb_algorithm() -> impl Strategy<Value = Algorithm> {
     prop::sample::select(Algorithm::ALL.to_vec())
@@ -97,7 +110,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+    #![proptest_config(config(64))]
 
     #[test]
     fn conservation_and_bounds_hold(s in arb_scenario(), seed in any::<u64>()) {
@@ -243,7 +256,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+    #![proptest_config(config(48))]
 
     #[test]
     fn zones_dns_and_domain_faults_conserve(s in arb_zoned(), seed in any::<u64>()) {

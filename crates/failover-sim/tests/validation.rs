@@ -682,6 +682,7 @@ fn over_limit_counts_are_refused_before_any_item_is_examined() {
     s.balancers[0].retry_on = vec![dup; 1_000];
     s.faults = vec![Fault::new(u64::MAX, FaultAction::Crash, "ghost"); 20_000];
     let errs = validate(&s).err().unwrap_or_else(|| panic!("accepted"));
+    assert!(!errs.0.is_empty());
     for e in &errs.0 {
         assert!(
             !e.path.contains('[') || e.path.ends_with(".retry_on"),

@@ -71,7 +71,11 @@ impl Simulation {
         }
         let i = node - 1 - nb;
         let state = self.instances[i as usize].state;
-        let alive = matches!(state, InstanceState::Up | InstanceState::Starting);
+        // A frozen process can still be killed (SIGKILL works on a stopped process).
+        let alive = matches!(
+            state,
+            InstanceState::Up | InstanceState::Starting | InstanceState::Frozen
+        );
         match f.action {
             FaultAction::Crash if alive => {
                 self.open_failure(node, "process crash");
@@ -99,12 +103,36 @@ impl Simulation {
                 self.drop_jobs(i, false);
                 self.log(Some(node), LogKind::Fault, format!("{name} became unreachable: checks and requests now wait for their timeouts"));
             }
-            FaultAction::Crash | FaultAction::Unreachable => {
+            FaultAction::Freeze if state == InstanceState::Up => {
+                self.open_failure(node, "process frozen");
+                let inst = &mut self.instances[i as usize];
+                let backlog = inst.spec.accept_backlog;
+                inst.state = InstanceState::Frozen;
+                inst.frozen_accepted = 0;
+                // Its workers stop: their pending completions go stale, their jobs stay.
+                inst.epoch = inst.epoch.wrapping_add(1);
+                self.log(
+                    Some(node),
+                    LogKind::Fault,
+                    format!("{name} froze: the requests it had accepted hang; new connections time out once its accept backlog ({backlog}) is full"),
+                );
+            }
+            FaultAction::Crash | FaultAction::Unreachable | FaultAction::Freeze => {
                 self.log(
                     Some(node),
                     LogKind::Info,
                     format!("{name} is already {}", state.name()),
                 );
+            }
+            FaultAction::Heal if state == InstanceState::Frozen => {
+                self.instances[i as usize].clear_overlays();
+                self.thaw(i);
+                self.log(
+                    Some(node),
+                    LogKind::Info,
+                    format!("{name} resumed: it serves the requests it had accepted"),
+                );
+                self.check_recovered(i);
             }
             FaultAction::Heal => {
                 self.instances[i as usize].clear_overlays();
@@ -298,7 +326,7 @@ impl Simulation {
                     for t in bal.targets.iter_mut() {
                         t.health = start;
                         if let Some(c) = t.checker {
-                            self.checkers[c as usize].state = start;
+                            self.checkers[c as usize].restart(&cfg);
                         }
                     }
                 }
@@ -402,7 +430,7 @@ impl Simulation {
                     for t in bal.targets.iter_mut() {
                         t.health = start;
                         if let Some(c) = t.checker {
-                            self.checkers[c as usize].state = start;
+                            self.checkers[c as usize].restart(&cfg);
                         }
                     }
                 }

@@ -92,7 +92,10 @@ impl Simulation {
         {
             (
                 inst.state == InstanceState::Up,
-                inst.state == InstanceState::Unreachable,
+                matches!(
+                    inst.state,
+                    InstanceState::Unreachable | InstanceState::Frozen
+                ),
             )
         } else {
             (false, true)

@@ -1,5 +1,6 @@
-//! Active health checks: each checker probes its target on its own schedule; rise/fall
-//! transitions mark targets up or down in its balancer.
+//! Active health checks: each checker probes its target on its own schedule (the next check
+//! `inter` after the previous one ends, as HAProxy does); rise/fall transitions mark targets
+//! up or down in its balancer.
 use super::*;
 
 impl Simulation {
@@ -13,7 +14,6 @@ impl Simulation {
             let phase = self.check_phase.next_u64() % inter;
             let ch = &mut self.checkers[c as usize];
             ch.seq = ch.seq.wrapping_add(1);
-            ch.started_at = None;
             let seq = ch.seq;
             self.push(self.now + phase, Event::CheckStart { checker: c, seq });
         }
@@ -24,7 +24,6 @@ impl Simulation {
             if let Some(c) = t.checker {
                 let ch = &mut self.checkers[c as usize];
                 ch.seq = ch.seq.wrapping_add(1);
-                ch.started_at = None;
             }
         }
     }
@@ -45,14 +44,26 @@ impl Simulation {
             self.balancer_node(b as u32),
             self.instance_node(ch.instance),
         );
-        let inst = &self.instances[ch.instance as usize];
+        let inst_index = ch.instance as usize;
         let timeout = whole_ms_to_us(cfg.timeout_ms);
+        // A connect nobody answers: HAProxy with `timeout check` set gives it
+        // min(`timeout connect`, `inter`); otherwise the whole check's timeout applies.
+        let silent_connect = if cfg.timeout_bounds_read {
+            let inter = whole_ms_to_us(cfg.inter_ms);
+            self.balancers[b].timeout_connect_us().min(inter)
+        } else {
+            timeout
+        };
         let rtt = 2 * self.topology.latency_us(lb_node, inst_node);
         let state = if self.topology.partitioned(lb_node, inst_node) {
             InstanceState::Unreachable
         } else {
-            inst.state
+            self.instances[inst_index].state
         };
+        // A frozen process with room in its backlog: the check connects and waits to be read.
+        let hangs =
+            state == InstanceState::Frozen && self.instances[inst_index].accept_while_frozen();
+        let inst = &self.instances[inst_index];
         let (ok, after) = match state {
             InstanceState::Up => {
                 let t = rtt + inst.extra_latency_us;
@@ -63,11 +74,15 @@ impl Simulation {
                 }
             }
             // Refused at once (a gray failure still passes: the check endpoint is cheap).
-            InstanceState::Starting | InstanceState::Crashed => (false, rtt.min(timeout)),
-            // Nothing answers: the check waits for `timeout check`.
-            InstanceState::Unreachable => (false, timeout),
+            InstanceState::Starting | InstanceState::Crashed => (false, rtt.min(silent_connect)),
+            InstanceState::Frozen if hangs => (false, timeout),
+            // Nothing answers the connect: a dead host, or a frozen process whose accept
+            // backlog is full.
+            InstanceState::Unreachable | InstanceState::Frozen => (false, silent_connect),
         };
-        self.checkers[c as usize].started_at = Some(self.now);
+        // Refused (or answered) checks end after one round trip at most; the others waited
+        // for their timeout, which the "marked down" explanation adds up.
+        self.checkers[c as usize].timeout_waited_us = if !ok && after > rtt { after } else { 0 };
         self.push(
             self.now + after,
             Event::CheckResult {
@@ -87,10 +102,11 @@ impl Simulation {
             return;
         };
         let ch = &mut self.checkers[c as usize];
-        let started = ch.started_at.take().unwrap_or(self.now);
+        let (was_fresh, waited_us) = (ch.fresh, ch.timeout_waited_us);
         let transition = ch.on_result(ok, &cfg);
         let (slot, inst, state) = (ch.slot, ch.instance, ch.state);
-        let next = (started + ch.interval_us(&cfg)).max(self.now);
+        // From the end of this check: a check that waited for its timeout delays the next.
+        let next = self.now + ch.interval_us(&cfg);
         self.balancers[b as usize].targets[slot as usize].health = state;
         self.push(next, Event::CheckStart { checker: c, seq });
         let (bname, iname) = (
@@ -107,11 +123,24 @@ impl Simulation {
                     cfg.fall
                 ),
             ),
-            Some(Transition::MarkedDown) => {
+            Some(Transition::MarkedDown) if was_fresh => {
                 let detail = format!(
-                    "{bname} health check: fall={} × inter={}{}",
+                    "{bname} health check: one failure before its first pass (HAProxy starts a server at rise={}, not rise+fall-1)",
+                    cfg.rise
+                );
+                self.on_marked_down(b, inst, detail);
+            }
+            Some(Transition::MarkedDown) => {
+                // Each failed check that waited for its timeout also delayed the next one.
+                let inter = fmt_duration(whole_ms_to_us(cfg.inter_ms));
+                let each = if waited_us > 0 {
+                    format!("({} timeout + inter={inter})", fmt_duration(waited_us))
+                } else {
+                    format!("inter={inter}")
+                };
+                let detail = format!(
+                    "{bname} health check: fall={} × {each}{}",
                     cfg.fall,
-                    fmt_duration(whole_ms_to_us(cfg.inter_ms)),
                     if cfg.fastinter_ms != cfg.inter_ms {
                         format!(
                             " (fastinter={})",

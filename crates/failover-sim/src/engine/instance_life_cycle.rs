@@ -31,6 +31,31 @@ impl Simulation {
         self.check_recovered(i);
     }
 
+    /// A frozen process resumes (SIGCONT): every job it held completes now, as the work it
+    /// was doing finishes; idle workers take what its backlog accepted meanwhile.
+    /// Completions from before the freeze went stale with the epoch bumped then.
+    pub(super) fn thaw(&mut self, i: u32) {
+        let inst = &mut self.instances[i as usize];
+        inst.state = InstanceState::Up;
+        inst.epoch = inst.epoch.wrapping_add(1);
+        let epoch = inst.epoch;
+        let mut done: Vec<(u32, TimeUs)> =
+            inst.busy_workers().into_iter().map(|w| (w, 0)).collect();
+        while let Some(started) = inst.start_queued() {
+            done.push(started);
+        }
+        for (worker, after) in done {
+            self.push(
+                self.now + after,
+                Event::ServiceDone {
+                    instance: i,
+                    worker,
+                    epoch,
+                },
+            );
+        }
+    }
+
     pub(super) fn open_failure(&mut self, node: u32, fault: &str) {
         if self.metrics.open_record(node).is_some() {
             return;

@@ -38,7 +38,7 @@ use super::params;
 use super::reliability::{self, Structure};
 use super::request::{ReqRef, Request, RequestSlab};
 use super::rng::{stream, SimRng};
-use super::scenario::{Fault, FaultAction, RetryOn, Scenario};
+use super::scenario::{Algorithm, Fault, FaultAction, NextUpstream, RetryOn, Scenario};
 use super::snapshot::{LogEntry, LogKind, Transfer, TransferKind};
 use super::time::{fmt_duration, later, ms_to_us, whole_ms_to_us, TimeUs, NEVER_US};
 use super::topology::Topology;
@@ -455,7 +455,11 @@ impl Simulation {
                 if self.current_attempt_via_live_balancer(r, attempt) {
                     match status {
                         Status::Ok => {
-                            let b = self.requests.get(r).and_then(|q| q.via).unwrap_or(0);
+                            let (b, slot) = self
+                                .requests
+                                .get(r)
+                                .map_or((0, 0), |q| (q.via.unwrap_or(0), q.target));
+                            self.balancers[b as usize].passive_success(slot as usize);
                             self.end_attempt(r);
                             self.respond_client(r, self.balancer_node(b), Status::Ok);
                         }
@@ -539,23 +543,36 @@ impl From<AttemptFailure> for Failure {
 }
 
 impl Failure {
-    /// (HAProxy `retry-on` class, status if not retried, counts for passive health).
-    fn classify(self) -> (RetryOn, Status, bool) {
+    /// (HAProxy `retry-on` class, status if not retried).
+    fn classify(self) -> (RetryOn, Status) {
         match self {
-            Failure::Attempt(AttemptFailure::Refused) => {
-                (RetryOn::ConnFailure, Status::Refused, true)
-            }
+            Failure::Attempt(AttemptFailure::Refused) => (RetryOn::ConnFailure, Status::Refused),
             Failure::Attempt(AttemptFailure::ConnectTimeout) => {
-                (RetryOn::ConnFailure, Status::Timeout, true)
+                (RetryOn::ConnFailure, Status::Timeout)
             }
             Failure::Attempt(AttemptFailure::Reset) | Failure::Status(Status::Reset) => {
-                (RetryOn::EmptyResponse, Status::Reset, true)
+                (RetryOn::EmptyResponse, Status::Reset)
             }
             Failure::Attempt(AttemptFailure::ServerTimeout) => {
-                (RetryOn::ResponseTimeout, Status::Timeout, true)
+                (RetryOn::ResponseTimeout, Status::Timeout)
             }
-            Failure::Status(Status::QueueFull) => (RetryOn::Status503, Status::QueueFull, false),
-            Failure::Status(other) => (RetryOn::Status500, other, false),
+            Failure::Status(Status::QueueFull) => (RetryOn::Status503, Status::QueueFull),
+            Failure::Status(other) => (RetryOn::Status500, other),
+        }
+    }
+
+    /// (NGINX `proxy_next_upstream` class, status if not passed on).
+    fn nginx_class(self) -> (NextUpstream, Status) {
+        match self {
+            Failure::Attempt(AttemptFailure::Refused) => (NextUpstream::Error, Status::Refused),
+            Failure::Attempt(AttemptFailure::Reset) | Failure::Status(Status::Reset) => {
+                (NextUpstream::Error, Status::Reset)
+            }
+            Failure::Attempt(AttemptFailure::ConnectTimeout | AttemptFailure::ServerTimeout) => {
+                (NextUpstream::Timeout, Status::Timeout)
+            }
+            Failure::Status(Status::QueueFull) => (NextUpstream::Http503, Status::QueueFull),
+            Failure::Status(other) => (NextUpstream::Http500, other),
         }
     }
 }

@@ -121,6 +121,14 @@ impl Simulation {
         } else {
             self.instances[i as usize].state
         };
+        // A frozen process's kernel accepts while its backlog has room: the request waits,
+        // unserved, until the process resumes (or its caller gives up).
+        if state == InstanceState::Frozen && self.instances[i as usize].accept_while_frozen() {
+            self.instances[i as usize]
+                .queue
+                .push_back(Job { r, attempt });
+            return;
+        }
         match state {
             InstanceState::Up => match self.instances[i as usize].admit(Job { r, attempt }) {
                 Admission::Started { worker, service_us } => {
@@ -172,7 +180,9 @@ impl Simulation {
                     }
                 }
             }
-            InstanceState::Unreachable => {
+            // A dead host, or a frozen process whose accept backlog is full: the SYN is never
+            // answered.
+            InstanceState::Unreachable | InstanceState::Frozen => {
                 if let Some(q) = self.requests.get_mut(r) {
                     q.blame = Some(inst_node);
                 }
@@ -321,16 +331,37 @@ impl Simulation {
         if let Some(q) = self.requests.get_mut(r) {
             q.blame = Some(inst_node);
         }
-        let (retry_class, final_status, passive) = failure.classify();
-        if passive && self.balancers[b as usize].passive_failure(slot as usize, self.now) {
-            let detail = self.balancers[b as usize]
+        if self.balancers[b as usize].spec.passive.is_some() {
+            self.next_upstream(r, b, slot, inst, tries, failure);
+        } else {
+            self.haproxy_retry(r, b, slot, tries, failure);
+        }
+    }
+
+    /// NGINX: the failure counts against the server (`max_fails`), and the request goes to
+    /// the next server at once if `proxy_next_upstream` names the failure and the tries
+    /// (`proxy_next_upstream_tries`, at most one per server) are not used up.
+    fn next_upstream(
+        &mut self,
+        r: ReqRef,
+        b: u32,
+        slot: u32,
+        inst: u32,
+        tries: u32,
+        failure: Failure,
+    ) {
+        let (class, final_status) = failure.nginx_class();
+        let counts = class.counts_as_failure(&self.balancers[b as usize].spec.next_upstream);
+        if counts && self.balancers[b as usize].passive_failure(slot as usize, self.now) {
+            let bal = &self.balancers[b as usize];
+            let detail = bal
                 .spec
                 .passive
                 .as_ref()
                 .map(|p| {
                     format!(
-                        "{} passive health: max_fails={} within fail_timeout={}",
-                        self.balancers[b as usize].name,
+                        "{} passive health: max_fails={}, fail_timeout={}",
+                        bal.name,
                         p.max_fails,
                         fmt_duration(whole_ms_to_us(p.fail_timeout_ms))
                     )
@@ -339,18 +370,58 @@ impl Simulation {
             self.on_marked_down(b, inst, detail);
         }
         let bal = &self.balancers[b as usize];
-        if bal.retries_on(retry_class) && tries <= bal.spec.retries {
+        if bal.spec.next_upstream.contains(&class) && tries < bal.next_upstream_limit() {
             self.metrics.on_retry(self.now);
-            let last_retry = tries == bal.spec.retries;
-            if bal.spec.redispatch && last_retry {
-                self.dispatch(r, Some(slot));
-            } else {
-                let at = self.now + bal.turnaround_us();
-                let attempt = self.requests.get(r).map(|q| q.attempt).unwrap_or(0);
-                self.push(at, Event::RetryNow { r, attempt });
-            }
+            self.dispatch(r, Some(slot));
         } else {
             self.respond_client(r, self.balancer_node(b), final_status);
+        }
+    }
+
+    /// HAProxy 2.6+: a failure `retry-on` names is retried while `retries` last. With
+    /// `option redispatch` and a non-hash algorithm every retry goes to another server at
+    /// once; with `consistent-hash` only the last one does (the others keep the client on its
+    /// server). A retry of the *same* server waits the turn-around after a connection error
+    /// only: after a connect timeout it goes at once.
+    fn haproxy_retry(&mut self, r: ReqRef, b: u32, slot: u32, tries: u32, failure: Failure) {
+        let (retry_class, final_status) = failure.classify();
+        let bal = &self.balancers[b as usize];
+        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries) {
+            self.respond_client(r, self.balancer_node(b), final_status);
+            return;
+        }
+        self.metrics.on_retry(self.now);
+        let refused = matches!(failure, Failure::Attempt(AttemptFailure::Refused));
+        let hashed = bal.spec.algorithm == Algorithm::ConsistentHash;
+        if bal.spec.redispatch && (!hashed || tries == bal.spec.retries) {
+            let Some(q) = self.requests.get(r) else {
+                return;
+            };
+            let (client, deadline) = (q.client, q.deadline_us);
+            match self.balancers[b as usize].pick(client, Some(slot), self.now) {
+                None => self.respond_client(r, self.balancer_node(b), Status::NoHealthyTarget),
+                // The server that failed is the only one left: a same-server retry after all.
+                Some(s) if s == slot => self.retry_same_server(r, b, slot, refused),
+                Some(s) => self.send_attempt(r, b, s, deadline),
+            }
+        } else {
+            self.retry_same_server(r, b, slot, refused);
+        }
+    }
+
+    fn retry_same_server(&mut self, r: ReqRef, b: u32, slot: u32, refused: bool) {
+        let Some(q) = self.requests.get(r) else {
+            return;
+        };
+        if refused {
+            // A refused connect would likely be refused again right away (HAProxy's
+            // turn-around: min(timeout connect, 1 s)).
+            let at = self.now + self.balancers[b as usize].turnaround_us();
+            let attempt = q.attempt;
+            self.push(at, Event::RetryNow { r, attempt });
+        } else {
+            let deadline = q.deadline_us;
+            self.send_attempt(r, b, slot, deadline);
         }
     }
 
