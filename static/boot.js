@@ -205,6 +205,8 @@
    * while it downloads, and the bar follows the download. */
   function fetchWasm(url) {
     var integrity = preloadIntegrity(url);
+    // A determinate bar from the request on: the download has started, at 0 %.
+    showProgress(0);
     return fetch(url, integrity ? { integrity: integrity } : {}).then(function (response) {
       if (!response.ok) throw new Error('could not load ' + url + ' (HTTP ' + response.status + ')');
       if (!response.body || typeof ReadableStream !== 'function') {
@@ -214,7 +216,6 @@
       var total = wasmBytes(response);
       var received = 0;
       var reader = response.body.getReader();
-      showProgress(0);
       var counted = new ReadableStream({
         pull: function (controller) {
           return reader.read().then(function (chunk) {
