@@ -52,7 +52,7 @@ fidelity-real:
 # Mutation testing of the simulation core with cargo-mutants (installed on first use), not
 # part of `make test`: each mutant rebuilds the core and runs its tests, minutes each. Run a
 # file or a shard: `make mutants FILE=crates/failover-sim/src/load_balancer.rs`,
-# `make mutants SHARD=1/16`; ITERATE=1 re-tests only what was missed last time. Prints the
+# `make mutants SHARD=1/16`, `make mutants SAMPLE=48` (every 48th mutant); ITERATE=1 re-tests only what was missed last time. Prints the
 # caught / missed / unviable counts and the mutation score. See scripts/mutants.sh.
 mutants:
-	FILE='$(FILE)' SHARD='$(SHARD)' ITERATE='$(ITERATE)' bash scripts/mutants.sh
+	FILE='$(FILE)' SHARD='$(SHARD)' SAMPLE='$(SAMPLE)' ITERATE='$(ITERATE)' bash scripts/mutants.sh

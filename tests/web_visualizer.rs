@@ -742,6 +742,11 @@ fn long_edges_are_routed_between_nodes_and_zones_are_boxed_inside_regions() {
             "one waypoint (entry and exit) in the skipped layer"
         );
         // Sampled along its curve, the long edge never enters a node box of the middle layer.
+        let middle = l.nodes.iter().filter(|n| n.rank == 1).count();
+        assert_eq!(
+            middle, 4,
+            "{o:?}: nodes 1, 3, 4 and 5 form the middle layer"
+        );
         for p in l.sample(long, 40) {
             for n in l.nodes.iter().filter(|n| n.rank == 1) {
                 let inside = p.x > n.x + 1.0

@@ -362,17 +362,21 @@ impl Balancer {
                 self.targets[best as usize].current_weight -= total;
                 best
             }
-            Algorithm::Random => cand[self.rng.below(cand.len() as u32) as usize],
+            Algorithm::Random => self.weighted_random(cand),
             Algorithm::LeastConn => {
-                // Fewest active; ties rotate like round robin (as HAProxy's leastconn does).
+                // Fewest active per unit of weight (HAProxy's leastconn compares
+                // (connections + 1) / weight); ties rotate like round robin, as HAProxy's do.
                 let n = self.targets.len() as u32;
                 let start = self.rr_cursor % n.max(1);
-                let key = |s: u32| (self.targets[s as usize].active, (s + n - start) % n.max(1));
-                let pick = cand
-                    .iter()
-                    .copied()
-                    .min_by_key(|&s| key(s))
-                    .unwrap_or(cand[0]);
+                let rotation = |s: u32| (s + n - start) % n.max(1);
+                let mut pick = cand[0];
+                for &s in &cand[1..] {
+                    match self.load_order(s, pick) {
+                        std::cmp::Ordering::Less => pick = s,
+                        std::cmp::Ordering::Equal if rotation(s) < rotation(pick) => pick = s,
+                        _ => {}
+                    }
+                }
                 self.rr_cursor = pick + 1;
                 pick
             }
@@ -386,7 +390,7 @@ impl Balancer {
                     j += 1;
                 }
                 let (a, b) = (cand[i as usize], cand[j as usize]);
-                if self.targets[b as usize].active < self.targets[a as usize].active {
+                if self.load_order(b, a) == std::cmp::Ordering::Less {
                     b
                 } else {
                     a
@@ -394,6 +398,34 @@ impl Balancer {
             }
             Algorithm::ConsistentHash => self.ring_pick(mix64(client as u64 ^ 0x5EED), cand),
         }
+    }
+
+    /// Compare two targets' load per unit of weight, (active + 1) / weight, as HAProxy's
+    /// leastconn and Envoy's weighted least_request do. Cross-multiplied so it stays in
+    /// integers; with equal weights it is the order of `active` alone.
+    fn load_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (ta, tb) = (&self.targets[a as usize], &self.targets[b as usize]);
+        let la = (ta.active as u64 + 1) * tb.weight as u64;
+        let lb = (tb.active as u64 + 1) * ta.weight as u64;
+        la.cmp(&lb)
+    }
+
+    /// A random candidate with probability proportional to its weight (HAProxy's `random`
+    /// honours weights). Weights are divided by their common divisor first, so equal weights
+    /// draw `below(candidates)` — the same draw, and the same runs, as an unweighted pick.
+    fn weighted_random(&mut self, cand: &[u32]) -> u32 {
+        let weight = |s: u32| self.targets[s as usize].weight.max(1);
+        let divisor = cand.iter().fold(0, |g, &s| gcd(g, weight(s))).max(1);
+        let total: u32 = cand.iter().map(|&s| weight(s) / divisor).sum();
+        let mut draw = self.rng.below(total);
+        for &s in cand {
+            let w = weight(s) / divisor;
+            if draw < w {
+                return s;
+            }
+            draw -= w;
+        }
+        cand[cand.len() - 1]
     }
 
     /// Install an edited spec (algorithm, retries, timeouts, checks). Target membership does
@@ -553,5 +585,13 @@ mod tests {
                 "{cand:?}"
             );
         }
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }

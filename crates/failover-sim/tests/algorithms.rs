@@ -316,6 +316,32 @@ fn random_spread_is_binomial() {
     assert!(counts(&seq, n).iter().filter(|&&c| c > 0).count() == n - 1);
 }
 
+/// Weighted random (HAProxy's `random` honours weights): each count is Binomial(M, w/W).
+/// Bounds: 4.5 standard deviations per target. Equal weights with a common divisor (2, 2, 2)
+/// draw exactly as (1, 1, 1): the same picks, so unweighted runs do not change.
+/// Kills: weights ignored (every share 1/N), a cumulative walk off by one target, a total
+/// that leaves the last target out.
+#[test]
+fn random_shares_follow_the_weights() {
+    const M: usize = 100_000;
+    let weights = [1u32, 2, 3, 6];
+    let total: u32 = weights.iter().sum();
+    let mut b = balancer(Algorithm::Random, &weights, 5);
+    let got = counts(&picks(&mut b, (0..M as u32).map(|c| c % 7)), weights.len());
+    for (k, &w) in weights.iter().enumerate() {
+        let p = w as f64 / total as f64;
+        let (mean, sd) = (M as f64 * p, (M as f64 * p * (1.0 - p)).sqrt());
+        assert!(
+            (got[k] as f64 - mean).abs() <= 4.5 * sd,
+            "weight {w}/{total}: {} of {M}, expected {mean:.0}",
+            got[k]
+        );
+    }
+    let mut even = balancer(Algorithm::Random, &[2, 2, 2], 9);
+    let mut ones = balancer(Algorithm::Random, &[1, 1, 1], 9);
+    assert_eq!(picks(&mut even, 0..1_000), picks(&mut ones, 0..1_000));
+}
+
 // ----- least-conn ----------------------------------------------------------------------------
 
 /// The rule itself, with the connection counts set by hand: the target with the fewest
@@ -677,4 +703,30 @@ fn balancer_states_are_named() {
     assert_eq!(BalancerState::Up.name(), "up");
     assert_eq!(BalancerState::Failed.name(), "failed");
     assert_eq!(BalancerState::Unreachable.name(), "unreachable");
+}
+
+/// Weighted least-conn. HAProxy's `leastconn` (like its `roundrobin`) honours server weights
+/// — it picks the lowest connections / weight — and Envoy's least_request does too, so with
+/// weights 1 and 3 on equal instances the in-flight counts settle at 1:3 and the weight-3
+/// instance gets 3/4 of the requests (bound [0.70, 0.80]). The README's own example gives a
+/// least-conn target `weight: 2`.
+#[test]
+fn least_conn_honours_weights() {
+    let apps = names("app", 2);
+    let refs: Vec<&str> = apps.iter().map(|s| s.as_str()).collect();
+    let mut lb = plain_lb("lb", &refs, Algorithm::LeastConn);
+    lb.targets[1].weight = 3;
+    let s = scenario(
+        800.0,
+        vec![lb],
+        apps.iter().map(|a| instance(a, 256, 10.0)).collect(),
+        "lb",
+    );
+    let mut sim = Simulation::with_seed(&s, 3).expect("valid");
+    let routed = sum_seconds(&routed_per_second(&mut sim, "lb", &refs, 20), 2..20);
+    let share = routed[1] as f64 / routed.iter().sum::<u64>() as f64;
+    assert!(
+        (0.70..=0.80).contains(&share),
+        "weight 3 of 4: share {share:.3}"
+    );
 }

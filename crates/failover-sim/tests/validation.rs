@@ -874,6 +874,37 @@ fn parse_errors_name_the_path() {
     );
 }
 
+/// A file that is not even complete JSON is refused with serde's position; the root of the
+/// file has no field path to name (the text is cut off inside the key `"d…`, where there is
+/// no field yet).
+#[test]
+fn a_file_cut_off_mid_key_is_refused_with_its_position() {
+    let text = "{\n  \"name\": \"x\",\n  \"d";
+    let e = Scenario::from_json(text).err().unwrap_or_default();
+    assert!(
+        e.contains("EOF while parsing a string at line 3 column 4"),
+        "{e}"
+    );
+    let e = Scenario::from_json("{\"name\": \"x\", ")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        e.contains("EOF while parsing a value at line 1 column 14"),
+        "{e}"
+    );
+}
+
+/// The same, for the path: `scenario JSON: …` as for any other error at the root, not `?: `
+/// (serde_path_to_error's placeholder for a key it never read).
+#[test]
+fn a_file_cut_off_mid_key_names_no_placeholder_path() {
+    let e = Scenario::from_json("{\n  \"name\": \"x\",\n  \"d")
+        .err()
+        .unwrap_or_default();
+    assert!(e.starts_with("scenario JSON: EOF while parsing"), "{e}");
+    assert!(!e.contains('?'), "{e}");
+}
+
 /// `set clients clients` goes through the validation a file gets: with DNS in front, the
 /// per-client answer caches bound it, whether the change comes from an override, a fault in
 /// the file, or a live command.
