@@ -4,7 +4,7 @@
 // app replaces the poster when it mounts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, READY_SELECTOR, startServer } from './support.mjs';
+import { launchBrowser, READY_SELECTOR, screenshot, startServer } from './support.mjs';
 
 let server;
 let browser;
@@ -53,6 +53,7 @@ describe('first-paint poster', () => {
       // Its controls are inert: clicking a node opens nothing.
       assert.equal(await page.locator('#poster .poster-frame[inert]').count(), 1);
       assert.equal(await page.locator(READY_SELECTOR).count(), 0);
+      await screenshot(page, 'poster-loading');
 
       release();
       await page.waitForSelector(READY_SELECTOR);
@@ -71,6 +72,7 @@ describe('first-paint poster', () => {
     try {
       await page.waitForSelector('#poster[data-poster="link"]');
       assert.match(await page.textContent('#poster-label'), /Loading the linked run/);
+      await screenshot(page, 'poster-link-loading');
       release();
       await page.waitForSelector(READY_SELECTOR);
       assert.equal(await page.locator('#poster').count(), 0);
