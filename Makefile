@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui poster fidelity-real mutants
+.PHONY: setup serve test bench dist bench-ui poster fidelity-real mutants bench-limits bench-long sweep-all
 
 setup:
 	bash scripts/setup.sh
@@ -56,3 +56,21 @@ fidelity-real:
 # caught / missed / unviable counts and the mutation score. See scripts/mutants.sh.
 mutants:
 	FILE='$(FILE)' SHARD='$(SHARD)' SAMPLE='$(SAMPLE)' ITERATE='$(ITERATE)' bash scripts/mutants.sh
+
+# Worst cases at the limits of src/sim/limits.rs (not part of `make test`): one scenario per
+# bound, each built and run for one simulated second in a child process with a timeout;
+# prints build time, first-second time, events and peak heap against the targets (build
+# ≤ 1 s, heap ≤ 256 MB). Native only, release profile: needs no browser tooling.
+bench-limits:
+	cargo run --release -p failover-sim --example bench_limits
+
+# 24 simulated hours at 100 requests/s in headless Chromium through the app's "Run to":
+# wasm memory after 1 simulated minute and after 24 h, and their ratio (target ≤ 1.2×).
+bench-long: dist
+	node tests/e2e/long_run.mjs
+
+# The whole cross-platform determinism sweep (1,000 cases) natively and in Chromium
+# (`make test` runs a slice of 40 on both).
+sweep-all: setup
+	SWEEP_ALL=1 cargo test --test determinism_sweep -- --nocapture
+	SWEEP_ALL=1 WASM_BINDGEN_TEST_TIMEOUT=3600 cargo test --target wasm32-unknown-unknown --test web_determinism_sweep

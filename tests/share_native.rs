@@ -2,8 +2,8 @@
 //! The share-link codec natively (the UI compiles natively too, for the poster): the custom
 //! scenario of a link is the exported pretty JSON without its whitespace, which must be
 //! exactly serde_json's compact form (older links hold that).
+use failover_lab::share::compact_json;
 use failover_lab::sim::presets;
-use failover_lab::ui::share::compact_json;
 
 #[test]
 fn compact_json_of_the_pretty_export_is_serde_jsons_compact_json() {
@@ -23,8 +23,8 @@ fn compact_json_of_the_pretty_export_is_serde_jsons_compact_json() {
 
 #[test]
 fn the_apps_scenario_json_is_the_cores() {
+    use failover_lab::scenario_json::{scenario_from_json, scenario_to_json};
     use failover_lab::sim::Scenario;
-    use failover_lab::ui::files::{scenario_from_json, scenario_to_json};
     for p in presets::all() {
         let s = p.scenario();
         let json = scenario_to_json(&s);

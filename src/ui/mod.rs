@@ -11,10 +11,10 @@
 //!   [`memory`] the allocator that marks the page when memory runs out.
 //! * The visualizer: [`lab`] wires [`runner`] (the simulation, driven by requestAnimationFrame)
 //!   to the panels: [`controls`], [`diagram`] (SVG laid out by [`layout`], requests animated
-//!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`] is the
-//!   versioned URL-hash codec of a run, [`address`] the page's own address for the links the
-//!   app builds, [`files`] import/export and the clipboard,
-//!   [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
+//!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`]. [`share`]
+//!   (re-exported from the crate root) is the versioned URL-hash codec of a run, [`address`]
+//!   the page's own address for the links the app builds, [`files`] import/export and the
+//!   clipboard, [`panic_context`] what the panic banner adds to reproduce a crash, [`common`] shared
 //!   formatting and the state vocabulary (colour + icon + word).
 
 pub mod address;
@@ -35,8 +35,11 @@ pub mod panic;
 pub mod panic_context;
 pub mod poster;
 pub mod runner;
-pub mod share;
 pub mod shell;
+
+// The link codec is pure Rust and lives at the crate root (`crate::share`, tested natively);
+// re-exported so the UI keeps naming it `super::share`.
+pub use crate::share;
 
 pub use app::App;
 

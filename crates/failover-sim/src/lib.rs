@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod database;
 pub mod db_call;
+pub mod deadlines;
 pub mod dns;
 pub mod engine;
 pub mod event;

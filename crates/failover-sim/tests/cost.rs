@@ -31,6 +31,30 @@ fn downtime_cost_follows_availability() {
     );
 }
 
+/// The published "nines" table, independent of the module's constants: 99.9 % is 43.2
+/// minutes of downtime in a 30-day month, 99.99 % 4.32 minutes; an hour-priced node is 730
+/// hours a month (AWS's billing month). Kills a mutated month length (e.g. 30 × 24 + 60).
+#[test]
+fn downtime_follows_the_nines_table() {
+    let s = preset("personal-blog");
+    for (availability, minutes) in [(0.999, 43.2), (0.9999, 4.32), (0.99, 432.0)] {
+        let c = cost::report(&s, availability, availability);
+        assert!(
+            (c.expected_downtime_min_per_month - minutes).abs() < 1e-6,
+            "{availability}: {} min/month, the nines table says {minutes}",
+            c.expected_downtime_min_per_month
+        );
+        assert!((c.measured_downtime_min_per_month - minutes).abs() < 1e-6);
+    }
+    let c = cost::report(&preset("redundant-behind-lb"), 1.0, 1.0);
+    let hourly = lb_and_three_instances_per_hour(&preset("redundant-behind-lb"));
+    assert!((c.infrastructure_per_month - hourly * 730.0).abs() < 1e-6);
+}
+
+fn lb_and_three_instances_per_hour(s: &failover_sim::scenario::Scenario) -> f64 {
+    s.costs.balancer_per_hour + 3.0 * s.costs.instance_per_hour
+}
+
 #[test]
 fn redundancy_pays_for_a_bank_not_for_a_blog() {
     let blog = preset("personal-blog");

@@ -225,6 +225,60 @@ fn a_fresh_haproxy_server_goes_down_on_one_failure() {
     assert_within(&d, 0.0, I_S, "fresh server");
 }
 
+/// HAProxy's check pace by state: `inter` at full health, `fastinter` while a server is
+/// going down or coming up (and fresh), `downinter` while it is down. With inter 2 s,
+/// fastinter 0.5 s, fall 3 a crash is marked down 2 × 0.5 s after the first failed check,
+/// which comes within `inter`: detection in (1.0, 3.0] s (loopback). Healed, the server boots
+/// (`startup_ms` 0 here) and the first passing check comes within `downinter` (5 s), the
+/// second `fastinter` later (rise 2): back in rotation in (0.5, 5.5] s.
+/// Kills: `fastinter` used at full health (detection ≤ 1.5 s), `inter` used while suspect
+/// (≥ 4 s), `downinter` ignored while down (recovery ≤ 2.5 s).
+#[test]
+fn fastinter_and_downinter_pace_the_checks_by_state() {
+    let (fastinter_s, downinter_s) = (0.5, 5.0);
+    let mut s = haproxy_three(
+        0.0,
+        vec![
+            Fault::new(20_000, FaultAction::Crash, "app-2"),
+            Fault::new(40_000, FaultAction::Heal, "app-2"),
+        ],
+    );
+    for i in &mut s.instances {
+        i.startup_ms = 0;
+    }
+    for b in &mut s.balancers {
+        let hc = b.health_check.get_or_insert_with(HealthCheck::default);
+        hc.fastinter_ms = Some(500);
+        hc.downinter_ms = Some(5_000);
+    }
+    let (mut detected, mut recovered) = (Vec::new(), Vec::new());
+    for seed in 1..=40 {
+        let sim = run(&s, seed, 60);
+        let rec = failure_of(&sim, "app-2");
+        let (Some(down), Some(back)) = (rec.detected_at_us, rec.recovered_at_us) else {
+            panic!("seed {seed}: app-2 never marked down or never back: {rec:?}");
+        };
+        detected.push(us_to_s(down - rec.fault_at_us));
+        recovered.push(us_to_s(back) - 40.0);
+    }
+    let (lo, hi) = ((F - 1.0) * fastinter_s, I_S + (F - 1.0) * fastinter_s);
+    assert_within(&detected, lo, hi, "crash with fastinter");
+    assert!(
+        detected.iter().any(|&d| d > 2.0),
+        "the first failed check comes at full health, `inter` apart: {detected:?}"
+    );
+    assert_within(
+        &recovered,
+        fastinter_s,
+        downinter_s + fastinter_s,
+        "heal with downinter",
+    );
+    assert!(
+        recovered.iter().any(|&r| r > 3.0),
+        "while down, checks are `downinter` apart: {recovered:?}"
+    );
+}
+
 /// `freeze`: new connections time out and are redispatched after `timeout connect`; the
 /// requests the process had accepted (in service, queued, or taken by the kernel while its
 /// accept backlog had room) hang until the client gives up; healed, it resumes at once (no

@@ -82,15 +82,10 @@ impl Simulation {
         self.schedule_next_arrival();
     }
 
-    /// Remember a client's deadline. Timeouts are usually constant, so deadlines arrive in
-    /// order and this is a push at the back; a shortened timeout inserts in place.
+    /// Remember a client's deadline (`Deadlines` keeps them in time order cheaply, even
+    /// after the client timeout changes mid-run).
     pub(super) fn add_deadline(&mut self, at: TimeUs, r: ReqRef) {
-        if self.deadlines.back().is_none_or(|&(last, _)| last <= at) {
-            self.deadlines.push_back((at, r));
-        } else {
-            let pos = self.deadlines.partition_point(|&(t, _)| t <= at);
-            self.deadlines.insert(pos, (at, r));
-        }
+        self.deadlines.push(at, r);
         if self.sweep_at.is_none_or(|s| at < s) {
             self.sweep_at = Some(at);
             self.push(at, Event::DeadlineSweep);
@@ -104,7 +99,7 @@ impl Simulation {
             return; // an older sweep, superseded by an earlier one that already ran
         }
         self.sweep_at = None;
-        while let Some(&(at, r)) = self.deadlines.front() {
+        while let Some((at, r)) = self.deadlines.front() {
             if at <= self.now {
                 self.deadlines.pop_front();
                 if self.requests.get(r).is_some() {
@@ -116,7 +111,7 @@ impl Simulation {
                 break;
             }
         }
-        if let Some(&(at, _)) = self.deadlines.front() {
+        if let Some((at, _)) = self.deadlines.front() {
             self.sweep_at = Some(at);
             self.push(at, Event::DeadlineSweep);
         }

@@ -120,7 +120,7 @@ impl Simulation {
             transfer_stride: 1,
             transfer_seen: 0,
             peak_pending_events: 0,
-            deadlines: VecDeque::new(),
+            deadlines: Deadlines::default(),
             sweep_at: None,
             reliability_rngs: Vec::new(),
             structure: reliability::structure(scenario),

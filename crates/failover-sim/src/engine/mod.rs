@@ -25,6 +25,7 @@ mod system_state;
 
 use super::database::{DatabaseCluster, DbRole};
 use super::db_call::{DbCall, DbCalls};
+use super::deadlines::Deadlines;
 use super::dns::{DnsService, DnsState, DnsTransition};
 use super::event::{AttemptFailure, Event, Status, TRACE_COMMAND};
 use super::event_queue::{EventQueue, Scheduled};
@@ -161,7 +162,7 @@ pub struct Simulation {
     pub(crate) peak_pending_events: usize,
     /// Client deadlines in time order (one sweep event stands for the earliest), and when
     /// the pending sweep is due.
-    deadlines: VecDeque<(TimeUs, ReqRef)>,
+    deadlines: Deadlines,
     sweep_at: Option<TimeUs>,
     /// Random-failure streams, by node id (None for nodes without MTBF/MTTR).
     reliability_rngs: Vec<Option<SimRng>>,

@@ -174,7 +174,7 @@ pub fn encode(recipe: &Recipe) -> String {
             // text as compact JSON, without a second copy of the scenario's serialiser in the
             // app (one per output format). It cannot fail for plain data; an empty object
             // would be rejected on decode with a clear message rather than mis-replayed.
-            let json = compact_json(&super::files::scenario_to_json(s));
+            let json = compact_json(&crate::scenario_json::scenario_to_json(s));
             out.push_str("&s=");
             out.push_str(&escape(&json));
         }
@@ -306,7 +306,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
             }
             "s" => {
                 let json = unescape(value)?;
-                let scenario = super::files::scenario_from_json(&json)?;
+                let scenario = crate::scenario_json::scenario_from_json(&json)?;
                 set_source(&mut source, Source::Custom(Box::new(scenario)))?;
             }
             "seed" => {
