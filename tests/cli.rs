@@ -497,3 +497,81 @@ fn the_cli_says_when_the_figure_is_an_estimate() {
     let exact = ok(&["run", "redundant-behind-lb", "--duration", "2"]);
     assert!(exact.contains("% (exact)"), "{exact}");
 }
+
+/// `compare A B`: one table with both designs, a fault one side lacks listed for that side.
+#[test]
+fn compare_prints_both_designs_side_by_side() {
+    let (code, out, err) = cli(&[
+        "compare",
+        "single-server",
+        "redundant-behind-lb",
+        "--fault",
+        "crash:app-3@10s",
+        "--duration",
+        "30",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for row in [
+        "requests answered OK",
+        "p99 latency",
+        "mean time to detect",
+        "infrastructure / month",
+        "expected downtime cost / month",
+    ] {
+        assert!(out.contains(row), "{row} missing:\n{out}");
+    }
+    assert!(
+        out.contains("A: fault not applied (no such node here): crash app-3 at 10000 ms"),
+        "{out}"
+    );
+    let (code, json, _) = cli(&[
+        "compare",
+        "single-server",
+        "bank",
+        "--runs",
+        "2",
+        "--duration",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(v["runs"], 2);
+    assert!(v["a"]["availability"].is_number() && v["b"]["spofs"].is_array());
+    let (code, _, err) = cli(&["compare", "single-server", "no-such-preset"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-preset"), "{err}");
+}
+
+/// The app's Estimate (many_runs.rs) and `run --runs N` agree run for run on the same seeds.
+#[test]
+fn estimate_in_slices_matches_run_with_runs() {
+    use failover_lab::sim::many_runs::ManyRuns;
+    let (code, out, err) = cli(&[
+        "run",
+        "redundant-behind-lb",
+        "--runs",
+        "4",
+        "--seed",
+        "5",
+        "--duration",
+        "60",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let s = failover_lab::sim::presets::find("redundant-behind-lb")
+        .map(|p| p.scenario())
+        .unwrap_or_else(|| panic!("preset"));
+    let mut many = ManyRuns::new(&s, 5, 4, 60).unwrap_or_else(|e| panic!("{e}"));
+    while !many.advance(5_000) {}
+    for (k, r) in many.per_run().iter().enumerate() {
+        let cli_run = &v["per_run"][k];
+        assert_eq!(cli_run["seed"], r.seed);
+        assert_eq!(cli_run["availability"].as_f64(), Some(r.availability));
+        assert_eq!(
+            cli_run["availability_over_time"].as_f64(),
+            Some(r.availability_over_time)
+        );
+    }
+}

@@ -82,6 +82,29 @@ mod cli {
             #[arg(long, default_value_t = 1)]
             runs: u32,
         },
+        /// Run two designs with the same seeds, traffic and faults and print them side by
+        /// side (availability, failed requests, p99, lost writes, detection, cost).
+        Compare {
+            /// A preset name or a scenario JSON file: the first design.
+            a: String,
+            /// The second design.
+            b: String,
+            /// First seed (default: A's seed); run k uses seed + k on both sides.
+            #[arg(long)]
+            seed: Option<u64>,
+            /// Simulated seconds per run (default: A's duration_s).
+            #[arg(long)]
+            duration: Option<u64>,
+            /// A fault for both sides, as in `run` (crash:app-2@20s). A side without that
+            /// node lists it as not applicable.
+            #[arg(long = "fault")]
+            faults: Vec<String>,
+            /// Runs per side (seeds seed, seed+1, …); figures are means over the runs.
+            #[arg(long, default_value_t = 1)]
+            runs: u32,
+            #[arg(long)]
+            json: bool,
+        },
         /// Measure simulated requests per second (see benches/ for the SimPy comparison).
         Bench {
             /// Simulated seconds per run.
@@ -118,6 +141,15 @@ mod cli {
                 json,
                 runs,
             } => run(&scenario, seed, duration, &faults, &sets, json, runs),
+            Command::Compare {
+                a,
+                b,
+                seed,
+                duration,
+                faults,
+                runs,
+                json,
+            } => compare(&a, &b, seed, duration, &faults, runs, json),
             Command::Bench {
                 seconds,
                 rate,
@@ -599,6 +631,113 @@ mod cli {
                 eps,
                 sim.trace_hash_hex()
             );
+        }
+        Ok(())
+    }
+
+    /// `compare A B`: both designs through the same seeds and faults, one table.
+    fn compare(
+        a: &str,
+        b: &str,
+        seed: Option<u64>,
+        duration: Option<u64>,
+        faults: &[String],
+        runs: u32,
+        json: bool,
+    ) -> Result<(), Failure> {
+        let (sa, sb) = (load(a)?, load(b)?);
+        let faults = faults
+            .iter()
+            .map(|f| parse_fault(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        let seed = seed.unwrap_or(sa.seed);
+        let duration = duration.unwrap_or(sa.duration_s);
+        let c = failover_lab::sim::compare::compare(&sa, &sb, &faults, seed, runs, duration)?;
+        if json {
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?
+            );
+            return Ok(());
+        }
+        let last = seed.wrapping_add(runs as u64 - 1);
+        say!("{runs} run(s) per side, seeds {seed}…{last}, {duration} s each");
+        let pct = |x: f64| format!("{:.4} %", 100.0 * x);
+        let opt =
+            |x: Option<f64>, unit: &str| x.map_or("—".to_string(), |v| format!("{v:.2}{unit}"));
+        let rows: [(&str, String, String); 10] = [
+            ("design", escape(&c.a.scenario), escape(&c.b.scenario)),
+            (
+                "requests answered OK",
+                pct(c.a.availability),
+                pct(c.b.availability),
+            ),
+            (
+                "time able to serve",
+                pct(c.a.availability_over_time),
+                pct(c.b.availability_over_time),
+            ),
+            (
+                "analytic (MTBF/MTTR)",
+                pct(c.a.analytic_availability),
+                pct(c.b.analytic_availability),
+            ),
+            (
+                "failed requests",
+                format!("{:.1}", c.a.failed_requests),
+                format!("{:.1}", c.b.failed_requests),
+            ),
+            (
+                "p99 latency",
+                format!("{:.1} ms", c.a.p99_ms),
+                format!("{:.1} ms", c.b.p99_ms),
+            ),
+            (
+                "lost writes (RPO)",
+                opt(c.a.writes_lost, ""),
+                opt(c.b.writes_lost, ""),
+            ),
+            (
+                "mean time to detect",
+                opt(c.a.mean_detection_s, " s"),
+                opt(c.b.mean_detection_s, " s"),
+            ),
+            (
+                "infrastructure / month",
+                format!("${:.0}", c.a.infrastructure_per_month),
+                format!("${:.0}", c.b.infrastructure_per_month),
+            ),
+            (
+                "expected downtime cost / month",
+                format!("${:.2}", c.a.expected_downtime_cost_per_month),
+                format!("${:.2}", c.b.expected_downtime_cost_per_month),
+            ),
+        ];
+        let width = rows
+            .iter()
+            .map(|r| r.1.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        say!("{:<31} {:<width$}   B", "", "A");
+        for (what, x, y) in &rows {
+            say!("{what:<31} {x:<width$}   {y}");
+        }
+        for (label, side) in [("A", &c.a), ("B", &c.b)] {
+            say!(
+                "{label}: single points of failure: {}",
+                if side.spofs.is_empty() {
+                    "none".to_string()
+                } else {
+                    escape(&side.spofs.join(", "))
+                }
+            );
+            for f in &side.faults_not_applicable {
+                say!(
+                    "{label}: fault not applied (no such node here): {}",
+                    escape(f)
+                );
+            }
         }
         Ok(())
     }

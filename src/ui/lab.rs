@@ -14,6 +14,7 @@ use super::charts::{Charts, Headline};
 use super::common::{self, look};
 use super::controls::{Controls, Part};
 use super::diagram::{Diagram, NodeAction};
+use super::estimate_panel::EstimatePanel;
 use super::event_log::{EventLog, FailureTimeline};
 use super::files;
 use super::inspector::{Inspector, SetParam};
@@ -369,6 +370,11 @@ pub fn lab(props: &LabProps) -> Html {
     });
 
     // ----- render ----------------------------------------------------------------------
+    // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).
+    let estimate_source: AttrValue = match &*view.source {
+        Source::Preset(name) => name.clone().into(),
+        Source::Custom(_) => format!("{}-seed{}.json", view.scenario.name, view.seed).into(),
+    };
     let (title, source_note, explanation) = match &*view.source {
         Source::Preset(name) => match presets::find(name) {
             Some(p) => (
@@ -527,6 +533,9 @@ pub fn lab(props: &LabProps) -> Html {
                     <Headline snapshot={snap.clone()} />
                     <Charts series={view.series.clone()} snapshot={snap.clone()} compact={view.layout.orientation == super::layout::Orientation::Vertical} />
                     <Panels snapshot={snap.clone()} series={view.series.clone()} />
+                    if !embed {
+                        <EstimatePanel scenario={view.scenario.clone()} seed={view.seed} source={estimate_source} />
+                    }
                 </section>
                 <aside class="panel side" data-area="side" aria-label="Inspector and timeline">
                     <div class="panel-head"><h2 class="panel-title">{ "Inspector" }</h2></div>

@@ -24,6 +24,7 @@ pub mod charts;
 pub mod common;
 pub mod controls;
 pub mod diagram;
+pub mod estimate_panel;
 pub mod event_log;
 pub mod files;
 pub mod inspector;

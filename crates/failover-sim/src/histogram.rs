@@ -143,6 +143,13 @@ mod tests {
         for (q, exact) in [(0.5, 50_000.0), (0.9, 90_000.0), (0.99, 99_000.0)] {
             let got = h.quantile(q) as f64;
             assert!((got - exact).abs() / exact < 0.03, "q{q}: {got}");
+            // Tighter, from the layout alone: 32 buckets per octave, so the bucket holding
+            // x is 2^(⌊log2 x⌋ − 5) wide and its midpoint is at most half that from x.
+            let half_width = libm::exp2(libm::floor(libm::log2(exact)) - 5.0) / 2.0;
+            assert!(
+                (got - exact).abs() <= half_width,
+                "q{q}: {got}, more than half a bucket ({half_width}) from {exact}"
+            );
         }
         assert_eq!(h.max(), 100_000);
         // 10,001 values are ≥ 90,000; the bucket holding 90,000 (2,048 wide there) adds

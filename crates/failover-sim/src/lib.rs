@@ -3,11 +3,13 @@
 //! The UI (and the CLI, and tests) drive it only through `Simulation`'s commands
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
+pub mod compare;
 pub mod cost;
 pub mod database;
 pub mod db_call;
 pub mod deadlines;
 pub mod dns;
+pub mod edit;
 pub mod engine;
 pub mod event;
 pub mod event_queue;
@@ -18,6 +20,7 @@ pub mod histogram;
 pub mod instance;
 pub mod limits;
 pub mod load_balancer;
+pub mod many_runs;
 pub mod metrics;
 pub mod params;
 pub mod passive_health;

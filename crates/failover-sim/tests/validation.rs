@@ -641,6 +641,43 @@ fn parameter_edits_are_validated() {
     assert!(s.balancers[0].health_check.is_none());
 }
 
+/// The words a `set` takes for a switch and for "no value", each with its effect (not only
+/// accepted): `on`/`true` and `off`/`false`; `restart_after_ms` a number, or `none` / empty
+/// for "stays down".
+#[test]
+fn set_words_have_their_meaning() {
+    let n = |v: f64| ParamValue::Number(v);
+    let t = |v: &str| ParamValue::Text(v.into());
+    let mut s = base();
+    for (word, want) in [
+        ("off", false),
+        ("on", true),
+        ("false", false),
+        ("true", true),
+    ] {
+        params::apply_to_scenario(&mut s, "lb-1", "redispatch", &t(word))
+            .unwrap_or_else(|e| panic!("redispatch {word}: {e}"));
+        assert_eq!(s.balancers[0].redispatch, want, "redispatch {word}");
+    }
+    let e = params::apply_to_scenario(&mut s, "lb-1", "redispatch", &t("maybe"))
+        .err()
+        .unwrap_or_default();
+    assert!(e.contains("not true or false"), "{e}");
+    assert!(s.balancers[0].redispatch, "a refused word changes nothing");
+    params::apply_to_scenario(&mut s, "app-1", "restart_after_ms", &n(5_000.0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.instances[0].restart_after_ms, Some(5_000));
+    params::apply_to_scenario(&mut s, "app-1", "restart_after_ms", &t("7000"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.instances[0].restart_after_ms, Some(7_000));
+    for none in ["none", ""] {
+        s.instances[0].restart_after_ms = Some(1);
+        params::apply_to_scenario(&mut s, "app-1", "restart_after_ms", &t(none))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.instances[0].restart_after_ms, None, "`{none}`");
+    }
+}
+
 #[test]
 fn live_commands_are_validated_too() {
     let mut sim = Simulation::new(&base()).unwrap_or_else(|e| panic!("{e}"));
