@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui fidelity-real mutants bench-limits bench-long sweep-all
+.PHONY: setup serve test bench dist bench-ui poster fidelity-real mutants bench-limits bench-long sweep-all
 
 setup:
 	bash scripts/setup.sh
@@ -23,11 +23,19 @@ test: setup
 dist: setup
 	trunk build --release --offline
 
-# Frame-time benchmark of the visualizer (not part of `make test`): busiest preset at
-# 1,000 req/s and 100× for 20 s in headless Chromium; prints p50/p95 script time per frame,
-# dropped frames and the gzipped bundle size.
+# Browser benchmarks (not part of `make test`; they print figures): frame times of the busiest
+# preset at 1,000 req/s and 100× (bench_frames.mjs), then the bundle size (gzip, brotli), first
+# load under "Slow 4G" + 4× CPU and "Fast 4G" throttling (paint, LCP, diagram, first click) and
+# "Run to" 1 h at 1,000 req/s against the native CLI (bench_load.mjs).
 bench-ui: dist
 	node tests/e2e/bench_frames.mjs
+	cargo build --release --quiet --bin failover-lab
+	node tests/e2e/bench_load.mjs
+
+# Regenerates static/poster.html (the app's first frame, shown until the wasm has loaded) after
+# a change to the UI or the default scenario; `cargo test` fails while it is stale.
+poster:
+	FAILOVER_LAB_BLESS=1 cargo test --quiet --test poster
 
 # Simulated requests per second: native vs SimPy (same model) vs the engine in wasm32 under
 # Node, with the ratios and the cross-platform trace-hash check. Not part of `make test`.

@@ -170,9 +170,11 @@ pub fn encode(recipe: &Recipe) -> String {
             out.push_str(&escape(name));
         }
         Source::Custom(s) => {
-            // Compact JSON of plain data cannot fail to serialise; an empty object would be
-            // rejected on decode with a clear message rather than silently mis-replayed.
-            let json = serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+            // The pretty JSON that "Export" writes, with the whitespace taken out: the same
+            // text as compact JSON, without a second copy of the scenario's serialiser in the
+            // app (one per output format). It cannot fail for plain data; an empty object
+            // would be rejected on decode with a clear message rather than mis-replayed.
+            let json = compact_json(&crate::scenario_json::scenario_to_json(s));
             out.push_str("&s=");
             out.push_str(&escape(&json));
         }
@@ -203,6 +205,27 @@ pub fn encode(recipe: &Recipe) -> String {
     }
     if recipe.embed {
         out.push_str("&embed=1");
+    }
+    out
+}
+
+/// `json` without the whitespace between its tokens (strings are kept as they are).
+pub fn compact_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            in_string = c == '"';
+            out.push(c);
+        }
     }
     out
 }
@@ -283,7 +306,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
             }
             "s" => {
                 let json = unescape(value)?;
-                let scenario = Scenario::from_json(&json)?;
+                let scenario = crate::scenario_json::scenario_from_json(&json)?;
                 set_source(&mut source, Source::Custom(Box::new(scenario)))?;
             }
             "seed" => {

@@ -453,6 +453,24 @@ fn scenario_files_are_read_by_the_shared_rules() {
     assert!(err.contains("at most 1000 overrides, got 1001"), "{err}");
 }
 
+#[test]
+fn several_runs_draw_no_progress_bar_into_a_pipe() {
+    // stderr is a pipe here, not a terminal: the progress bar (indicatif) stays hidden, so
+    // logs and `2>file` get no carriage-return noise.
+    let (code, out, err) = cli(&[
+        "run",
+        "single-server",
+        "--duration",
+        "5",
+        "--runs",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"runs\": 3"), "{out}");
+    assert!(!err.contains('\r') && !err.contains("runs"), "{err:?}");
+}
+
 /// A scenario with no compact decision diagram (24 balancers over random halves of 120
 /// instances): the CLI must say that its analytic figure is a Monte Carlo estimate.
 #[test]

@@ -425,6 +425,7 @@ mod cli {
             return Err(format!("--runs must be between 1 and 10000, got {runs}").into());
         }
         let mut reports = Vec::with_capacity(runs as usize);
+        let bar = progress_bar(runs);
         for k in 0..runs {
             let started = Instant::now();
             let mut sim =
@@ -436,10 +437,9 @@ mod cli {
                 })?;
             sim.run_for(scenario.duration_s * US_PER_S);
             reports.push(sim.report(started.elapsed().as_secs_f64() * 1_000.0));
-            if runs > 1 {
-                progress(k + 1, runs);
-            }
+            bar.inc(1);
         }
+        bar.finish();
         if runs == 1 {
             let report = &reports[0];
             if json {
@@ -538,21 +538,22 @@ mod cli {
         }
     }
 
-    /// A progress bar on stderr (stdout stays clean for --json).
-    fn progress(done: u32, total: u32) {
-        use std::io::Write as _;
-        let width = 30;
-        let filled = (done as usize * width) / total as usize;
-        let mut err = std::io::stderr();
-        let _ = write!(
-            err,
-            "\r[{}{}] {done}/{total} runs",
-            "#".repeat(filled),
-            " ".repeat(width - filled)
-        );
-        if done == total {
-            let _ = writeln!(err);
+    /// The progress of `--runs N` on stderr (stdout stays clean for --json): shown for more
+    /// than one run when stderr is a terminal, hidden otherwise (pipes, CI logs, tests).
+    fn progress_bar(runs: u32) -> indicatif::ProgressBar {
+        use std::io::IsTerminal as _;
+        if runs <= 1 || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
         }
+        let bar = indicatif::ProgressBar::new(runs.into());
+        // The template is a constant: it always parses (the default style is a safe fallback).
+        let style = indicatif::ProgressStyle::with_template(
+            "[{bar:30}] {pos}/{len} runs, {elapsed} elapsed, about {eta} left",
+        )
+        .map(|s| s.progress_chars("#>-"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar
     }
 
     /// "99.9123 % (exact)", or "≈ 99.9123 % — estimate (Monte Carlo, N samples, 95 % CI

@@ -12,7 +12,7 @@ pub const READY_ATTR: &str = "data-app-ready";
 /// mounting, `?debug=trap` executes a WebAssembly `unreachable` (what running out of memory
 /// ends in) a moment after start-up, to see the error banner. Release builds do not contain
 /// them: nobody can send a link that crashes the app on purpose.
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
 const DEBUG_PARAM: &str = "debug";
 
 #[function_component(App)]
@@ -28,7 +28,9 @@ pub fn app() -> Html {
                 // Only fails for an invalid attribute name, which this constant is not.
                 let _ready = element.set_attribute(READY_ATTR, "1");
             }
-            #[cfg(debug_assertions)]
+            // wasm32 only: natively the app is only rendered to HTML (the poster), where
+            // effects never run.
+            #[cfg(all(debug_assertions, target_arch = "wasm32"))]
             debug_crash(debug_request().as_deref());
         });
     }
@@ -40,15 +42,15 @@ pub fn app() -> Html {
 }
 
 /// The value of `?debug=…`, if any. Any failure to read the URL means none.
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
 fn debug_request() -> Option<String> {
-    web_sys::window()
+    crate::ui::common::window()
         .and_then(|window| window.location().search().ok())
         .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
         .and_then(|params| params.get(DEBUG_PARAM))
 }
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, target_arch = "wasm32"))]
 fn debug_crash(request: Option<&str>) {
     match request {
         Some("panic") => panic!("deliberate panic requested with ?{DEBUG_PARAM}=panic"),

@@ -281,7 +281,7 @@ impl Overlay {
         reduced: bool,
         dark: bool,
     ) {
-        let dpr = web_sys::window()
+        let dpr = super::common::window()
             .map(|w| w.device_pixel_ratio())
             .unwrap_or(1.0)
             .clamp(1.0, 3.0);

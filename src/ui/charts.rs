@@ -152,7 +152,7 @@ fn fault_markers(
             None => groups.push((s, vec![f])),
         }
     }
-    groups.sort_by_key(|(s, _)| *s);
+    super::common::sort_by(&mut groups, |a, b| a.0.cmp(&b.0));
     let mut row_end = [f64::NEG_INFINITY; LABEL_ROWS];
     let faults = groups.iter().map(|(s, members)| {
         let x = axis.x(*s);
@@ -189,7 +189,7 @@ fn fault_markers(
         .iter()
         .filter_map(|f| f.detected_at_us.and_then(in_window))
         .collect();
-    detected.sort_unstable();
+    super::common::sort_by(&mut detected, u64::cmp);
     detected.dedup();
     let detections = detected.into_iter().map(|s| {
         let x = axis.x(s);

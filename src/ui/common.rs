@@ -1,6 +1,7 @@
 //! Small pieces shared by the visualizer's components: pointer-identity props, formatting,
 //! the state vocabulary (colour class + icon + words for every `NodeStatus`), and browser
 //! helpers that turn every fallible DOM call into an `Option`/`Result` instead of a panic.
+use std::cmp::Ordering;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -34,6 +35,23 @@ impl<T> Deref for Shared<T> {
     fn deref(&self) -> &T {
         &self.0
     }
+}
+
+// ----- sorting ------------------------------------------------------------------------------
+
+/// Sorts `v` stably by `cmp`, like `v.sort_by(cmp)`. Every `sort_by` closure compiles the
+/// standard library's sort algorithm anew (~3 KB of wasm each); this sorts positions through
+/// one shared instance ([`sort_positions`]) and then moves the items.
+pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_positions(&mut order, &|a, b| cmp(&v[a], &v[b]));
+    let mut items: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(order.iter().filter_map(|&i| items[i].take()));
+}
+
+/// The one instance of the standard library's (stable) sort in the UI.
+pub fn sort_positions(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
 }
 
 // ----- formatting ---------------------------------------------------------------------------
@@ -259,8 +277,13 @@ pub fn rank_hint(kind: NodeKind) -> u32 {
 
 // ----- browser helpers ----------------------------------------------------------------------
 
+/// The browser window; `None` natively, where the components are only rendered to HTML for
+/// the poster (`poster.rs`) and a browser call would panic.
 pub fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window();
+    #[cfg(not(target_arch = "wasm32"))]
+    return None;
 }
 
 pub fn document() -> Option<web_sys::Document> {

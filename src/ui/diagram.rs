@@ -315,7 +315,7 @@ fn domain_links(layout: &Layout, snap: &Snapshot) -> Vec<(String, String, super:
     let mut out = Vec::new();
     for level in [0u8, 1] {
         let mut boxes: Vec<&GroupBox> = layout.groups.iter().filter(|g| g.level == level).collect();
-        boxes.sort_by(|a, b| cross(a).0.total_cmp(&cross(b).0));
+        common::sort_by(&mut boxes, |a, b| cross(a).0.total_cmp(&cross(b).0));
         for pair in boxes.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             if level == 1 && parent(&a.label) != parent(&b.label) {

@@ -96,6 +96,8 @@ pub fn read_text(
     }
 }
 
+pub use crate::scenario_json::{scenario_from_json, scenario_to_json};
+
 /// Refuses a file of `size` bytes above `max_bytes`, with a message naming both.
 pub fn check_size(name: &str, size: f64, max_bytes: usize) -> Result<(), String> {
     if size.is_finite() && size <= max_bytes as f64 {
@@ -123,7 +125,7 @@ pub fn fmt_bytes(n: f64) -> String {
 /// Parses and validates an imported scenario. The error names the file and, for invalid
 /// values, every field path (`balancers[0].health_check.rise: must be between 1 and 10`).
 pub fn parse_scenario(name: &str, text: &str) -> Result<Scenario, String> {
-    let scenario = Scenario::from_json(text).map_err(|e| format!("{name}: {e}"))?;
+    let scenario = scenario_from_json(text).map_err(|e| format!("{name}: {e}"))?;
     crate::sim::validate::validate(&scenario)
         .map_err(|e| format!("{name} is not a valid scenario:\n{e}"))?;
     Ok(scenario)

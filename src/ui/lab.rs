@@ -357,7 +357,7 @@ pub fn lab(props: &LabProps) -> Html {
     let on_export_json = with_runner(&runner, &force, |r, _: MouseEvent| {
         let s = r.export_scenario();
         let name = format!("{}-seed{}.json", s.name, s.seed);
-        if let Err(e) = files::download(&name, "application/json", &s.to_json_pretty()) {
+        if let Err(e) = files::download(&name, "application/json", &files::scenario_to_json(&s)) {
             r.notice = Some(Notice::error(format!("Export failed: {e}")));
         }
     });

@@ -14,6 +14,8 @@
 //! Pure Rust, no DOM: the SVG diagram and the canvas overlay read the same `Layout`.
 use std::collections::HashMap;
 
+use super::common::{sort_by, sort_positions};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Orientation {
     /// Layers are columns, traffic flows left to right (wide screens).
@@ -378,7 +380,10 @@ pub fn layout(items: &[Item], edges: &[(u32, u32)], orientation: Orientation) ->
             });
         }
     }
-    nodes.sort_by_key(|p| index.get(&p.id).copied().unwrap_or(usize::MAX));
+    sort_by(&mut nodes, |a, b| {
+        let at = |p: &Placed| index.get(&p.id).copied().unwrap_or(usize::MAX);
+        at(a).cmp(&at(b))
+    });
 
     let half_main = main_size / 2.0;
     let routes = links
@@ -460,7 +465,7 @@ fn sort_layer(layer: &mut [usize], slots: &[Slot]) {
         e.1 += 1;
     }
     let mean = |v: Option<&(f64, usize)>| v.map(|(s, n)| s / *n as f64).unwrap_or(0.0);
-    layer.sort_by(|&a, &b| {
+    sort_positions(layer, &|a, b| {
         let (sa, sb) = (&slots[a], &slots[b]);
         mean(outer_key.get(&sa.outer))
             .total_cmp(&mean(outer_key.get(&sb.outer)))
@@ -516,7 +521,7 @@ fn ranks(items: &[Item], links: &[(usize, usize)]) -> Vec<u32> {
     }
     // Compact: no empty layers.
     let mut used: Vec<u32> = rank.clone();
-    used.sort_unstable();
+    sort_by(&mut used, u32::cmp);
     used.dedup();
     rank.iter()
         .map(|r| used.iter().position(|u| u == r).unwrap_or(0) as u32)
@@ -562,7 +567,9 @@ impl Lanes {
         // Regions in order of first appearance, each region's zones together.
         let region_rank = |o: &Option<String>| paths.iter().position(|p| &p.0 == o);
         let mut sorted = paths.clone();
-        sorted.sort_by_key(|p| region_rank(&p.0));
+        sort_by(&mut sorted, |a, b| {
+            region_rank(&a.0).cmp(&region_rank(&b.0))
+        });
         let ranks_of = |path: &(Option<String>, Option<String>)| {
             slots
                 .iter()
@@ -941,7 +948,7 @@ impl Layout {
         // the gap (where the widest badge fits between two nodes) is always among them.
         let mut grid: Vec<f64> = (0..=100).map(|k| k as f64 / 100.0).collect();
         grid.push(f);
-        grid.sort_by(|a, b| (a - f).abs().total_cmp(&(b - f).abs()));
+        sort_by(&mut grid, |a, b| (a - f).abs().total_cmp(&(b - f).abs()));
         let candidates = || grid.iter().filter_map(|&g| self.badge_point(route, g));
         Some(
             candidates()

@@ -13,6 +13,9 @@ pub const OUT_OF_MEMORY_ATTR: &str = "data-app-out-of-memory";
 
 pub struct Allocator;
 
+// wasm32 only: natively the UI only renders the poster to HTML, and native test binaries
+// (the fuzzer's counting allocator) bring their own.
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: Allocator = Allocator;
 

@@ -1,7 +1,11 @@
-//! The browser front end (Yew, client-side rendering). Compiled only for wasm32.
+//! The browser front end (Yew). In wasm32 it is the app (client-side rendering); natively the
+//! same components are rendered to HTML by Yew's server-side renderer, for the poster that
+//! `index.html` shows until the wasm module has loaded ([`poster`]). Native code never calls
+//! a browser API: [`common::window`] is `None` there, and every browser call goes through it or
+//! sits in an event handler or effect, which server-side rendering never runs.
 //!
 //! * [`start`] is what the `failover-lab-web` binary calls: it installs the panic hook and mounts
-//!   [`App`] into `#app` of `index.html`.
+//!   [`App`] into `#app` of `index.html` (which clears the poster).
 //! * [`app`] holds the root component, [`shell`] the page layout (header, control bar, diagram,
 //!   side panel, chart), [`panic`] the hook that turns a Rust panic into a visible banner,
 //!   [`memory`] the allocator that marks the page when memory runs out.
@@ -34,6 +38,7 @@ pub mod node_menu;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;
+pub mod poster;
 pub mod runner;
 pub mod shell;
 pub mod zoom;
@@ -44,11 +49,12 @@ pub use crate::share;
 
 pub use app::App;
 
-/// Id of the element in `index.html` the app mounts into. Its initial content is the loading
-/// message, which Yew clears when it mounts.
+/// Id of the element in `index.html` the app mounts into. Its initial content is the poster
+/// (`static/poster.html`), which Yew clears when it mounts.
 pub const ROOT_ID: &str = "app";
 
 /// Entry point of the browser app.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     // First, so that even a panic while mounting shows the banner instead of a blank page.
     panic::install();

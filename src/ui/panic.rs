@@ -10,6 +10,7 @@
 //! allocator aborts without panicking) surface in the page as uncaught errors; the boot
 //! script `static/boot.js` shows the same banner for those.
 
+#[cfg(target_arch = "wasm32")]
 use std::panic::PanicHookInfo;
 
 use wasm_bindgen::JsCast;
@@ -25,12 +26,14 @@ pub const DEFAULT_LINK_ID: &str = "panic-default";
 /// Id of the banner's Reload button.
 pub const RELOAD_ID: &str = "panic-reload";
 
-/// Installs the panic hook. Goes through Yew so that `yew::Renderer` does not replace it with
+/// Installs the panic hook (browser only: natively there is no page to show it on). Goes through Yew so that `yew::Renderer` does not replace it with
 /// its default hook (console only) when the app mounts.
+#[cfg(target_arch = "wasm32")]
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(hook));
 }
 
+#[cfg(target_arch = "wasm32")]
 fn hook(info: &PanicHookInfo<'_>) {
     console_error_panic_hook::hook(info);
     // What was running, so the crash can be reproduced: scenario, seed, simulated time and the
@@ -53,7 +56,7 @@ pub fn show_panic_banner(message: &str) {
 }
 
 fn try_show_banner(message: &str) -> Option<()> {
-    let document = web_sys::window()?.document()?;
+    let document = crate::ui::common::window()?.document()?;
     let banner = match document.get_element_by_id(BANNER_ID) {
         Some(banner) => banner,
         None => create_banner(&document)?,

@@ -6,6 +6,13 @@
 //! "running slower than requested". The canvas overlay is drawn every frame; the Yew panels
 //! are refreshed at most ten times a second (a snapshot walks every node and copies the log).
 //!
+//! "Run to" is off the clock: it is not tied to animation frames but runs in slices of
+//! `FAST_FORWARD_SLICE_MS`, each a task of its own posted through a `MessageChannel` (unlike
+//! `setTimeout(0)`, not clamped to 4 ms), so the simulation gets nearly all of the main
+//! thread while the browser still paints and answers input between two slices (within
+//! ~`FAST_FORWARD_SLICE_MS`). Animation frames meanwhile only refresh the clock and panels,
+//! every `FAST_FORWARD_PANEL_MS`.
+//!
 //! The simulation is changed only through `Simulation::schedule` (faults, parameter edits),
 //! `run_until` and `step`, and rebuilt only from a `Recipe`, so the share link (recipe +
 //! `user_commands`) always reproduces what is on screen.
@@ -36,8 +43,15 @@ const PANEL_INTERVAL_MS: f64 = 100.0;
 /// Script time a frame may spend simulating while playing (the overlay and the browser need
 /// the rest of a 16.7 ms frame).
 const FRAME_SIM_MS: f64 = 4.5;
-/// …and while fast-forwarding with "Run to" (the page only needs to stay responsive).
-const RUN_TO_SIM_MS: f64 = 12.0;
+/// "Run to": wall time of one slice of simulation (a task of its own). Input that arrives
+/// during a slice waits at most this long, well within the 100 ms that feels immediate.
+const FAST_FORWARD_SLICE_MS: f64 = 30.0;
+/// …checked after every chunk of about this much simulation (`performance.now()` is cheap,
+/// but not free).
+const FAST_FORWARD_CHUNK_MS: f64 = 4.0;
+/// Panels refresh this often while fast-forwarding: the clock moves, and the rest of the
+/// main thread goes to the simulation.
+const FAST_FORWARD_PANEL_MS: f64 = 250.0;
 /// A long pause between frames (hidden tab) is not caught up.
 const MAX_FRAME_DT_MS: f64 = 100.0;
 /// Seconds of simulated time the charts show.
@@ -634,7 +648,8 @@ impl Runner {
         let avail = panel
             .map(|p| p - 24.0)
             .or_else(|| inner(web_sys::Window::inner_width).map(|w| w.min(1440.0) - 420.0))
-            .unwrap_or(900.0)
+            // No window (the poster, rendered natively): as in a 1280-px-wide window.
+            .unwrap_or(860.0)
             .max(200.0);
         let max_h = inner(web_sys::Window::inner_height).unwrap_or(800.0) * 0.9;
         let scale = |l: &Layout, limit_h: bool| {
@@ -693,14 +708,25 @@ impl Runner {
         // A "run to" jumps far more simulated time per frame than anyone could watch: no
         // dots are recorded meanwhile, so the animation resumes at full detail afterwards.
         self.sim.set_transfer_recording(self.run_to.is_none());
-        if let Some(target) = self.run_to {
-            let budget = self.budget(RUN_TO_SIM_MS);
-            let out = self.timed_run(target, budget);
-            if out.reached {
-                self.run_to = None;
-                self.playing = false;
-                panels = true;
+        if self.run_to.is_some() {
+            // `fast_forward` advances the run, between frames; frames only show it, a few
+            // times a second. Other frames leave the page alone, so the browser has nothing
+            // to restyle or paint and the main thread goes back to the simulation.
+            if !panels && t_ms - self.last_panel < FAST_FORWARD_PANEL_MS {
+                return false;
             }
+            let now = self.sim.now_us();
+            let speed = self.speed;
+            // No dots are recorded meanwhile: this clears the ones of the last frame played.
+            self.overlay.ingest(&mut self.sim, speed, reduced);
+            if let Some(canvas) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
+                let dark = self.dark.as_ref().is_some_and(|m| m.matches());
+                self.overlay.draw(&canvas, now, reduced, dark);
+            }
+            self.write_attrs();
+            self.set_panic_context();
+            self.refresh();
+            return true;
         } else if self.playing && dt > 0.0 {
             let want = (dt * 1_000.0 * self.speed).round() as TimeUs;
             let target = before.saturating_add(want.max(1));
@@ -741,6 +767,37 @@ impl Runner {
             return true;
         }
         false
+    }
+
+    /// Whether "Run to" is under way (the frame loop keeps `fast_forward` going meanwhile).
+    pub fn fast_forwarding(&self) -> bool {
+        self.run_to.is_some()
+    }
+
+    /// One slice of "Run to": simulates until the target or until `slice_ms` of wall time
+    /// have passed. Returns true when the target was reached (the panels should show it).
+    pub fn fast_forward(&mut self, slice_ms: f64) -> bool {
+        let Some(target) = self.run_to else {
+            return false;
+        };
+        self.sim.set_transfer_recording(false);
+        let deadline = common::now_ms() + slice_ms;
+        loop {
+            let budget = self.budget(FAST_FORWARD_CHUNK_MS);
+            let out = self.timed_run(target, budget);
+            if out.reached {
+                self.run_to = None;
+                self.playing = false;
+                self.last_wall = None;
+                self.write_attrs();
+                self.set_panic_context();
+                self.refresh();
+                return true;
+            }
+            if common::now_ms() >= deadline {
+                return false;
+            }
+        }
     }
 
     fn budget(&self, ms: f64) -> u64 {
@@ -950,16 +1007,20 @@ pub fn topology_layout(sim: &Simulation, o: Orientation) -> Layout {
 
 // ----- the frame loop -----------------------------------------------------------------------
 
-/// Keeps `requestAnimationFrame` going while alive; dropping it stops the loop.
+/// Keeps `requestAnimationFrame` going while alive, and the "Run to" slices while a run-to is
+/// under way; dropping it stops both.
 pub struct FrameLoop {
     handle: Rc<RefCell<Option<AnimationFrame>>>,
+    pump: Option<Pump>,
 }
 
 impl FrameLoop {
     pub fn start(runner: Rc<RefCell<Runner>>, on_panels: Callback<()>) -> FrameLoop {
         let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
-        schedule(Rc::clone(&handle), runner, on_panels);
-        FrameLoop { handle }
+        let pump = Pump::new(Rc::clone(&runner), on_panels.clone());
+        let kick = pump.as_ref().map(Pump::kicker);
+        schedule(Rc::clone(&handle), runner, on_panels, kick);
+        FrameLoop { handle, pump }
     }
 }
 
@@ -969,6 +1030,79 @@ impl Drop for FrameLoop {
         if let Ok(mut h) = self.handle.try_borrow_mut() {
             h.take();
         }
+        if let Some(pump) = self.pump.take() {
+            pump.stop();
+        }
+    }
+}
+
+/// Starts the next slice of a run-to (posts to the pump's channel) unless one is pending.
+type Kick = Rc<dyn Fn()>;
+
+/// The "Run to" loop: every message on its channel runs one slice (`Runner::fast_forward`)
+/// and, while the target is not reached, posts the next one. Messages are tasks, so the
+/// browser paints and handles input between slices.
+struct Pump {
+    port: web_sys::MessagePort,
+    sender: web_sys::MessagePort,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut()>,
+    pending: Rc<std::cell::Cell<bool>>,
+}
+
+impl Pump {
+    /// None when the browser has no `MessageChannel` (then the run-to does not advance; every
+    /// browser that runs WebAssembly has one).
+    fn new(runner: Rc<RefCell<Runner>>, on_panels: Callback<()>) -> Option<Pump> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let (port, sender) = (channel.port1(), channel.port2());
+        let pending = Rc::new(std::cell::Cell::new(false));
+        let next = {
+            let (sender, pending) = (sender.clone(), Rc::clone(&pending));
+            move || {
+                pending.set(sender.post_message(&wasm_bindgen::JsValue::NULL).is_ok());
+            }
+        };
+        let pending_in = Rc::clone(&pending);
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            pending_in.set(false);
+            // A UI callback holding the runner (never across a task) would make this fail:
+            // the next frame starts a new slice then.
+            let (reached, more) = match runner.try_borrow_mut() {
+                Ok(mut r) => {
+                    let reached = r.fast_forward(FAST_FORWARD_SLICE_MS);
+                    (reached, r.fast_forwarding())
+                }
+                Err(_) => (false, false),
+            };
+            if reached {
+                on_panels.emit(());
+            }
+            if more {
+                next();
+            }
+        });
+        port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Pump {
+            port,
+            sender,
+            _on_message: on_message,
+            pending,
+        })
+    }
+
+    fn kicker(&self) -> Kick {
+        let (sender, pending) = (self.sender.clone(), Rc::clone(&self.pending));
+        Rc::new(move || {
+            if !pending.get() {
+                pending.set(sender.post_message(&wasm_bindgen::JsValue::NULL).is_ok());
+            }
+        })
+    }
+
+    fn stop(self) {
+        self.port.set_onmessage(None);
+        self.port.close();
+        self.sender.close();
     }
 }
 
@@ -976,21 +1110,28 @@ fn schedule(
     handle: Rc<RefCell<Option<AnimationFrame>>>,
     runner: Rc<RefCell<Runner>>,
     on_panels: Callback<()>,
+    kick: Option<Kick>,
 ) {
     let next = Rc::clone(&handle);
     let frame = gloo_render::request_animation_frame(move |t| {
         // If the runner is busy (a UI callback holds it), skip this frame rather than panic.
-        let refresh = match runner.try_borrow_mut() {
-            Ok(mut r) => r.frame(t),
-            Err(_) => false,
+        let (refresh, fast_forward) = match runner.try_borrow_mut() {
+            Ok(mut r) => (r.frame(t), r.fast_forwarding()),
+            Err(_) => (false, false),
         };
         if refresh {
             on_panels.emit(());
         }
+        // A run-to was started (by a click since the last frame): start its slices.
+        if fast_forward {
+            if let Some(kick) = &kick {
+                kick();
+            }
+        }
         // The loop may have been stopped while this frame ran (component unmounted).
         let stopped = Rc::strong_count(&next) == 1;
         if !stopped {
-            schedule(next, runner, on_panels);
+            schedule(next, runner, on_panels, kick);
         }
     });
     if let Ok(mut h) = handle.try_borrow_mut() {

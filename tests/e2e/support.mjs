@@ -1,13 +1,15 @@
 // Shared helpers for the Playwright end-to-end tests (node --test tests/e2e/).
 //
 // - startServer(): a tiny static file server for dist/ on 127.0.0.1 with a random free port, so
-//   the tests exercise the real release build without extra dependencies.
+//   the tests exercise the real release build without extra dependencies. Like a real static
+//   host it compresses text and .wasm with gzip when the browser accepts it.
 // - launchBrowser(): Debian's Chromium through playwright-core (no browser downloads).
 // - openApp(): a page that records console errors and waits until the app is mounted.
 import { createServer } from 'node:http';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +33,23 @@ const MIME_TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Types worth compressing (images other than SVG are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.txt']);
+
+/** gzip -9 of each file, computed once per (path, modification time). */
+const gzipCache = new Map();
+
+async function gzipped(file, body) {
+  const { mtimeMs } = await stat(file);
+  const key = `${file}\u0000${mtimeMs}`;
+  let z = gzipCache.get(key);
+  if (!z) {
+    z = gzipSync(body, { level: 9 });
+    gzipCache.set(key, z);
+  }
+  return z;
+}
+
 /**
  * Serves `root` (default dist/) on 127.0.0.1 at a random free port.
  *
@@ -40,10 +59,12 @@ const MIME_TYPES = {
  *   (checks that the build works under a sub-path)
  * @param {Record<string, string>} [options.pages] extra HTML pages by exact path, e.g. a page
  *   that embeds the app in an iframe
+ * @param {boolean} [options.gzip] compress responses when the request accepts gzip (default
+ *   true, as any real host does)
  * @returns {Promise<{origin: string, url: string, close: () => Promise<void>}>} `url` is the
  *   app's address (origin + prefix)
  */
-export async function startServer({ root = DIST_DIR, prefix = '/', pages = {} } = {}) {
+export async function startServer({ root = DIST_DIR, prefix = '/', pages = {}, gzip = true } = {}) {
   const rootDir = resolve(root);
   await stat(join(rootDir, 'index.html')).catch(() => {
     throw new Error(`${rootDir}/index.html not found: run \`trunk build --release --offline\` first`);
@@ -66,7 +87,20 @@ export async function startServer({ root = DIST_DIR, prefix = '/', pages = {} } 
       // Refuse anything that escapes the served directory (../ tricks).
       if (file !== rootDir && !file.startsWith(rootDir + sep)) return send(403, 'forbidden');
       const body = await readFile(file);
-      return send(200, body, MIME_TYPES[extname(file)] ?? 'application/octet-stream');
+      const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';
+      const accepts = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      if (gzip && accepts && COMPRESSIBLE.has(extname(file))) {
+        const z = await gzipped(file, body);
+        res.writeHead(200, {
+          'content-type': type,
+          'content-encoding': 'gzip',
+          'content-length': z.length,
+          vary: 'accept-encoding',
+          'cache-control': 'no-store',
+        });
+        return res.end(z);
+      }
+      return send(200, body, type);
     } catch (error) {
       if (error?.code === 'ENOENT' || error?.code === 'EISDIR') return send(404, 'not found');
       return send(500, String(error));

@@ -425,7 +425,8 @@ describe('visualizer journeys', () => {
       await page.setInputFiles('[data-control="import"]', { name: 'cut.json', mimeType: 'application/json', buffer: Buffer.from(json.slice(0, 40)) });
       await page.waitForFunction(() => document.querySelector('[data-notice="error"]')?.textContent.includes('cut.json'));
       assert.match(await notice.textContent(), /cut\.json: .*EOF while parsing a string at line 3 column \d+/);
-      assert.equal(await page.textContent('[data-scenario-title]'), DEFAULT_TITLE);
+      // …and changes nothing either: the imported run (titled by its name) stays.
+      assert.equal(await page.textContent('[data-scenario-title]'), imported.title);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
