@@ -1,0 +1,405 @@
+//! The predicted side of the availability breakdown: hand formulas from the scenario's
+//! parameters, each step with the parameter that drives it.
+//!
+//! - **Detection window.** A crashed instance is marked down by active checks after
+//!   `inter`/2 + (`fall` − 1) × `fastinter` on average (the first failing check comes at a
+//!   random phase of `inter`, as measured on HAProxy). Meanwhile it keeps its share of the
+//!   traffic, 1 / (targets in rotation), and it drops the requests it held when it crashed
+//!   (Erlang C for the queue). A repaired instance is back in rotation after
+//!   `downinter`/2 + (`rise` − 1) × `fastinter`: when it was the last one, nothing serves in
+//!   the meantime although the topology could. Targets that start unhealthy (ALB's
+//!   `initial`) wait `rise` checks before any traffic.
+//! - **Capacity.** Each instance serves `workers` / mean service time requests per second;
+//!   with m of them in rotation at load λ, the share 1 − m·c/λ is turned away (queue full).
+//!   Instances are taken as independent, in rotation with probability (up − re-admission).
+//! - **Retries.** A refused connection retried on another server (`redispatch`, NGINX
+//!   `proxy_next_upstream error`) is saved when another target is in rotation; retries of
+//!   the same server cover `retries` × the 1 s turn-around of the window.
+//!
+//! Several balancers and DNS are handled to first order (the entry's traffic split evenly);
+//! the steps are labelled as predictions, and the measured side says which one broke.
+use super::super::scenario::{Balancer, Instance, RetryOn, Scenario};
+use super::super::passive_health::NextUpstream;
+use super::exact;
+use super::Analysis;
+use serde::Serialize;
+
+/// Components whose importance is computed for the outage frequency, at most.
+const MAX_IMPORTANCE_COMPONENTS: usize = 64;
+/// Decision-diagram steps the importance computation may take in all.
+const IMPORTANCE_BUDGET_OPS: u64 = 4_000_000;
+
+/// The predicted steps (fractions of requests; costs are positive).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Prediction {
+    pub detection: f64,
+    pub detection_driver: String,
+    pub capacity: f64,
+    pub capacity_driver: String,
+    pub retries_saved: f64,
+    pub retries_driver: String,
+    /// Expected outages of the whole topology per second (Σ over components of Birnbaum
+    /// importance × failure rate); None when past the work budget.
+    pub outages_per_s: Option<f64>,
+    /// Analytic availability with MTTR alone (startup not counted), for the note that says
+    /// the analytic MTTR includes `startup_ms`.
+    pub analytic_without_startup: Option<f64>,
+}
+
+/// Mean time between failures of each component (seconds), in `components`' order: the
+/// rate each component fails at (None: never fails).
+fn mtbf_by_component(s: &Scenario) -> Vec<Option<f64>> {
+    let r = |f: &Option<super::Reliability>| f.as_ref().filter(|r| r.mtbf_s > 0.0).map(|r| r.mtbf_s);
+    let mut out: Vec<Option<f64>> = s.balancers.iter().map(|b| r(&b.failures)).collect();
+    out.extend(s.instances.iter().map(|i| r(&i.failures)));
+    out.extend(s.regions.iter().map(|g| r(&g.failures)));
+    out.extend(s.regions.iter().flat_map(|g| g.zones.iter().map(|z| r(&z.failures))));
+    if let Some(d) = &s.dns {
+        out.push(r(&d.failures));
+    }
+    if let Some(db) = &s.database {
+        out.push(r(&db.failures));
+        if let Some(st) = &db.standby {
+            out.push(r(&st.failures));
+        }
+    }
+    out.extend(s.gateways.iter().map(|g| r(&g.failures)));
+    out
+}
+
+/// Birnbaum importance × failure rate of every failing component: how often the whole
+/// topology goes down because of it (per second). None past the budget.
+fn outage_rates(a: &Analysis, mtbf: &[Option<f64>]) -> Option<Vec<f64>> {
+    let avail: Vec<f64> = a.components.iter().map(|c| c.availability).collect();
+    let failing = mtbf.iter().filter(|m| m.is_some()).count();
+    if failing > MAX_IMPORTANCE_COMPONENTS || avail.len() != mtbf.len() {
+        return None;
+    }
+    let mut left = IMPORTANCE_BUDGET_OPS;
+    let mut rates = vec![0.0; avail.len()];
+    let mut with = avail.clone();
+    for (c, m) in mtbf.iter().enumerate() {
+        let Some(m) = m else { continue };
+        let mut p = [0.0; 2];
+        for (k, state) in [1.0, 0.0].into_iter().enumerate() {
+            with[c] = state;
+            let (r, ops) = exact::availability(&a.formula, &with, left);
+            left = left.checked_sub(ops)?;
+            p[k] = r.ok()?;
+        }
+        with[c] = avail[c];
+        rates[c] = (p[0] - p[1]).max(0.0) * avail[c] / m;
+    }
+    Some(rates)
+}
+
+/// Probability that x of the given independent components are up (Poisson binomial).
+fn count_distribution(ps: &[f64]) -> Vec<f64> {
+    let mut dist = vec![1.0];
+    for &p in ps {
+        let mut next = vec![0.0; dist.len() + 1];
+        for (x, &q) in dist.iter().enumerate() {
+            next[x] += q * (1.0 - p);
+            next[x + 1] += q * p;
+        }
+        dist = next;
+    }
+    dist
+}
+
+/// Requests an instance holds on average (in service and queued) at `rate_rps`: Erlang C
+/// for M/M/workers, a full queue when overloaded.
+fn requests_held(inst: &Instance, rate_rps: f64) -> f64 {
+    let w = inst.workers.max(1) as f64;
+    let offered = rate_rps * inst.service_time.mean_ms / 1_000.0;
+    if offered >= w {
+        return w + inst.queue_capacity as f64;
+    }
+    let mut erlang_b = 1.0;
+    for k in 1..=inst.workers.max(1) {
+        erlang_b = offered * erlang_b / (k as f64 + offered * erlang_b);
+    }
+    let rho = offered / w;
+    let wait_p = w * erlang_b / (w - offered * (1.0 - erlang_b));
+    offered + (wait_p * rho / (1.0 - rho)).min(inst.queue_capacity as f64)
+}
+
+/// Share of the entry's traffic each balancer carries: the entry balancer all of it, a
+/// gateway's split evenly, DNS sends it to the primary record.
+fn balancer_shares(s: &Scenario) -> Vec<f64> {
+    let mut shares = vec![0.0; s.balancers.len()];
+    let entry = match &s.dns {
+        Some(d) => d
+            .records
+            .iter()
+            .find(|r| r.role == super::super::scenario::RecordRole::Primary)
+            .map_or(s.entry.as_str(), |r| r.target.as_str()),
+        None => s.entry.as_str(),
+    };
+    if let Some(j) = s.balancers.iter().position(|b| b.name == entry) {
+        shares[j] = 1.0;
+    } else if let Some(g) = s.gateways.iter().find(|g| g.name == entry) {
+        let behind: Vec<usize> = g
+            .balancers
+            .iter()
+            .filter_map(|n| s.balancers.iter().position(|b| &b.name == n))
+            .collect();
+        for &j in &behind {
+            shares[j] += 1.0 / behind.len() as f64;
+        }
+    }
+    shares
+}
+
+/// How a balancer notices a crashed target: seconds from crash to marked down, and from
+/// back up to back in rotation (None: never re-admitted late).
+fn windows_s(b: &Balancer, mttr_s: f64) -> (f64, Option<f64>, String) {
+    if let Some(p) = &b.passive {
+        let _ = p;
+        return (0.0, None, format!("{}: passive health (NGINX max_fails): the first failed request takes it out", b.name));
+    }
+    match &b.health_check {
+        Some(h) => {
+            let c = h.resolve();
+            let detect = c.inter_ms as f64 / 2_000.0 + (c.fall.saturating_sub(1)) as f64 * c.fastinter_ms as f64 / 1_000.0;
+            let readmit = c.downinter_ms as f64 / 2_000.0 + (c.rise.saturating_sub(1)) as f64 * c.fastinter_ms as f64 / 1_000.0;
+            (
+                detect,
+                Some(readmit),
+                format!(
+                    "{}: fall {} × inter {} s ≈ {:.1} s to mark a crashed target down, rise {} ≈ {:.1} s to take it back",
+                    b.name,
+                    c.fall,
+                    fmt_s(c.inter_ms),
+                    detect,
+                    c.rise,
+                    readmit
+                ),
+            )
+        }
+        None => (mttr_s, None, format!("{}: no health check: a failed target keeps its traffic until it is repaired", b.name)),
+    }
+}
+
+fn fmt_s(ms: u64) -> String {
+    let s = ms as f64 / 1_000.0;
+    if (s - s.round()).abs() < 1e-9 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}
+
+/// Fraction of the requests refused by a dead target that a retry saves (another target in
+/// rotation assumed), and of those it held when it crashed.
+fn save_fractions(b: &Balancer, window_s: f64) -> (f64, f64) {
+    if b.passive.is_some() {
+        let on = |n| b.next_upstream.contains(&n);
+        return (on(NextUpstream::Error) as u8 as f64, on(NextUpstream::Error) as u8 as f64);
+    }
+    if b.retries == 0 {
+        return (0.0, 0.0);
+    }
+    let held = b.retry_on.contains(&RetryOn::EmptyResponse) as u8 as f64;
+    if !b.retry_on.contains(&RetryOn::ConnFailure) {
+        return (0.0, held);
+    }
+    if b.redispatch {
+        return (1.0, held);
+    }
+    // Same-server retries after the turn-around: only the end of the window is covered.
+    let turn_s = (b.timeout_connect_ms.min(1_000)) as f64 / 1_000.0;
+    let covered = b.retries as f64 * turn_s;
+    let refused = if window_s <= 0.0 { 1.0 } else { (covered / window_s).min(1.0) };
+    (refused, held)
+}
+
+/// Time-weighted (rate, weight) segments of the run's load.
+fn load_segments(s: &Scenario) -> Vec<(f64, f64)> {
+    let end_ms = s.duration_s.max(1) * 1_000;
+    let mut cuts: Vec<(u64, f64)> = vec![(0, s.traffic.rate_rps)];
+    for step in &s.traffic.profile {
+        if step.at_ms < end_ms {
+            cuts.push((step.at_ms, step.rate_rps));
+        }
+    }
+    let mut out = Vec::with_capacity(cuts.len());
+    for (k, &(at, rate)) in cuts.iter().enumerate() {
+        let until = cuts.get(k + 1).map_or(end_ms, |c| c.0);
+        if until > at {
+            out.push((rate, (until - at) as f64 / end_ms as f64));
+        }
+    }
+    out
+}
+
+pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
+    let nb = s.balancers.len();
+    let comps = &a.components;
+    let avail = |c: usize| comps.get(c).map_or(1.0, |c| c.availability);
+    let mtbf = mtbf_by_component(s);
+    let rates = outage_rates(a, &mtbf);
+    let shares = balancer_shares(s);
+    // Availability of each instance's zone and region.
+    let domain = |zone: &Option<String>| -> f64 {
+        let Some(z) = zone else { return 1.0 };
+        let mut p = 1.0;
+        for r in &s.regions {
+            if r.zones.iter().any(|x| &x.name == z) {
+                p *= comps.iter().find(|c| c.kind == "region" && c.name == r.name).map_or(1.0, |c| c.availability);
+                p *= comps.iter().find(|c| c.kind == "zone" && &c.name == z).map_or(1.0, |c| c.availability);
+            }
+        }
+        p
+    };
+    let cycle_s = |i: usize| -> Option<f64> {
+        let inst = &s.instances[i];
+        inst.failures.as_ref().filter(|r| r.mtbf_s > 0.0).map(|r| r.mtbf_s + r.mttr_s + inst.startup_ms as f64 / 1_000.0)
+    };
+    let index = |name: &str| s.instances.iter().position(|i| i.name == name);
+
+    let mut p = Prediction::default();
+    let mut det_drivers = Vec::new();
+    let mut in_rotation = vec![0.0; s.instances.len()];
+    let mut pooled: Vec<usize> = Vec::new();
+    for (j, b) in s.balancers.iter().enumerate() {
+        let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
+        for &i in &targets {
+            let readmit = windows_s(b, 0.0).1.unwrap_or(0.0);
+            let f = cycle_s(i).map_or(0.0, |c| 1.0 / c);
+            in_rotation[i] = (avail(nb + i) * domain(&s.instances[i].zone) - f * readmit).max(0.0);
+            if shares[j] > 0.0 && !pooled.contains(&i) {
+                pooled.push(i);
+            }
+        }
+    }
+    let mean_rate: f64 = load_segments(s).iter().map(|(r, w)| r * w).sum();
+    for (j, b) in s.balancers.iter().enumerate() {
+        let share = shares[j];
+        if share <= 0.0 {
+            continue;
+        }
+        let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
+        let mut exposed = 0.0;
+        let mut saved = 0.0;
+        for (k, &i) in targets.iter().enumerate() {
+            let Some(cycle) = cycle_s(i) else { continue };
+            let inst = &s.instances[i];
+            let mttr = inst.failures.as_ref().map_or(0.0, |r| r.mttr_s) + inst.startup_ms as f64 / 1_000.0;
+            let (window, _, why) = windows_s(b, mttr);
+            if !det_drivers.contains(&why) {
+                det_drivers.push(why);
+            }
+            let others: Vec<f64> = targets.iter().enumerate().filter(|&(m, _)| m != k).map(|(_, &o)| in_rotation[o]).collect();
+            let dist = count_distribution(&others);
+            // E[1/(1+X); X ≥ 1] and the requests held at the crash, over the others in rotation.
+            let mut share_e = 0.0;
+            let mut held = 0.0;
+            for (x, &q) in dist.iter().enumerate().skip(1) {
+                share_e += q / (1 + x) as f64;
+                held += q * requests_held(inst, mean_rate * share / (1 + x) as f64);
+            }
+            let f = 1.0 / cycle;
+            let refused = share * f * window * share_e;
+            let lost_held = if mean_rate > 0.0 { f * held / mean_rate } else { 0.0 };
+            let (save_refused, save_held) = save_fractions(b, window);
+            exposed += refused + lost_held;
+            saved += refused * save_refused + lost_held * save_held;
+        }
+        // Re-admission after a full outage: the topology can serve, nothing is in rotation.
+        if let (Some(rates), Some(readmit), true) = (
+            &rates,
+            windows_s(b, 0.0).1,
+            b.when_all_down == super::super::scenario::WhenAllDown::Reject,
+        ) {
+            let back: f64 = targets.iter().map(|&i| rates.get(nb + i).copied().unwrap_or(0.0)).sum();
+            exposed += share * back * readmit;
+        }
+        // Targets that start unhealthy wait `rise` checks before their first traffic.
+        if let Some(c) = b.health_check.as_ref().map(|h| h.resolve()).filter(|c| !c.start_healthy) {
+            let first = c.inter_ms as f64 / 1_000.0 / (targets.len() + 1) as f64
+                + c.rise.saturating_sub(1) as f64 * c.fastinter_ms as f64 / 1_000.0;
+            exposed += share * (first / s.duration_s.max(1) as f64).min(1.0);
+            det_drivers.push(format!("{}: targets start unhealthy (initial): ≈ {first:.0} s before the first is in rotation", b.name));
+        }
+        p.detection += exposed;
+        p.retries_saved += saved;
+        if saved > 0.0 {
+            p.retries_driver = format!(
+                "{}: retries {}{}",
+                b.name,
+                b.retries,
+                if b.passive.is_some() { ", proxy_next_upstream".to_string() } else if b.redispatch { ", redispatch on".to_string() } else { ", redispatch off (same server after 1 s)".to_string() }
+            );
+        }
+    }
+    if p.retries_driver.is_empty() {
+        p.retries_driver = "no retry on another server".to_string();
+    }
+    p.detection_driver = det_drivers.join("; ");
+    capacity(s, &pooled, &in_rotation, a.availability, &mut p);
+    p.outages_per_s = rates.map(|r| r.iter().sum());
+    // The analytic figure with MTTR alone, for the note on startup.
+    if s.instances.iter().any(|i| i.failures.is_some() && i.startup_ms > 0) {
+        let mut plain: Vec<f64> = comps.iter().map(|c| c.availability).collect();
+        for (i, inst) in s.instances.iter().enumerate() {
+            if let Some(slot) = plain.get_mut(nb + i) {
+                *slot = super::component_availability(inst.failures.as_ref(), 0.0);
+            }
+        }
+        if let (Ok(v), _) = exact::availability(&a.formula, &plain, super::EXACT_BUDGET_OPS) {
+            p.analytic_without_startup = Some(v);
+        }
+    }
+    p
+}
+
+/// Capacity shortfall over the pool of instances the entry's balancers use.
+fn capacity(s: &Scenario, pool: &[usize], in_rotation: &[f64], analytic: f64, p: &mut Prediction) {
+    let caps: Vec<f64> = pool
+        .iter()
+        .map(|&i| {
+            let inst = &s.instances[i];
+            inst.workers as f64 / (inst.service_time.mean_ms / 1_000.0).max(1e-9)
+        })
+        .collect();
+    if caps.is_empty() {
+        p.capacity_driver = "no balanced pool".to_string();
+        return;
+    }
+    let each = caps.iter().sum::<f64>() / caps.len() as f64;
+    let dist = count_distribution(&pool.iter().map(|&i| in_rotation[i]).collect::<Vec<_>>());
+    let any: f64 = dist.iter().skip(1).sum();
+    let mut loss = 0.0;
+    let mut peak: f64 = 0.0;
+    for (rate, weight) in load_segments(s) {
+        peak = peak.max(rate);
+        if rate <= 0.0 {
+            continue;
+        }
+        let lost: f64 = dist.iter().enumerate().skip(1).map(|(m, q)| q * (1.0 - m as f64 * each / rate).max(0.0)).sum();
+        loss += weight * lost;
+    }
+    if any > 0.0 {
+        p.capacity = analytic * loss / any;
+    }
+    let needed = (peak / each).ceil().max(1.0) as usize;
+    let inst = &s.instances[pool[0]];
+    p.capacity_driver = format!(
+        "needs {needed} of {} at {} req/s: each serves {} workers / {} ms = {:.0} req/s{}",
+        pool.len(),
+        fmt_rate(peak),
+        inst.workers,
+        inst.service_time.mean_ms,
+        each,
+        if caps.iter().any(|c| (c - each).abs() > 1e-9) { " (mean of the pool)" } else { "" }
+    );
+}
+
+fn fmt_rate(r: f64) -> String {
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
