@@ -563,7 +563,8 @@ mod cli {
         for line in r.breakdown.lines() {
             say!("{}", escape(&line));
         }
-        say!("one run gives no interval: --runs N compares the analytic figure with N runs");
+        say!("{}", r.breakdown.comparison());
+        say!("(one run gives no interval: --runs N puts one around each measured figure)");
         let failed: Vec<String> = r
             .failed_by_reason
             .iter()

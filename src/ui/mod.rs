@@ -15,6 +15,7 @@
 
 pub mod address;
 pub mod app;
+pub mod breakdown_panel;
 pub mod canvas;
 pub mod charts;
 pub mod common;

@@ -200,7 +200,7 @@ pub fn compare(
             Some(p) if p >= 0.05 => (
                 true,
                 format!(
-                    "consistent: no downtime seen, and the analytic figure expects none in {:.0} % of such series",
+                    "consistent: no downtime seen, and the analytic figure expects none in {:.1} % of such series",
                     p * 100.0
                 ),
             ),

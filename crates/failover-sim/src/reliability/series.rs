@@ -48,17 +48,11 @@ fn against_answered(
     answered: &Interval,
     mean: &Breakdown,
 ) -> Comparison {
-    let mut c = intervals::compare(
-        analytic,
-        analytic_ci,
-        answered,
-        "requests answered",
-        None,
-    );
+    let mut c = intervals::compare(analytic, analytic_ci, answered, "requests answered", None);
     if !c.consistent || answered.method == IntervalMethod::NoVariation {
         let why = mean
             .main_cost()
-            .map(|s| format!(" — mostly {} ({:+.2} pts)", s.label, s.measured * 100.0))
+            .map(|(label, net)| format!(" — mostly {label} ({})", breakdown::pts(net)))
             .unwrap_or_default();
         let side = if c.gap_pts < 0.0 { "lower" } else { "higher" };
         c.text = format!(
