@@ -107,13 +107,13 @@ fn reliability_panel(s: &Snapshot) -> Html {
             "over-time",
             "Time able to serve",
             s.availability_over_time,
-            "fraction of this run's simulated time the topology could serve".to_string(),
+            "fraction of this run's simulated time the topology could serve".into(),
         ),
         (
             "requests",
             "Requests answered OK",
             if finished == 0 { 1.0 } else { s.availability },
-            "what users saw in this run".to_string(),
+            "what users saw in this run".into(),
         ),
     ];
     let rows = rows.iter().map(|(key, label, a, hint)| {
