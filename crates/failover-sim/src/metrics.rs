@@ -64,12 +64,12 @@ impl FailureReason {
 }
 
 /// Every finished request sorted by why it ended as it did, for the availability breakdown
-/// (`reliability/breakdown.rs`). Counted in `finish`, from the state the run is in when the
-/// request ends: reporting only, it never changes what happens.
+/// (`reliability/breakdown.rs`). Counted in `finish`, from the state the run was in when the
+/// request arrived: reporting only, it never changes what happens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Attribution {
-    /// Failed while nothing could serve (the topology's structure function false: every
-    /// instance down, the balancer down, …): what the analytic figure predicts.
+    /// Failed, having arrived while nothing could serve (the topology's structure function
+    /// false: every instance down, the balancer down, …): what the analytic figure predicts.
     pub failed_while_down: u64,
     /// Failed while the topology could serve, on a failed component still in rotation
     /// (before its health check marked it down), a request it held when it failed, or no
@@ -270,7 +270,7 @@ impl Metrics {
     }
 
     /// Sort a failed request for the breakdown: `system_up` is whether the topology could
-    /// serve when it ended.
+    /// serve when it arrived.
     pub fn attribute_failure(&mut self, reason: FailureReason, system_up: bool) {
         let a = &mut self.attribution;
         match (system_up, reason) {

@@ -125,8 +125,16 @@ pub fn t975(df: usize) -> f64 {
     }
 }
 
+/// An availability's mean over runs: `over_runs`, its interval kept within [0, 1].
+pub fn availability_over_runs(values: &[f64]) -> Interval {
+    let mut i = over_runs(values);
+    i.low = i.low.max(0.0);
+    i.high = i.high.min(1.0);
+    i
+}
+
 /// Mean over runs with its interval: t from `MIN_RUNS_FOR_T` runs, else the range; no
-/// interval when every run measured the same.
+/// interval when every run measured the same. Any sign (breakdown steps are changes).
 pub fn over_runs(values: &[f64]) -> Interval {
     let n = values.len();
     if n == 0 {
@@ -163,8 +171,8 @@ pub fn over_runs(values: &[f64]) -> Interval {
     let half = t975(n - 1) * libm::sqrt(var / n as f64);
     Interval {
         value: mean,
-        low: (mean - half).max(0.0),
-        high: (mean + half).min(1.0),
+        low: mean - half,
+        high: mean + half,
         method: IntervalMethod::TOverRuns,
     }
 }

@@ -107,6 +107,34 @@ fn count_distribution(ps: &[f64]) -> Vec<f64> {
     dist
 }
 
+/// Another target of the same balancer: the chances it is up and in rotation, up but not
+/// yet re-admitted, dead but still in rotation.
+struct Other {
+    serving: f64,
+    readmitting: f64,
+    dead_in_rotation: f64,
+}
+
+/// P(x others in rotation and at least one other up), by x.
+fn rotation_while_up(others: &[Other]) -> Vec<f64> {
+    // dist[x] = (P(x in rotation, none up), P(x in rotation, some up)).
+    let mut dist = vec![[1.0, 0.0]];
+    for o in others {
+        let out = (1.0 - o.serving - o.readmitting - o.dead_in_rotation).max(0.0);
+        let mut next = vec![[0.0, 0.0]; dist.len() + 1];
+        for (x, &[none, some]) in dist.iter().enumerate() {
+            next[x + 1][1] += (none + some) * o.serving;
+            next[x][1] += (none + some) * o.readmitting;
+            next[x + 1][0] += none * o.dead_in_rotation;
+            next[x + 1][1] += some * o.dead_in_rotation;
+            next[x][0] += none * out;
+            next[x][1] += some * out;
+        }
+        dist = next;
+    }
+    dist.into_iter().map(|[_, some]| some).collect()
+}
+
 /// Requests an instance holds on average (in service and queued) at `rate_rps`: Erlang C
 /// for M/M/workers, a full queue when overloaded.
 fn requests_held(inst: &Instance, rate_rps: f64) -> f64 {
@@ -151,34 +179,78 @@ fn balancer_shares(s: &Scenario) -> Vec<f64> {
     shares
 }
 
-/// How a balancer notices a crashed target: seconds from crash to marked down, and from
-/// back up to back in rotation (None: never re-admitted late).
-fn windows_s(b: &Balancer, mttr_s: f64) -> (f64, Option<f64>, String) {
-    if let Some(p) = &b.passive {
-        let _ = p;
-        return (0.0, None, format!("{}: passive health (NGINX max_fails): the first failed request takes it out", b.name));
+/// How a balancer notices a crashed target.
+struct Windows {
+    /// Crash to marked down: uniform over [low, high] seconds (None: never, no checks).
+    detect_s: Option<(f64, f64)>,
+    /// Back up to back in rotation, on average (None: at once).
+    readmit_s: Option<f64>,
+    why: String,
+}
+
+fn windows(b: &Balancer) -> Windows {
+    if b.passive.is_some() {
+        return Windows {
+            detect_s: Some((0.0, 0.0)),
+            readmit_s: None,
+            why: format!("{}: passive health (NGINX max_fails): the first failed request takes it out", b.name),
+        };
     }
     match &b.health_check {
         Some(h) => {
             let c = h.resolve();
-            let detect = c.inter_ms as f64 / 2_000.0 + (c.fall.saturating_sub(1)) as f64 * c.fastinter_ms as f64 / 1_000.0;
-            let readmit = c.downinter_ms as f64 / 2_000.0 + (c.rise.saturating_sub(1)) as f64 * c.fastinter_ms as f64 / 1_000.0;
-            (
-                detect,
-                Some(readmit),
-                format!(
-                    "{}: fall {} × inter {} s ≈ {:.1} s to mark a crashed target down, rise {} ≈ {:.1} s to take it back",
+            let s = |ms: u64| ms as f64 / 1_000.0;
+            // The first failing check at a random phase of `inter`, then `fall` − 1 more.
+            let low = c.fall.saturating_sub(1) as f64 * s(c.fastinter_ms);
+            let high = low + s(c.inter_ms);
+            let readmit = s(c.downinter_ms) / 2.0 + c.rise.saturating_sub(1) as f64 * s(c.fastinter_ms);
+            Windows {
+                detect_s: Some((low, high)),
+                readmit_s: Some(readmit),
+                why: format!(
+                    "{}: fall {} × inter {} s: {low:.1}–{high:.1} s to mark a crashed target down, rise {} ≈ {readmit:.1} s to take it back",
                     b.name,
                     c.fall,
                     fmt_s(c.inter_ms),
-                    detect,
                     c.rise,
-                    readmit
                 ),
-            )
+            }
         }
-        None => (mttr_s, None, format!("{}: no health check: a failed target keeps its traffic until it is repaired", b.name)),
+        None => Windows {
+            detect_s: None,
+            readmit_s: None,
+            why: format!("{}: no health check: a failed target keeps its traffic until it is repaired", b.name),
+        },
     }
+}
+
+/// The time a crashed instance keeps its traffic and the chance it is marked down at all:
+/// the window ends at detection, or earlier when the repair (exponential, mean `mttr_s`) and
+/// the boot are done first (then it was never marked down, and needs no re-admission).
+fn exposure(w: &Windows, boot_s: f64, mttr_s: f64) -> (f64, f64) {
+    let Some((low, high)) = w.detect_s else {
+        return (boot_s + mttr_s, 0.0);
+    };
+    let back = |d: f64| -> (f64, f64) {
+        if d <= boot_s {
+            (d, 1.0)
+        } else if mttr_s <= 0.0 {
+            (boot_s, 0.0)
+        } else {
+            let e = libm::exp(-(d - boot_s) / mttr_s);
+            (boot_s + mttr_s * (1.0 - e), e)
+        }
+    };
+    // Midpoints over the uniform detection time.
+    const POINTS: usize = 32;
+    let (mut window, mut detected) = (0.0, 0.0);
+    for k in 0..POINTS {
+        let d = low + (high - low) * (k as f64 + 0.5) / POINTS as f64;
+        let (w, p) = back(d);
+        window += w / POINTS as f64;
+        detected += p / POINTS as f64;
+    }
+    (window, detected)
 }
 
 fn fmt_s(ms: u64) -> String {
@@ -188,6 +260,14 @@ fn fmt_s(ms: u64) -> String {
     } else {
         format!("{s}")
     }
+}
+
+/// Boot and mean repair time of an instance, in seconds.
+fn boot_and_repair_s(inst: &Instance) -> (f64, f64) {
+    (
+        inst.startup_ms as f64 / 1_000.0,
+        inst.failures.as_ref().map_or(0.0, |r| r.mttr_s),
+    )
 }
 
 /// Fraction of the requests refused by a dead target that a retry saves (another target in
@@ -261,13 +341,22 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
     let mut p = Prediction::default();
     let mut det_drivers = Vec::new();
     let mut in_rotation = vec![0.0; s.instances.len()];
+    // Each instance's share of time dead but still in rotation (its detection window) and
+    // up but not yet back in rotation (re-admission).
+    let mut dead_in_rotation = vec![0.0; s.instances.len()];
+    let mut readmitting = vec![0.0; s.instances.len()];
     let mut pooled: Vec<usize> = Vec::new();
     for (j, b) in s.balancers.iter().enumerate() {
         let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
+        let w = windows(b);
         for &i in &targets {
-            let readmit = windows_s(b, 0.0).1.unwrap_or(0.0);
             let f = cycle_s(i).map_or(0.0, |c| 1.0 / c);
+            let (boot, mttr) = boot_and_repair_s(&s.instances[i]);
+            let (window, detected) = exposure(&w, boot, mttr);
+            let readmit = w.readmit_s.unwrap_or(0.0) * detected;
             in_rotation[i] = (avail(nb + i) * domain(&s.instances[i].zone) - f * readmit).max(0.0);
+            readmitting[i] = f * readmit;
+            dead_in_rotation[i] = f * window;
             if shares[j] > 0.0 && !pooled.contains(&i) {
                 pooled.push(i);
             }
@@ -282,20 +371,34 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
         let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
         let mut exposed = 0.0;
         let mut saved = 0.0;
+        let w = windows(b);
+        let mut readmissions = 0.0;
+        if !det_drivers.contains(&w.why) {
+            det_drivers.push(w.why.clone());
+        }
         for (k, &i) in targets.iter().enumerate() {
             let Some(cycle) = cycle_s(i) else { continue };
             let inst = &s.instances[i];
-            let mttr = inst.failures.as_ref().map_or(0.0, |r| r.mttr_s) + inst.startup_ms as f64 / 1_000.0;
-            let (window, _, why) = windows_s(b, mttr);
-            if !det_drivers.contains(&why) {
-                det_drivers.push(why);
-            }
-            let others: Vec<f64> = targets.iter().enumerate().filter(|&(m, _)| m != k).map(|(_, &o)| in_rotation[o]).collect();
-            let dist = count_distribution(&others);
-            // E[1/(1+X); X ≥ 1] and the requests held at the crash, over the others in rotation.
+            let (boot, mttr) = boot_and_repair_s(inst);
+            let (window, detected) = exposure(&w, boot, mttr);
+            // A repair that ends a full outage, of an instance that had been marked down.
+            readmissions += rates.as_ref().map_or(0.0, |r| r.get(nb + i).copied().unwrap_or(0.0)) * detected;
+            let others: Vec<Other> = targets
+                .iter()
+                .enumerate()
+                .filter(|&(m, _)| m != k)
+                .map(|(_, &o)| Other {
+                    serving: in_rotation[o],
+                    readmitting: readmitting[o],
+                    dead_in_rotation: dead_in_rotation[o],
+                })
+                .collect();
+            // E[1/(1+X); another is up] and the requests held at the crash, X the others in
+            // rotation (dead ones in their own window included): while none is up the
+            // topology is down, and that is the analytic step's loss, not this one's.
             let mut share_e = 0.0;
             let mut held = 0.0;
-            for (x, &q) in dist.iter().enumerate().skip(1) {
+            for (x, q) in rotation_while_up(&others).into_iter().enumerate() {
                 share_e += q / (1 + x) as f64;
                 held += q * requests_held(inst, mean_rate * share / (1 + x) as f64);
             }
@@ -307,13 +410,11 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
             saved += refused * save_refused + lost_held * save_held;
         }
         // Re-admission after a full outage: the topology can serve, nothing is in rotation.
-        if let (Some(rates), Some(readmit), true) = (
-            &rates,
-            windows_s(b, 0.0).1,
+        if let (Some(readmit), true) = (
+            w.readmit_s,
             b.when_all_down == super::super::scenario::WhenAllDown::Reject,
         ) {
-            let back: f64 = targets.iter().map(|&i| rates.get(nb + i).copied().unwrap_or(0.0)).sum();
-            exposed += share * back * readmit;
+            exposed += share * readmissions * readmit;
         }
         // Targets that start unhealthy wait `rise` checks before their first traffic.
         if let Some(c) = b.health_check.as_ref().map(|h| h.resolve()).filter(|c| !c.start_healthy) {

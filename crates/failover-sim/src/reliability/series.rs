@@ -74,7 +74,7 @@ pub fn summarise(
 ) -> Option<Series> {
     let mean = breakdown::average(&runs.iter().map(|r| r.breakdown.clone()).collect::<Vec<_>>())?;
     let per_run = |f: &dyn Fn(&RunFigures) -> f64| runs.iter().map(f).collect::<Vec<f64>>();
-    let mut answered = intervals::over_runs(&per_run(&|r| {
+    let mut answered = intervals::availability_over_runs(&per_run(&|r| {
         if r.finished == 0 {
             1.0
         } else {
@@ -89,7 +89,7 @@ pub fn summarise(
             .fold((0, 0), |(o, a), r| (o + r.succeeded, a + r.finished));
         answered = intervals::proportion(ok, all);
     }
-    let time = intervals::over_runs(&per_run(&|r| r.time_able_to_serve));
+    let time = intervals::availability_over_runs(&per_run(&|r| r.time_able_to_serve));
     let total_s: f64 = runs.iter().map(|r| r.duration_s).sum();
     let no_downtime_p = outages_per_s.map(|rate| libm::exp(-rate * total_s));
     let vs_time = intervals::compare(
