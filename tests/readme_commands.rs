@@ -57,8 +57,8 @@ fn check_shape(args: &[String], stdout: &str) {
                 .unwrap_or_else(|e| panic!("{what}: not a scenario: {e}"));
         }
         "run" if has("--json") => {
-            let v: serde_json::Value = serde_json::from_str(stdout)
-                .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+            let v: serde_json::Value =
+                serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
             for key in [
                 "availability",
                 "availability_over_time",
@@ -71,7 +71,9 @@ fn check_shape(args: &[String], stdout: &str) {
             }
             let steps = v["breakdown"]["steps"].as_array().expect("steps");
             let sum: f64 = steps.iter().filter_map(|s| s["measured"].as_f64()).sum();
-            let saw = v["breakdown"]["measured_users_saw"].as_f64().expect("users saw");
+            let saw = v["breakdown"]["measured_users_saw"]
+                .as_f64()
+                .expect("users saw");
             assert!((sum - saw).abs() < 1e-9, "{what}: the steps add up");
         }
         "run" if has("--runs") => {
@@ -140,7 +142,10 @@ fn every_readme_command_runs_and_keeps_its_shape() {
         check_shape(&args, &stdout);
         ran += 1;
     }
-    assert!(ran >= 6, "the README's command-line examples were found ({ran})");
+    assert!(
+        ran >= 6,
+        "the README's command-line examples were found ({ran})"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -148,7 +153,10 @@ fn every_readme_command_runs_and_keeps_its_shape() {
 fn the_parser_finds_commands_and_redirects() {
     let md = "```sh\ncargo run --release -- show x > my.json   # a file\nmake test\n```\n```text\nfailover-lab not-shell\n```\n";
     let lines = shell_lines(md);
-    assert_eq!(lines, ["cargo run --release -- show x > my.json", "make test"]);
+    assert_eq!(
+        lines,
+        ["cargo run --release -- show x > my.json", "make test"]
+    );
     let (args, redirect) = as_cli(&lines[0]).expect("a CLI line");
     assert_eq!(args, ["show", "x"]);
     assert_eq!(redirect.as_deref(), Some("my.json"));

@@ -35,7 +35,10 @@ async fn the_reliability_panel_shows_the_breakdown() {
         .and_then(|w| w.document())
         .expect("a document");
     let host = doc.create_element("div").expect("a div");
-    doc.body().expect("body").append_child(&host).expect("append");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
     let props = PanelsProps {
         snapshot: Shared::new(snapshot.clone()),
         series: Shared::new(Vec::new()),
@@ -53,7 +56,15 @@ async fn the_reliability_panel_shows_the_breakdown() {
     }
     let table = table.expect("the breakdown table appears in the Reliability panel");
     let text = table.text_content().unwrap_or_default();
-    for key in ["analytic", "timing", "detection", "capacity", "retries", "other", "users-saw"] {
+    for key in [
+        "analytic",
+        "timing",
+        "detection",
+        "capacity",
+        "retries",
+        "other",
+        "users-saw",
+    ] {
         let row = table
             .query_selector(&format!("tr[data-step='{key}']"))
             .expect("selector")
@@ -68,7 +79,10 @@ async fn the_reliability_panel_shows_the_breakdown() {
     let b = &snapshot.breakdown;
     let sum: f64 = b.steps.iter().map(|s| s.measured).sum();
     assert!((sum - b.measured_users_saw).abs() < 1e-9);
-    assert!(text.contains("capacity shortfall") && text.contains("needs 2 of 3 at 600 req/s"), "{text}");
+    assert!(
+        text.contains("capacity shortfall") && text.contains("needs 2 of 3 at 600 req/s"),
+        "{text}"
+    );
     assert!(text.contains("fall 3 × inter 2 s"), "{text}");
     let comparison = host
         .query_selector("[data-comparison]")
@@ -76,7 +90,8 @@ async fn the_reliability_panel_shows_the_breakdown() {
         .and_then(|e| e.text_content())
         .unwrap_or_default();
     assert!(
-        comparison.contains("analytic vs time able to serve") && comparison.contains("vs requests answered"),
+        comparison.contains("analytic vs time able to serve")
+            && comparison.contains("vs requests answered"),
         "{comparison}"
     );
     let notes = host

@@ -460,7 +460,10 @@ mod cli {
                 scenario.duration_s
             );
             say!("requests answered OK:    {}", series.answered.text());
-            say!("time able to serve:      {}", series.time_able_to_serve.text());
+            say!(
+                "time able to serve:      {}",
+                series.time_able_to_serve.text()
+            );
             say!("analytic (MTBF/MTTR):    {}", analytic_text(&reports[0]));
             say!("{}", series.statement());
             say!("mean over the runs:");

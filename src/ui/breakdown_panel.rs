@@ -26,7 +26,10 @@ pub fn breakdown_view(b: &Breakdown) -> Html {
         }
     });
     let pct = |x: f64| format!("{:.2} %", x * 100.0);
-    let notes = b.notes.iter().map(|n| html! { <li data-note="">{ n.clone() }</li> });
+    let notes = b
+        .notes
+        .iter()
+        .map(|n| html! { <li data-note="">{ n.clone() }</li> });
     html! {
         <div class="breakdown" data-breakdown="">
             <table class="breakdown-table" aria-label="Availability, step by step">

@@ -1,7 +1,7 @@
 //! The machine-readable summary of a run (`failover-lab run --json`), also used by tests.
 use super::engine::Simulation;
-use super::time::us_to_s;
 use super::reliability::breakdown::{self, Breakdown, Measured};
+use super::time::us_to_s;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

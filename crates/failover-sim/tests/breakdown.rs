@@ -91,7 +91,8 @@ impl Case {
         let s = parse_scenario(&self.json()).unwrap_or_else(|e| panic!("{e}"));
         (0..n)
             .map(|k| {
-                let mut sim = Simulation::with_seed(&s, 1_000 + k).unwrap_or_else(|e| panic!("{e}"));
+                let mut sim =
+                    Simulation::with_seed(&s, 1_000 + k).unwrap_or_else(|e| panic!("{e}"));
                 sim.run_for(s.duration_s * US_PER_S);
                 let b = sim.breakdown();
                 adds_up(&b);

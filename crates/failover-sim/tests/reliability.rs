@@ -468,7 +468,10 @@ fn small_tangled() -> Scenario {
 fn the_tangled_fixture_is_current_and_an_estimate() {
     let s = small_tangled();
     assert_eq!(analyse(&s).availability_method, Method::Estimate);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/tangled.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/tangled.json"
+    );
     // Compact: the pretty form is 200 KB of indentation.
     let json = serde_json::to_string(&s).unwrap_or_default() + "\n";
     if std::env::var_os("UPDATE_FIXTURES").is_some() {

@@ -500,7 +500,8 @@ impl Simulation {
                     Status::Timeout | Status::Ok => FailureReason::Timeout,
                 };
                 self.metrics.on_failure(now, reason);
-                self.metrics.attribute_failure(reason, !q.arrived_while_down);
+                self.metrics
+                    .attribute_failure(reason, !q.arrived_while_down);
                 let blamed = q.blame.and_then(|n| self.metrics.open_record(n).map(|_| n));
                 let target = blamed.or_else(|| {
                     self.metrics

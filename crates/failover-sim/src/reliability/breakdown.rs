@@ -164,7 +164,11 @@ pub fn build(s: &Scenario, analytic: f64, p: &Prediction, m: &Measured) -> Break
             measured: -frac(a.failed_other),
         },
     ];
-    let predicted_users_saw = steps.iter().map(|s| s.predicted).sum::<f64>().clamp(0.0, 1.0);
+    let predicted_users_saw = steps
+        .iter()
+        .map(|s| s.predicted)
+        .sum::<f64>()
+        .clamp(0.0, 1.0);
     let mut b = Breakdown {
         steps,
         predicted_users_saw,
@@ -182,10 +186,13 @@ fn differs_most(steps: &[Step]) -> Option<&'static str> {
         .iter()
         .map(|s| (s.key, (s.measured - s.predicted).abs()))
         .filter(|&(_, d)| d > 0.001)
-        .fold(None, |best: Option<(&'static str, f64)>, (k, d)| match best {
-            Some((_, bd)) if bd >= d => best,
-            _ => Some((k, d)),
-        })
+        .fold(
+            None,
+            |best: Option<(&'static str, f64)>, (k, d)| match best {
+                Some((_, bd)) if bd >= d => best,
+                _ => Some((k, d)),
+            },
+        )
         .map(|(k, _)| k)
 }
 
@@ -241,7 +248,9 @@ fn notes(s: &Scenario, p: &Prediction) -> Vec<String> {
 pub fn records_note(shown: usize, total: u64) -> Option<String> {
     let more = total.saturating_sub(shown as u64);
     (more > 0).then(|| {
-        format!("failure records: the last {shown} shown, and {more} more not shown ({total} in all)")
+        format!(
+            "failure records: the last {shown} shown, and {more} more not shown ({total} in all)"
+        )
     })
 }
 
@@ -281,8 +290,15 @@ impl Breakdown {
         )];
         for s in &self.steps {
             let (p, m) = s.figures();
-            let mark = if self.differs_most == Some(s.key) { " ◀ differs most" } else { "" };
-            out.push(format!("  {:<44} {p:>11} {m:>11}  {}{mark}", s.label, s.driver));
+            let mark = if self.differs_most == Some(s.key) {
+                " ◀ differs most"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "  {:<44} {p:>11} {m:>11}  {}{mark}",
+                s.label, s.driver
+            ));
         }
         out.push(format!(
             "  {:<44} {:>11} {:>11}",

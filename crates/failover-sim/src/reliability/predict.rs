@@ -18,8 +18,8 @@
 //!
 //! Several balancers and DNS are handled to first order (the entry's traffic split evenly);
 //! the steps are labelled as predictions, and the measured side says which one broke.
-use super::super::scenario::{Balancer, Instance, RetryOn, Scenario};
 use super::super::passive_health::NextUpstream;
+use super::super::scenario::{Balancer, Instance, RetryOn, Scenario};
 use super::exact;
 use super::Analysis;
 use serde::Serialize;
@@ -49,11 +49,16 @@ pub struct Prediction {
 /// Mean time between failures of each component (seconds), in `components`' order: the
 /// rate each component fails at (None: never fails).
 fn mtbf_by_component(s: &Scenario) -> Vec<Option<f64>> {
-    let r = |f: &Option<super::Reliability>| f.as_ref().filter(|r| r.mtbf_s > 0.0).map(|r| r.mtbf_s);
+    let r =
+        |f: &Option<super::Reliability>| f.as_ref().filter(|r| r.mtbf_s > 0.0).map(|r| r.mtbf_s);
     let mut out: Vec<Option<f64>> = s.balancers.iter().map(|b| r(&b.failures)).collect();
     out.extend(s.instances.iter().map(|i| r(&i.failures)));
     out.extend(s.regions.iter().map(|g| r(&g.failures)));
-    out.extend(s.regions.iter().flat_map(|g| g.zones.iter().map(|z| r(&z.failures))));
+    out.extend(
+        s.regions
+            .iter()
+            .flat_map(|g| g.zones.iter().map(|z| r(&z.failures))),
+    );
     if let Some(d) = &s.dns {
         out.push(r(&d.failures));
     }
@@ -193,7 +198,10 @@ fn windows(b: &Balancer) -> Windows {
         return Windows {
             detect_s: Some((0.0, 0.0)),
             readmit_s: None,
-            why: format!("{}: passive health (NGINX max_fails): the first failed request takes it out", b.name),
+            why: format!(
+                "{}: passive health (NGINX max_fails): the first failed request takes it out",
+                b.name
+            ),
         };
     }
     match &b.health_check {
@@ -203,7 +211,8 @@ fn windows(b: &Balancer) -> Windows {
             // The first failing check at a random phase of `inter`, then `fall` − 1 more.
             let low = c.fall.saturating_sub(1) as f64 * s(c.fastinter_ms);
             let high = low + s(c.inter_ms);
-            let readmit = s(c.downinter_ms) / 2.0 + c.rise.saturating_sub(1) as f64 * s(c.fastinter_ms);
+            let readmit =
+                s(c.downinter_ms) / 2.0 + c.rise.saturating_sub(1) as f64 * s(c.fastinter_ms);
             Windows {
                 detect_s: Some((low, high)),
                 readmit_s: Some(readmit),
@@ -219,7 +228,10 @@ fn windows(b: &Balancer) -> Windows {
         None => Windows {
             detect_s: None,
             readmit_s: None,
-            why: format!("{}: no health check: a failed target keeps its traffic until it is repaired", b.name),
+            why: format!(
+                "{}: no health check: a failed target keeps its traffic until it is repaired",
+                b.name
+            ),
         },
     }
 }
@@ -275,7 +287,10 @@ fn boot_and_repair_s(inst: &Instance) -> (f64, f64) {
 fn save_fractions(b: &Balancer, window_s: f64) -> (f64, f64) {
     if b.passive.is_some() {
         let on = |n| b.next_upstream.contains(&n);
-        return (on(NextUpstream::Error) as u8 as f64, on(NextUpstream::Error) as u8 as f64);
+        return (
+            on(NextUpstream::Error) as u8 as f64,
+            on(NextUpstream::Error) as u8 as f64,
+        );
     }
     if b.retries == 0 {
         return (0.0, 0.0);
@@ -290,7 +305,11 @@ fn save_fractions(b: &Balancer, window_s: f64) -> (f64, f64) {
     // Same-server retries after the turn-around: only the end of the window is covered.
     let turn_s = (b.timeout_connect_ms.min(1_000)) as f64 / 1_000.0;
     let covered = b.retries as f64 * turn_s;
-    let refused = if window_s <= 0.0 { 1.0 } else { (covered / window_s).min(1.0) };
+    let refused = if window_s <= 0.0 {
+        1.0
+    } else {
+        (covered / window_s).min(1.0)
+    };
     (refused, held)
 }
 
@@ -326,15 +345,24 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
         let mut p = 1.0;
         for r in &s.regions {
             if r.zones.iter().any(|x| &x.name == z) {
-                p *= comps.iter().find(|c| c.kind == "region" && c.name == r.name).map_or(1.0, |c| c.availability);
-                p *= comps.iter().find(|c| c.kind == "zone" && &c.name == z).map_or(1.0, |c| c.availability);
+                p *= comps
+                    .iter()
+                    .find(|c| c.kind == "region" && c.name == r.name)
+                    .map_or(1.0, |c| c.availability);
+                p *= comps
+                    .iter()
+                    .find(|c| c.kind == "zone" && &c.name == z)
+                    .map_or(1.0, |c| c.availability);
             }
         }
         p
     };
     let cycle_s = |i: usize| -> Option<f64> {
         let inst = &s.instances[i];
-        inst.failures.as_ref().filter(|r| r.mtbf_s > 0.0).map(|r| r.mtbf_s + r.mttr_s + inst.startup_ms as f64 / 1_000.0)
+        inst.failures
+            .as_ref()
+            .filter(|r| r.mtbf_s > 0.0)
+            .map(|r| r.mtbf_s + r.mttr_s + inst.startup_ms as f64 / 1_000.0)
     };
     let index = |name: &str| s.instances.iter().position(|i| i.name == name);
 
@@ -347,7 +375,11 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
     let mut readmitting = vec![0.0; s.instances.len()];
     let mut pooled: Vec<usize> = Vec::new();
     for (j, b) in s.balancers.iter().enumerate() {
-        let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
+        let targets: Vec<usize> = b
+            .targets
+            .iter()
+            .filter_map(|t| index(&t.instance))
+            .collect();
         let w = windows(b);
         for &i in &targets {
             let f = cycle_s(i).map_or(0.0, |c| 1.0 / c);
@@ -368,7 +400,11 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
         if share <= 0.0 {
             continue;
         }
-        let targets: Vec<usize> = b.targets.iter().filter_map(|t| index(&t.instance)).collect();
+        let targets: Vec<usize> = b
+            .targets
+            .iter()
+            .filter_map(|t| index(&t.instance))
+            .collect();
         let mut exposed = 0.0;
         let mut saved = 0.0;
         let w = windows(b);
@@ -382,7 +418,10 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
             let (boot, mttr) = boot_and_repair_s(inst);
             let (window, detected) = exposure(&w, boot, mttr);
             // A repair that ends a full outage, of an instance that had been marked down.
-            readmissions += rates.as_ref().map_or(0.0, |r| r.get(nb + i).copied().unwrap_or(0.0)) * detected;
+            readmissions += rates
+                .as_ref()
+                .map_or(0.0, |r| r.get(nb + i).copied().unwrap_or(0.0))
+                * detected;
             let others: Vec<Other> = targets
                 .iter()
                 .enumerate()
@@ -404,7 +443,11 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
             }
             let f = 1.0 / cycle;
             let refused = share * f * window * share_e;
-            let lost_held = if mean_rate > 0.0 { f * held / mean_rate } else { 0.0 };
+            let lost_held = if mean_rate > 0.0 {
+                f * held / mean_rate
+            } else {
+                0.0
+            };
             let (save_refused, save_held) = save_fractions(b, window);
             exposed += refused + lost_held;
             saved += refused * save_refused + lost_held * save_held;
@@ -417,7 +460,12 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
             exposed += share * readmissions * readmit;
         }
         // Targets that start unhealthy wait `rise` checks before their first traffic.
-        if let Some(c) = b.health_check.as_ref().map(|h| h.resolve()).filter(|c| !c.start_healthy) {
+        if let Some(c) = b
+            .health_check
+            .as_ref()
+            .map(|h| h.resolve())
+            .filter(|c| !c.start_healthy)
+        {
             let first = c.inter_ms as f64 / 1_000.0 / (targets.len() + 1) as f64
                 + c.rise.saturating_sub(1) as f64 * c.fastinter_ms as f64 / 1_000.0;
             exposed += share * (first / s.duration_s.max(1) as f64).min(1.0);
@@ -430,7 +478,13 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
                 "{}: retries {}{}",
                 b.name,
                 b.retries,
-                if b.passive.is_some() { ", proxy_next_upstream".to_string() } else if b.redispatch { ", redispatch on".to_string() } else { ", redispatch off (same server after 1 s)".to_string() }
+                if b.passive.is_some() {
+                    ", proxy_next_upstream".to_string()
+                } else if b.redispatch {
+                    ", redispatch on".to_string()
+                } else {
+                    ", redispatch off (same server after 1 s)".to_string()
+                }
             );
         }
     }
@@ -441,7 +495,10 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
     capacity(s, &pooled, &in_rotation, a.availability, &mut p);
     p.outages_per_s = rates.map(|r| r.iter().sum());
     // The analytic figure with MTTR alone, for the note on startup.
-    if s.instances.iter().any(|i| i.failures.is_some() && i.startup_ms > 0) {
+    if s.instances
+        .iter()
+        .any(|i| i.failures.is_some() && i.startup_ms > 0)
+    {
         let mut plain: Vec<f64> = comps.iter().map(|c| c.availability).collect();
         for (i, inst) in s.instances.iter().enumerate() {
             if let Some(slot) = plain.get_mut(nb + i) {
@@ -478,7 +535,12 @@ fn capacity(s: &Scenario, pool: &[usize], in_rotation: &[f64], analytic: f64, p:
         if rate <= 0.0 {
             continue;
         }
-        let lost: f64 = dist.iter().enumerate().skip(1).map(|(m, q)| q * (1.0 - m as f64 * each / rate).max(0.0)).sum();
+        let lost: f64 = dist
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(m, q)| q * (1.0 - m as f64 * each / rate).max(0.0))
+            .sum();
         loss += weight * lost;
     }
     if any > 0.0 {
@@ -493,7 +555,11 @@ fn capacity(s: &Scenario, pool: &[usize], in_rotation: &[f64], analytic: f64, p:
         inst.workers,
         inst.service_time.mean_ms,
         each,
-        if caps.iter().any(|c| (c - each).abs() > 1e-9) { " (mean of the pool)" } else { "" }
+        if caps.iter().any(|c| (c - each).abs() > 1e-9) {
+            " (mean of the pool)"
+        } else {
+            ""
+        }
     );
 }
 
