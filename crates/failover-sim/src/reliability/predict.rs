@@ -24,6 +24,12 @@ use super::exact;
 use super::Analysis;
 use serde::Serialize;
 
+/// Targets of one balancer up to which the share of a crashed one is exact (a quadratic
+/// count distribution); past it, the mean.
+const EXACT_SHARE_TARGETS: usize = 32;
+/// Instances in the pool up to which the capacity step uses the exact count distribution;
+/// past it, the mean count.
+const EXACT_CAPACITY_POOL: usize = 256;
 /// Components whose importance is computed for the outage frequency, at most.
 const MAX_IMPORTANCE_COMPONENTS: usize = 64;
 /// Decision-diagram steps the importance computation may take in all.
@@ -76,6 +82,14 @@ fn mtbf_by_component(s: &Scenario) -> Vec<Option<f64>> {
 /// topology goes down because of it (per second). None past the budget.
 fn outage_rates(a: &Analysis, mtbf: &[Option<f64>]) -> Option<Vec<f64>> {
     let avail: Vec<f64> = a.components.iter().map(|c| c.availability).collect();
+    outage_rates_of(&a.formula, avail, mtbf)
+}
+
+fn outage_rates_of(
+    formula: &super::Structure,
+    avail: Vec<f64>,
+    mtbf: &[Option<f64>],
+) -> Option<Vec<f64>> {
     let failing = mtbf.iter().filter(|m| m.is_some()).count();
     if failing > MAX_IMPORTANCE_COMPONENTS || avail.len() != mtbf.len() {
         return None;
@@ -88,7 +102,7 @@ fn outage_rates(a: &Analysis, mtbf: &[Option<f64>]) -> Option<Vec<f64>> {
         let mut p = [0.0; 2];
         for (k, state) in [1.0, 0.0].into_iter().enumerate() {
             with[c] = state;
-            let (r, ops) = exact::availability(&a.formula, &with, left);
+            let (r, ops) = exact::availability(formula, &with, left);
             left = left.checked_sub(ops)?;
             p[k] = r.ok()?;
         }
@@ -364,7 +378,12 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
             .filter(|r| r.mtbf_s > 0.0)
             .map(|r| r.mtbf_s + r.mttr_s + inst.startup_ms as f64 / 1_000.0)
     };
-    let index = |name: &str| s.instances.iter().position(|i| i.name == name);
+    // Instance name → index (the first, as a scan would find), one lookup per target.
+    let mut by_name = std::collections::BTreeMap::new();
+    for (i, inst) in s.instances.iter().enumerate() {
+        by_name.entry(inst.name.as_str()).or_insert(i);
+    }
+    let index = |name: &str| by_name.get(name).copied();
 
     let mut p = Prediction::default();
     let mut det_drivers = Vec::new();
@@ -409,6 +428,11 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
         let mut saved = 0.0;
         let w = windows(b);
         let mut readmissions = 0.0;
+        // Expected targets in rotation, dead ones in their window included.
+        let in_pool: f64 = targets
+            .iter()
+            .map(|&o| in_rotation[o] + dead_in_rotation[o])
+            .sum();
         if !det_drivers.contains(&w.why) {
             det_drivers.push(w.why.clone());
         }
@@ -422,24 +446,32 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
                 .as_ref()
                 .map_or(0.0, |r| r.get(nb + i).copied().unwrap_or(0.0))
                 * detected;
-            let others: Vec<Other> = targets
-                .iter()
-                .enumerate()
-                .filter(|&(m, _)| m != k)
-                .map(|(_, &o)| Other {
-                    serving: in_rotation[o],
-                    readmitting: readmitting[o],
-                    dead_in_rotation: dead_in_rotation[o],
-                })
-                .collect();
             // E[1/(1+X); another is up] and the requests held at the crash, X the others in
             // rotation (dead ones in their own window included): while none is up the
             // topology is down, and that is the analytic step's loss, not this one's.
             let mut share_e = 0.0;
             let mut held = 0.0;
-            for (x, q) in rotation_while_up(&others).into_iter().enumerate() {
-                share_e += q / (1 + x) as f64;
-                held += q * requests_held(inst, mean_rate * share / (1 + x) as f64);
+            if targets.len() <= EXACT_SHARE_TARGETS {
+                let others: Vec<Other> = targets
+                    .iter()
+                    .enumerate()
+                    .filter(|&(m, _)| m != k)
+                    .map(|(_, &o)| Other {
+                        serving: in_rotation[o],
+                        readmitting: readmitting[o],
+                        dead_in_rotation: dead_in_rotation[o],
+                    })
+                    .collect();
+                for (x, q) in rotation_while_up(&others).into_iter().enumerate() {
+                    share_e += q / (1 + x) as f64;
+                    held += q * requests_held(inst, mean_rate * share / (1 + x) as f64);
+                }
+            } else {
+                // Many targets: the others in rotation are near their mean, and one of them
+                // is up for certain (linear in the targets, not quadratic).
+                let x = (in_pool - in_rotation[i] - dead_in_rotation[i]).max(0.0);
+                share_e = 1.0 / (1.0 + x);
+                held = requests_held(inst, mean_rate * share / (1.0 + x));
             }
             let f = 1.0 / cycle;
             let refused = share * f * window * share_e;
@@ -491,6 +523,10 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
     if p.retries_driver.is_empty() {
         p.retries_driver = "no retry on another server".to_string();
     }
+    if let Some((cost, why)) = dns_failover(s) {
+        p.detection += cost;
+        det_drivers.push(why);
+    }
     p.detection_driver = det_drivers.join("; ");
     capacity(s, &pooled, &in_rotation, a.availability, &mut p);
     p.outages_per_s = rates.map(|r| r.iter().sum());
@@ -512,6 +548,42 @@ pub fn predict(s: &Scenario, a: &Analysis) -> Prediction {
     p
 }
 
+/// DNS failover: when the primary endpoint stops serving, clients keep going there until
+/// Route 53 marks it unhealthy (`failure_threshold` × `request_interval_s`, at a random phase)
+/// and their cached answer expires (half the TTL left on average). The primary's outage rate
+/// comes from its own structure (the scenario with the primary as the entry).
+fn dns_failover(s: &Scenario) -> Option<(f64, String)> {
+    let d = s.dns.as_ref()?;
+    let primary = d
+        .records
+        .iter()
+        .find(|r| r.role == super::super::scenario::RecordRole::Primary && r.health_checked)?;
+    d.records
+        .iter()
+        .find(|r| r.role == super::super::scenario::RecordRole::Secondary)?;
+    let mut alone = s.clone();
+    alone.dns = None;
+    alone.entry = primary.target.clone();
+    let avail: Vec<f64> = super::components(&alone)
+        .iter()
+        .map(|c| c.availability)
+        .collect();
+    let rate: f64 = outage_rates_of(&super::structure(&alone), avail, &mtbf_by_component(&alone))?
+        .iter()
+        .sum();
+    let hc = &d.health_check;
+    let detect_s = hc.failure_threshold.saturating_sub(1) as f64 * hc.request_interval_s as f64
+        + hc.request_interval_s as f64 / 2.0;
+    let window_s = detect_s + d.ttl_s as f64 / 2.0;
+    Some((
+        (rate * window_s).min(1.0),
+        format!(
+            "{}: Route 53 FailureThreshold {} × RequestInterval {} s + TTL {} s ≈ {window_s:.0} s on the failed primary",
+            d.name, hc.failure_threshold, hc.request_interval_s, d.ttl_s
+        ),
+    ))
+}
+
 /// Capacity shortfall over the pool of instances the entry's balancers use.
 fn capacity(s: &Scenario, pool: &[usize], in_rotation: &[f64], analytic: f64, p: &mut Prediction) {
     let caps: Vec<f64> = pool
@@ -526,7 +598,16 @@ fn capacity(s: &Scenario, pool: &[usize], in_rotation: &[f64], analytic: f64, p:
         return;
     }
     let each = caps.iter().sum::<f64>() / caps.len() as f64;
-    let dist = count_distribution(&pool.iter().map(|&i| in_rotation[i]).collect::<Vec<_>>());
+    let ps: Vec<f64> = pool.iter().map(|&i| in_rotation[i]).collect();
+    let dist = if pool.len() <= EXACT_CAPACITY_POOL {
+        count_distribution(&ps)
+    } else {
+        // Many instances: the count in rotation is near its mean.
+        let mean = ps.iter().sum::<f64>().round().max(1.0) as usize;
+        let mut d = vec![0.0; mean + 1];
+        d[mean] = 1.0;
+        d
+    };
     let any: f64 = dist.iter().skip(1).sum();
     let mut loss = 0.0;
     let mut peak: f64 = 0.0;
