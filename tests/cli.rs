@@ -609,3 +609,64 @@ fn presets_are_listed_in_groups_in_teaching_order() {
     assert!(at("Cost:") < at("Vendor detail:"));
     assert!(at("Databases:") < at("db-async-vs-sync") && at("db-async-vs-sync") < at("DNS:"));
 }
+
+/// Issue 16's quiet parts, said out loud: the boot inside the analytic MTTR, a check preset
+/// that starts targets unhealthy, and failure records past the cap ("and N more").
+#[test]
+fn the_quiet_parts_are_said() {
+    // lb-2 (aws-alb) has no traffic: it is there for its note. lb-1's quick checks close
+    // each failure record soon, so the run opens far more than 256.
+    let scenario = r#"{"name": "quiet-parts", "duration_s": 1800, "traffic": {"rate_rps": 20}, "entry": "lb-1",
+      "balancers": [{"name": "lb-1", "health_check": {"inter_ms": 500},
+        "targets": [{"instance": "app-1"}, {"instance": "app-2"}, {"instance": "app-3"}]},
+        {"name": "lb-2", "health_check": {"preset": "aws-alb"}, "targets": [{"instance": "app-1"}]}],
+      "instances": [
+        {"name": "app-1", "failures": {"mtbf_s": 5, "mttr_s": 1}},
+        {"name": "app-2", "failures": {"mtbf_s": 5, "mttr_s": 1}},
+        {"name": "app-3", "failures": {"mtbf_s": 5, "mttr_s": 1}}]}"#;
+    let path = temp_file("quiet-parts.json", scenario.as_bytes());
+    let file = path.to_str().unwrap_or_default();
+    let v = run_json(&["run", file, "--json"]);
+    let listed = v["failures"].as_array().map_or(0, |f| f.len());
+    let total = v["failures_total"].as_u64().unwrap_or(0);
+    assert_eq!(listed, 256, "records are capped");
+    assert!(total > 256, "the total counts them all: {total}");
+    let notes: Vec<String> = v["notes"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|x| x.as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let has = |part: &str| notes.iter().any(|n| n.contains(part));
+    assert!(has("MTTR = repair + startup_ms"), "{notes:?}");
+    assert!(has("starts its targets unhealthy (`initial`"), "{notes:?}");
+    assert!(
+        has(&format!("and {} more not shown", total - 256)),
+        "{notes:?}"
+    );
+    let (code, text, err) = cli(&["run", file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("note: failure records: the last 256 shown"),
+        "{text}"
+    );
+    assert!(text.contains("aws-alb preset"), "{text}");
+    let _ = std::fs::remove_file(&path);
+}
+
+/// `run bank --runs 20` measures 100 % in every run: no zero-width interval is called
+/// "outside"; the statement names both figures it compares.
+#[test]
+fn runs_compare_honestly_at_the_edges() {
+    let (code, out, err) = cli(&["run", "bank", "--runs", "5", "--duration", "3600"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("outside"), "{out}");
+    assert!(
+        out.contains("analytic vs time able to serve: consistent"),
+        "{out}"
+    );
+    assert!(out.contains("; vs requests answered:"), "{out}");
+}

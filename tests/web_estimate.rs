@@ -107,10 +107,10 @@ async fn estimate_shows_the_figures_of_the_runs() {
     while !many.advance(1_000_000) {}
     let want = many.summary();
     let pct = |x: f64| format!("{:.3} %", 100.0 * x);
-    assert_eq!(cell(&host, "requests", 1), pct(want.availability.mean));
+    assert_eq!(cell(&host, "requests", 1), pct(want.availability.value));
     assert_eq!(
         cell(&host, "time", 1),
-        pct(want.availability_over_time.mean)
+        pct(want.availability_over_time.value)
     );
     assert_eq!(
         cell(&host, "time", 2),

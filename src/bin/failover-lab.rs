@@ -27,6 +27,7 @@ mod cli {
     use failover_lab::bench_model;
     use failover_lab::sim::params;
     use failover_lab::sim::presets;
+    use failover_lab::sim::reliability::series::{self, RunFigures};
     use failover_lab::sim::report::Report;
     use failover_lab::sim::scenario::{self, Fault, FaultAction, ParamValue, Scenario};
     use failover_lab::sim::time::US_PER_S;
@@ -426,6 +427,7 @@ mod cli {
         }
         let mut reports = Vec::with_capacity(runs as usize);
         let bar = progress_bar(runs);
+        let mut outages_per_s = None;
         for k in 0..runs {
             let started = Instant::now();
             let mut sim =
@@ -436,6 +438,7 @@ mod cli {
                     }
                 })?;
             sim.run_for(scenario.duration_s * US_PER_S);
+            outages_per_s = sim.outages_per_s();
             reports.push(sim.report(started.elapsed().as_secs_f64() * 1_000.0));
             bar.inc(1);
         }
@@ -455,6 +458,23 @@ mod cli {
         let req = MeanCi::of(reports.iter().map(|r| r.availability));
         let time = MeanCi::of(reports.iter().map(|r| r.availability_over_time));
         let analytic = reports[0].analytic_availability;
+        let figures: Vec<RunFigures> = reports
+            .iter()
+            .map(|r| RunFigures {
+                succeeded: r.requests.succeeded,
+                finished: r.requests.succeeded + r.requests.failed,
+                time_able_to_serve: r.availability_over_time,
+                duration_s: r.duration_s,
+                breakdown: r.breakdown.clone(),
+            })
+            .collect();
+        let series = series::summarise(
+            analytic,
+            reports[0].analytic_availability_ci95,
+            outages_per_s,
+            &figures,
+        )
+        .ok_or("no run")?;
         if json {
             let mut v = serde_json::json!({
                 "scenario": reports[0].scenario, "runs": runs, "first_seed": seed,
@@ -463,6 +483,16 @@ mod cli {
                 "analytic_availability": analytic,
                 "analytic_availability_method": reports[0].analytic_availability_method,
                 "spofs": reports[0].spofs,
+                "intervals": {
+                    "requests_answered": series.answered,
+                    "time_able_to_serve": series.time_able_to_serve,
+                },
+                "comparison": {
+                    "time_able_to_serve": series.vs_time_able_to_serve,
+                    "requests_answered": series.vs_requests_answered,
+                    "statement": series.statement(),
+                },
+                "breakdown": series.breakdown,
                 "per_run": reports,
             });
             if let (Some(ci95), Some(samples)) = (
@@ -483,23 +513,20 @@ mod cli {
                 escape(&reports[0].scenario),
                 scenario.duration_s
             );
-            say!("request availability:    {}", req.pct());
-            say!("availability over time:  {}", time.pct());
-            // An estimate is inside when the two intervals meet.
-            let (low, high) = reports[0]
-                .analytic_availability_ci95
-                .map_or((analytic, analytic), |[l, h]| (l, h));
-            let margin = time.ci95.max(1e-9);
-            let inside = time.mean + margin >= low && time.mean - margin <= high;
+            say!("requests answered OK:    {}", series.answered.text());
             say!(
-                "analytic (MTBF/MTTR):    {}{}",
-                analytic_text(&reports[0]),
-                if inside {
-                    "  (inside the measured interval)"
-                } else {
-                    "  (outside the measured interval)"
-                }
+                "time able to serve:      {}",
+                series.time_able_to_serve.text()
             );
+            say!("analytic (MTBF/MTTR):    {}", analytic_text(&reports[0]));
+            say!("{}", series.statement());
+            say!("mean over the runs:");
+            for line in series.breakdown.lines() {
+                say!("{}", escape(&line));
+            }
+            for note in &series.breakdown.notes {
+                say!("note: {}", escape(note));
+            }
             if !reports[0].spofs.is_empty() {
                 say!(
                     "single points of failure: {}",
@@ -531,10 +558,6 @@ mod cli {
                 mean,
                 ci95: 1.96 * (var / n).sqrt(),
             }
-        }
-
-        fn pct(&self) -> String {
-            format!("{:.4} % ± {:.4}", self.mean * 100.0, self.ci95 * 100.0)
         }
     }
 
@@ -590,7 +613,16 @@ mod cli {
             r.requests.retried
         );
         say!("availability: {:.4} %", r.availability * 100.0);
+        say!(
+            "time able to serve: {:.4} %",
+            r.availability_over_time * 100.0
+        );
         say!("analytic (MTBF/MTTR): {}", analytic_text(r));
+        for line in r.breakdown.lines() {
+            say!("{}", escape(&line));
+        }
+        say!("{}", r.breakdown.comparison());
+        say!("(one run gives no interval: --runs N puts one around each measured figure)");
         let failed: Vec<String> = r
             .failed_by_reason
             .iter()
@@ -615,6 +647,9 @@ mod cli {
                 "failure: {} ({}) at {:.3} s; detected {} ; rerouted {} ; recovered {} ; {} lost, {} saved by retry",
                 escape(&f.node), f.fault, f.fault_at_s, opt(f.detected_at_s), opt(f.rerouted_at_s), opt(f.recovered_at_s), f.lost_requests, f.saved_by_retry
             );
+        }
+        for note in &r.notes {
+            say!("note: {}", escape(note));
         }
         say!("events: {}  trace hash: {}", r.events, r.trace_hash);
     }

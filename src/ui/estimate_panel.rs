@@ -16,6 +16,7 @@ use yew::prelude::*;
 use super::common::{now_ms, Shared};
 use super::panels::fmt_downtime;
 use crate::sim::many_runs::{ManyRuns, Summary, MAX_RUNS};
+use crate::sim::reliability::intervals::Interval as ConfidenceInterval;
 use crate::sim::Scenario;
 
 /// Wall time one slice may take, so input is answered between slices.
@@ -226,12 +227,12 @@ fn pct(x: f64) -> String {
 }
 
 fn summary_view(s: &Summary, label: &str, cancelled: bool) -> Html {
-    let row = |label: &str, key: &str, o: &crate::sim::many_runs::OverRuns| {
+    let row = |label: &str, key: &str, o: &ConfidenceInterval| {
         html! {
             <tr data-estimate-row={key.to_string()}>
                 <th scope="row">{ label.to_string() }</th>
-                <td class="num">{ pct(o.mean) }</td>
-                <td class="num">{ format!("{} – {}", pct(o.low), pct(o.high)) }</td>
+                <td class="num">{ pct(o.value) }</td>
+                <td class="num" title={o.method.label()}>{ format!("{} – {}", pct(o.low), pct(o.high)) }</td>
             </tr>
         }
     };
@@ -258,7 +259,7 @@ fn summary_view(s: &Summary, label: &str, cancelled: bool) -> Html {
             <p class="muted" data-estimate-label="">{ label.to_string() }</p>
             if cancelled { <p class="estimate-note">{ format!("Cancelled: the figures cover the {} runs that finished.", s.runs) }</p> }
             <table class="avail-table estimate-table">
-                <thead><tr><th></th><th>{ "mean" }</th><th>{ "95 % interval" }</th></tr></thead>
+                <thead><tr><th></th><th>{ "mean" }</th><th>{ "95 % interval (hover: which)" }</th></tr></thead>
                 <tbody>
                     { row("Requests answered OK", "requests", &s.availability) }
                     { row("Time able to serve", "time", &s.availability_over_time) }

@@ -21,6 +21,7 @@
 pub mod address;
 pub mod app;
 pub mod badges;
+pub mod breakdown_panel;
 pub mod canvas;
 pub mod charts;
 pub mod common;

@@ -180,6 +180,7 @@ fn reliability_panel(s: &Snapshot) -> Html {
                 <thead><tr><th scope="col">{ "Availability" }</th><th scope="col" class="num">{ "" }</th><th scope="col" class="num">{ "nines" }</th><th scope="col" class="num">{ "down / 30 days" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            { super::breakdown_panel::breakdown_view(&s.breakdown) }
             <ul class="nines-table" aria-label="Downtime per 30 days by availability">{ for nines }</ul>
             <div class="cost" data-cost="">
                 <ul class="cost-items">{ for items }</ul>

@@ -4,6 +4,7 @@
 //!
 //! Each run is exactly `failover-lab run SCENARIO --seed S` (same seed, same duration, same
 //! report), so the app's estimate and `failover-lab run --runs N` agree run for run.
+use crate::reliability::intervals::{availability_over_runs, Interval};
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::time::{TimeUs, US_PER_S};
@@ -27,22 +28,15 @@ pub struct RunFigures {
     pub downtime_s: f64,
 }
 
-/// A mean with its 95 % confidence interval over runs (Student's t with runs − 1 degrees of
-/// freedom; with one run, or runs that all measured the same, the interval is that value).
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
-pub struct OverRuns {
-    pub mean: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
     pub runs: u32,
     pub first_seed: u64,
     pub duration_s: u64,
-    pub availability: OverRuns,
-    pub availability_over_time: OverRuns,
+    /// Mean over runs, with a t-interval from 5 runs on (fewer: their range; all equal:
+    /// that value), as `failover-lab run --runs N` reports it.
+    pub availability: Interval,
+    pub availability_over_time: Interval,
     pub analytic_availability: f64,
     /// Downtime per run: (from s, to s, runs) per bar, bars of equal width from 0 to the
     /// longest downtime seen.
@@ -144,8 +138,8 @@ impl ManyRuns {
             runs: self.done.len() as u32,
             first_seed: self.first_seed,
             duration_s: self.end_us / US_PER_S,
-            availability: over_runs(&req),
-            availability_over_time: over_runs(&time),
+            availability: availability_over_runs(&req),
+            availability_over_time: availability_over_runs(&time),
             analytic_availability: self.analytic,
             downtime_histogram: histogram(self.done.iter().map(|r| r.downtime_s)),
         }
@@ -158,51 +152,6 @@ fn figures(r: &Report, end_us: TimeUs) -> RunFigures {
         availability: r.availability,
         availability_over_time: r.availability_over_time,
         downtime_s: (1.0 - r.availability_over_time) * end_us as f64 / US_PER_S as f64,
-    }
-}
-
-/// Mean and t-interval, clamped to [0, 1] (availabilities).
-fn over_runs(xs: &[f64]) -> OverRuns {
-    let n = xs.len();
-    if n == 0 {
-        return OverRuns {
-            mean: 1.0,
-            low: 1.0,
-            high: 1.0,
-        };
-    }
-    let mean = xs.iter().sum::<f64>() / n as f64;
-    if n == 1 {
-        return OverRuns {
-            mean,
-            low: mean,
-            high: mean,
-        };
-    }
-    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
-    let half = t975(n - 1) * libm::sqrt(var / n as f64);
-    OverRuns {
-        mean,
-        low: (mean - half).max(0.0),
-        high: (mean + half).min(1.0),
-    }
-}
-
-/// Student's t 97.5 % quantile for `df` degrees of freedom (table to 30, then the normal
-/// value with Cornish–Fisher's first correction: within 0.1 % of the exact quantile).
-fn t975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::INFINITY,
-        1..=30 => TABLE[df - 1],
-        _ => {
-            let z = 1.959964;
-            z + (z * z * z + z) / (4.0 * df as f64)
-        }
     }
 }
 

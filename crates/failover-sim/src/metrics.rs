@@ -63,6 +63,26 @@ impl FailureReason {
     }
 }
 
+/// Every finished request sorted by why it ended as it did, for the availability breakdown
+/// (`reliability/breakdown.rs`). Counted in `finish`, from the state the run was in when the
+/// request arrived: reporting only, it never changes what happens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Attribution {
+    /// Failed, having arrived while nothing could serve (the topology's structure function
+    /// false: every instance down, the balancer down, …): what the analytic figure predicts.
+    pub failed_while_down: u64,
+    /// Failed while the topology could serve, on a failed component still in rotation
+    /// (before its health check marked it down), a request it held when it failed, or no
+    /// target yet back in rotation after a repair (`rise` checks): the detection window.
+    pub failed_in_detection: u64,
+    /// Refused for want of capacity (a full queue, 503) while the topology could serve.
+    pub failed_for_capacity: u64,
+    /// Server errors (gray failure) while the topology could serve.
+    pub failed_other: u64,
+    /// Succeeded after an attempt on a failed node: a retry or a redispatch saved it.
+    pub saved_by_retry: u64,
+}
+
 /// One second of simulated time.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SecondBucket {
@@ -129,6 +149,7 @@ pub struct Metrics {
     pub seconds: VecDeque<SecondBucket>,
     pub failures: VecDeque<FailureRecord>,
     pub failures_total: u64,
+    pub attribution: Attribution,
     /// End of the second the last bucket covers (the hot path's bound).
     bucket_end_us: TimeUs,
 }
@@ -147,6 +168,7 @@ impl Default for Metrics {
             seconds,
             failures: VecDeque::new(),
             failures_total: 0,
+            attribution: Attribution::default(),
             bucket_end_us: US_PER_S,
         }
     }
@@ -245,6 +267,18 @@ impl Metrics {
     pub fn on_failure(&mut self, now: TimeUs, reason: FailureReason) {
         self.failed[reason.index()] += 1;
         self.bucket(now).failed[reason.index()] += 1;
+    }
+
+    /// Sort a failed request for the breakdown: `system_up` is whether the topology could
+    /// serve when it arrived.
+    pub fn attribute_failure(&mut self, reason: FailureReason, system_up: bool) {
+        let a = &mut self.attribution;
+        match (system_up, reason) {
+            (false, _) => a.failed_while_down += 1,
+            (true, FailureReason::QueueFull) => a.failed_for_capacity += 1,
+            (true, FailureReason::ServerError) => a.failed_other += 1,
+            (true, _) => a.failed_in_detection += 1,
+        }
     }
 
     pub fn open_failure(&mut self, rec: FailureRecord) {

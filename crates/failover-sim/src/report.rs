@@ -1,5 +1,6 @@
 //! The machine-readable summary of a run (`failover-lab run --json`), also used by tests.
 use super::engine::Simulation;
+use super::reliability::breakdown::{self, Breakdown, Measured};
 use super::time::us_to_s;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -72,7 +73,15 @@ pub struct Report {
     pub latency_ms: LatencyMs,
     pub events: u64,
     pub trace_hash: String,
+    /// The last `FAILURES_KEPT` (256) failure records; `failures_total` counts them all.
     pub failures: Vec<FailureReport>,
+    /// Failure records in the run, including those past the cap not listed in `failures`.
+    pub failures_total: u64,
+    /// From the analytic figure to what users saw, step by step, predicted and measured.
+    pub breakdown: Breakdown,
+    /// What the figures quietly include or leave out (startup in MTTR, targets starting
+    /// unhealthy, failure records not shown).
+    pub notes: Vec<String>,
     pub peak_live_requests: u64,
     pub peak_pending_events: u64,
     /// Wall-clock time of the run (set by the caller; not part of the deterministic result).
@@ -80,11 +89,38 @@ pub struct Report {
 }
 
 impl Simulation {
+    /// The availability breakdown of the run so far (cheap: counts and the prediction
+    /// made when the run was built).
+    pub fn breakdown(&self) -> Breakdown {
+        let m = self.metrics();
+        let mut b = breakdown::build(
+            self.scenario(),
+            self.analysis.availability,
+            &self.prediction,
+            &Measured {
+                finished: m.finished(),
+                succeeded: m.succeeded,
+                attribution: m.attribution,
+                time_able_to_serve: self.state_availability(),
+            },
+        );
+        b.notes
+            .extend(breakdown::records_note(m.failures.len(), m.failures_total));
+        b
+    }
+
+    /// Expected outages of the whole topology per second, when known (for the comparison
+    /// of a series of runs that saw none).
+    pub fn outages_per_s(&self) -> Option<f64> {
+        self.prediction.outages_per_s
+    }
+
     pub fn report(&self, wall_ms: f64) -> Report {
         let t = self.totals();
         let l = self.latency_summary();
         let secs = |us: Option<u64>| us.map(us_to_s);
         let analysis = &self.analysis;
+        let breakdown = self.breakdown();
         Report {
             scenario: self.scenario().name.clone(),
             seed: self.seed(),
@@ -141,6 +177,9 @@ impl Simulation {
                     detected_by: f.detected_by.clone(),
                 })
                 .collect(),
+            failures_total: self.metrics().failures_total,
+            notes: breakdown.notes.clone(),
+            breakdown,
             peak_live_requests: self.requests.capacity() as u64,
             peak_pending_events: self.peak_pending_events as u64,
             wall_ms,

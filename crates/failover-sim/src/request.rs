@@ -30,6 +30,9 @@ pub struct Request {
     pub tries: u32,
     /// Whether the current attempt is counted in its target's active connections.
     pub attempt_open: bool,
+    /// Whether nothing could serve when it arrived (the topology's structure function
+    /// false): the breakdown counts its failure as the analytic step's, not the window's.
+    pub arrived_while_down: bool,
     /// Node id to blame if this request fails (the last node that failed it).
     pub blame: Option<u32>,
 }

@@ -194,6 +194,8 @@ pub struct Snapshot {
     pub analytic_estimate: Option<super::reliability::Estimate>,
     /// Fraction of simulated time so far during which the topology could serve.
     pub availability_over_time: f64,
+    /// From the analytic figure to what users saw, step by step (the Reliability panel).
+    pub breakdown: super::reliability::breakdown::Breakdown,
     pub dns: Option<DnsView>,
     pub cost: super::cost::CostReport,
     pub database: Option<DatabaseView>,

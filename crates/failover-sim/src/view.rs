@@ -300,6 +300,7 @@ impl Simulation {
             analytic_availability: self.analysis.availability,
             analytic_estimate: self.analysis.availability_estimate,
             availability_over_time: self.state_availability(),
+            breakdown: self.breakdown(),
             dns: dns_view,
             database,
             cost: super::cost::report(

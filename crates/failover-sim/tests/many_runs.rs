@@ -45,12 +45,13 @@ fn slices_give_the_runs_of_each_seed() {
     }
 }
 
-/// The summary is the runs' mean with a Student-t interval (3 runs: t = 4.303), and the
-/// histogram counts every run once.
+/// The summary is the runs' mean with a Student-t interval from 5 runs on (6 runs: t =
+/// 2.571), the range of the runs below that, and the histogram counts every run once.
 #[test]
 fn summary_is_the_mean_and_t_interval_of_the_runs() {
+    use failover_sim::reliability::intervals::IntervalMethod;
     let s = failing();
-    let mut many = ManyRuns::new(&s, 1, 3, 300).expect("valid");
+    let mut many = ManyRuns::new(&s, 1, 6, 300).expect("valid");
     while !many.advance(100_000) {}
     let sum = many.summary();
     let xs: Vec<f64> = many
@@ -58,19 +59,33 @@ fn summary_is_the_mean_and_t_interval_of_the_runs() {
         .iter()
         .map(|r| r.availability_over_time)
         .collect();
-    let mean = xs.iter().sum::<f64>() / 3.0;
-    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
-    let half = 4.303 * sd / 3f64.sqrt();
-    assert!((sum.availability_over_time.mean - mean).abs() < 1e-12);
-    assert!((sum.availability_over_time.low - (mean - half).max(0.0)).abs() < 1e-12);
-    assert!((sum.availability_over_time.high - (mean + half).min(1.0)).abs() < 1e-12);
+    let mean = xs.iter().sum::<f64>() / 6.0;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 5.0).sqrt();
+    let half = 2.571 * sd / 6f64.sqrt();
+    let t = sum.availability_over_time;
+    assert_eq!(t.method, IntervalMethod::TOverRuns);
+    assert!((t.value - mean).abs() < 1e-12);
+    assert!((t.low - (mean - half).max(0.0)).abs() < 1e-12);
+    assert!((t.high - (mean + half).min(1.0)).abs() < 1e-12);
     assert_eq!(
         sum.downtime_histogram.iter().map(|b| b.2).sum::<u32>(),
-        3,
+        6,
         "{:?}",
         sum.downtime_histogram
     );
     assert!(sum.analytic_availability > 0.9 && sum.analytic_availability < 1.0);
+    // Three runs: too few for a t-interval, the range of the runs.
+    let mut few = ManyRuns::new(&s, 1, 3, 300).expect("valid");
+    while !few.advance(100_000) {}
+    let r = few.summary().availability_over_time;
+    assert_eq!(r.method, IntervalMethod::RangeOfRuns);
+    let (lo, hi) = few.per_run().iter().fold((1.0f64, 0.0f64), |(l, h), x| {
+        (
+            l.min(x.availability_over_time),
+            h.max(x.availability_over_time),
+        )
+    });
+    assert_eq!((r.low, r.high), (lo, hi));
 }
 
 #[test]

@@ -39,6 +39,7 @@ impl Simulation {
             attempt: 0,
             tries: 0,
             attempt_open: false,
+            arrived_while_down: !self.system_up,
             blame: None,
         });
         self.metrics.on_sent(self.now);

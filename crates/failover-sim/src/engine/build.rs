@@ -81,6 +81,8 @@ impl Simulation {
             + scenario.traffic.populations.len().saturating_sub(1);
         let mut commands = scenario.faults.clone();
         commands.sort_by_key(|f| f.at_ms); // stable: same-time faults keep file order
+        let analysis = reliability::analyse(scenario);
+        let prediction = reliability::breakdown::predict(scenario, &analysis);
         let mut sim = Simulation {
             scenario: scenario.clone(),
             seed,
@@ -109,7 +111,8 @@ impl Simulation {
 
             domain_fault: vec![false; node_total],
             own_fault: vec![None; node_total],
-            analysis: reliability::analyse(scenario),
+            analysis,
+            prediction,
             user_log: Vec::new(),
             commands,
             next_command: 0,

@@ -34,6 +34,7 @@ impl Simulation {
             attempt: 0,
             tries: 0,
             attempt_open: false,
+            arrived_while_down: !self.system_up,
             blame: self.dns_node(),
         });
         self.metrics.on_sent(self.now);

@@ -147,6 +147,8 @@ pub struct Simulation {
     own_fault: Vec<Option<FaultAction>>,
     /// SPOFs and analytic availability (the topology does not change during a run).
     pub(crate) analysis: reliability::Analysis,
+    /// The breakdown's predicted steps (`reliability/predict.rs`), from the scenario as built.
+    pub(crate) prediction: reliability::breakdown::Prediction,
     /// Every command of the run (scenario faults, then user commands), sorted by time,
     /// stable; `next_command` is the first not yet applied.
     commands: Vec<Fault>,

@@ -480,6 +480,9 @@ impl Simulation {
         match status {
             Status::Ok => {
                 self.metrics.on_success(now, now - q.start_us);
+                if q.blame.is_some() {
+                    self.metrics.attribution.saved_by_retry += 1;
+                }
                 if let Some(node) = q.blame {
                     if let Some(rec) = self.metrics.open_record(node) {
                         rec.saved_by_retry += 1;
@@ -497,6 +500,8 @@ impl Simulation {
                     Status::Timeout | Status::Ok => FailureReason::Timeout,
                 };
                 self.metrics.on_failure(now, reason);
+                self.metrics
+                    .attribute_failure(reason, !q.arrived_while_down);
                 let blamed = q.blame.and_then(|n| self.metrics.open_record(n).map(|_| n));
                 let target = blamed.or_else(|| {
                     self.metrics
