@@ -1,6 +1,7 @@
 // Estimate (issue #15): the bank's random failures over 200 seeds in the page, with a
 // progress bar, against the command line's figure for the same seeds. The CLI binary is the
-// one `cargo test` builds (target/debug/failover-lab); without it, the test builds it.
+// one `cargo test` builds (target/debug/failover-lab, or under $CARGO_TARGET_DIR); without it,
+// the test builds it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +14,8 @@ const DURATION_S = 120;
 const SEED = 1;
 
 function cliFigures() {
-  const bin = join(REPO_ROOT, 'target', 'debug', 'failover-lab');
+  const targetDir = process.env.CARGO_TARGET_DIR || join(REPO_ROOT, 'target');
+  const bin = join(targetDir, 'debug', 'failover-lab');
   if (!existsSync(bin)) {
     execFileSync('cargo', ['build', '--bin', 'failover-lab'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
