@@ -119,6 +119,24 @@ fn refused_edits_name_the_problem() {
         ),
         (
             Edit::AddInstance {
+                name: s(""),
+                like: None,
+                zone: None,
+                balancers: vec![],
+            },
+            "must be 1 to 64 characters",
+        ),
+        (
+            Edit::AddInstance {
+                name: "x".repeat(65),
+                like: None,
+                zone: None,
+                balancers: vec![],
+            },
+            "must be 1 to 64 characters",
+        ),
+        (
+            Edit::AddInstance {
                 name: s("bad name!"),
                 like: None,
                 zone: None,
