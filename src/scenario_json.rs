@@ -15,13 +15,7 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." || path == "?" || path.is_empty() {
-            format!("scenario JSON: {inner}")
-        } else {
-            format!("{path}: {inner}")
-        }
+        crate::sim::scenario::parse_error_message(&e.path().to_string(), e.into_inner())
     })?;
     de.end().map_err(|e| format!("scenario JSON: {e}"))?;
     Ok(scenario)

@@ -1063,20 +1063,22 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
     check_scenario_size(text.len())?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
-    let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        // The root has the path `.` (`?` when the document ends before any field): nothing
-        // more to say than serde's position.
-        if path == "." || path == "?" || path.is_empty() {
-            format!("scenario JSON: {inner}")
-        } else {
-            format!("{path}: {inner}")
-        }
-    })?;
+    let scenario: Scenario = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| parse_error_message(&e.path().to_string(), e.into_inner()))?;
     // Trailing characters after the object are an error, as with `serde_json::from_str`.
     de.end().map_err(|e| format!("scenario JSON: {e}"))?;
     Ok(scenario)
+}
+
+/// A parse error with the path of the field at fault. The root has the path `.` (`?` when
+/// the document ends before any field): nothing more to say there than serde's position.
+/// Shared with the app's own reader (`src/scenario_json.rs`), which must word it the same.
+pub fn parse_error_message(path: &str, inner: impl std::fmt::Display) -> String {
+    if path == "." || path == "?" || path.is_empty() {
+        format!("scenario JSON: {inner}")
+    } else {
+        format!("{path}: {inner}")
+    }
 }
 
 /// A file of `bytes` is within `MAX_SCENARIO_BYTES`, or the message that says it is not
