@@ -4,21 +4,15 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { SCREENSHOT_DIR, launchBrowser, openApp, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, SCREENSHOT_DIR, serveAppAndBrowser } from './support.mjs';
 
 describe('availability breakdown', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('the Reliability panel explains a crash step by step', async () => {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { DIST_DIR, launchBrowser, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { DIST_DIR, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
@@ -49,15 +49,9 @@ async function openRecorded(browser, url) {
 describe('content security policy', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('dist/index.html has the policy first in <head> and no inline script', async () => {

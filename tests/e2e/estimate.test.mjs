@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { REPO_ROOT, launchBrowser, openApp, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, REPO_ROOT, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const RUNS = 200;
 const DURATION_S = 120;
@@ -32,13 +32,9 @@ function cliFigures() {
 describe('estimate', () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('200 runs of the bank in the page give the CLI figures for the same seeds', async () => {

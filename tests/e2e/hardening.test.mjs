@@ -4,8 +4,8 @@
 // say so, and links built from odd page addresses are well formed. Screenshots go to
 // artifacts/screenshots/hardening-*.png.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, openApp, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
@@ -72,15 +72,9 @@ function manyFaults(n) {
 describe('hardening journeys', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer(process.env.FAILOVER_LAB_DIST ? { root: process.env.FAILOVER_LAB_DIST } : {});
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('a bad import keeps the run and its commands: same address, same trace hash', async () => {

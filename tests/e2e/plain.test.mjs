@@ -2,8 +2,8 @@
 // back from the page (numbers, attributes, boxes), not only looked at; each journey saves a
 // screenshot artifacts/screenshots/plain-*.png.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, openApp, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const PHONE = { width: 390, height: 844 };
@@ -59,15 +59,9 @@ function overlapping(boxes, slack = 0.5) {
 describe('plain and true (issue 19)', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer(process.env.FAILOVER_LAB_DIST ? { root: process.env.FAILOVER_LAB_DIST } : {});
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('numbers: the async database preset loses writes at its own seed, and when picked from the list', async () => {

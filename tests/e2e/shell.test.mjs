@@ -1,7 +1,7 @@
 // End-to-end tests of the app shell on the release build in dist/ (built by `make test`).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, openApp, READY_SELECTOR, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, READY_SELECTOR, screenshot, serveAppAndBrowser, startServer } from './support.mjs';
 
 const AREAS = ['header', 'controls', 'diagram', 'side', 'chart'];
 const PRODUCT_NAME = 'Failover Lab';
@@ -9,15 +9,9 @@ const PRODUCT_NAME = 'Failover Lab';
 describe('app shell', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('desktop: header, five areas, no console errors', async () => {

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -141,6 +142,27 @@ export function launchBrowser() {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
+  });
+}
+
+/**
+ * A suite's shared test server and browser: started before its first test, closed after its
+ * last. `FAILOVER_LAB_DIST` serves another build (handy while developing); default dist/.
+ * Call it inside `describe`; `use(server, browser)` receives both once they are up.
+ *
+ * @param {(server: {url: string, close: () => Promise<void>}, browser: import('playwright-core').Browser) => void} use
+ */
+export function serveAppAndBrowser(use) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer(process.env.FAILOVER_LAB_DIST ? { root: process.env.FAILOVER_LAB_DIST } : {});
+    browser = await launchBrowser();
+    use(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
   });
 }
 

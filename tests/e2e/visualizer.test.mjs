@@ -6,8 +6,8 @@
 // frame budget, then pause), so the journeys wait on DOM state rather than wall-clock sleeps.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, openApp, screenshot, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
@@ -59,16 +59,9 @@ async function nodeStatus(page, node) {
 describe('visualizer journeys', () => {
   let server;
   let browser;
-
-  before(async () => {
-    // FAILOVER_LAB_DIST serves another build (handy while developing); default dist/.
-    server = await startServer(process.env.FAILOVER_LAB_DIST ? { root: process.env.FAILOVER_LAB_DIST } : {});
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAppAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('default preset: crash an instance by clicking, see it marked down and recovered', async () => {
