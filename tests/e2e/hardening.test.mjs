@@ -5,7 +5,7 @@
 // artifacts/screenshots/hardening-*.png.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
+import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
@@ -14,21 +14,6 @@ async function pause(page) {
   await page.waitForSelector(`${ROOT}[data-playing]`);
   if ((await page.getAttribute(ROOT, 'data-playing')) === '1') await page.click('[data-control="play"]');
   await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
-
-/** Fast-forwards to `seconds` of simulated time with the "Run to" control; ends paused. */
-async function runTo(page, seconds) {
-  await page.fill('[data-control="run-to-input"]', String(seconds));
-  await page.click('[data-control="run-to"]');
-  const target = Math.round(seconds * 1e6);
-  await page.waitForFunction(
-    ([sel, t]) => {
-      const root = document.querySelector(sel);
-      return root && root.getAttribute('data-playing') === '0' && Number(root.getAttribute('data-sim-time-us')) === t;
-    },
-    [ROOT, target],
-    { timeout: 30_000 },
-  );
 }
 
 async function nodeAction(page, node, action) {

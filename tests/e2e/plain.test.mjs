@@ -3,25 +3,13 @@
 // screenshot artifacts/screenshots/plain-*.png.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
+import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
-const ROOT = '[data-lab]';
 const PHONE = { width: 390, height: 844 };
 
-/** Fast-forwards to `seconds` of simulated time with the "Run to" control; ends paused. */
-async function runTo(page, seconds) {
-  await page.fill('[data-control="run-to-input"]', String(seconds));
-  await page.click('[data-control="run-to"]');
-  const target = Math.round(seconds * 1e6);
-  await page.waitForFunction(
-    ([sel, t]) => {
-      const root = document.querySelector(sel);
-      return root && root.getAttribute('data-playing') === '0' && Number(root.getAttribute('data-sim-time-us')) === t;
-    },
-    [ROOT, target],
-    { timeout: 60_000 },
-  );
-  // Panels refresh at human rate: let the last refresh land.
+/** `runTo`, then a wait for the panels' last refresh (they refresh at a human rate). */
+async function runToSettled(page, seconds) {
+  await runTo(page, seconds);
   await page.waitForTimeout(250);
 }
 
@@ -67,7 +55,7 @@ describe('plain and true (issue 19)', () => {
   test('numbers: the async database preset loses writes at its own seed, and when picked from the list', async () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=db-async-vs-sync`);
     try {
-      await runTo(page, 70);
+      await runToSettled(page, 70);
       const lost = Number(await page.getAttribute('[data-db="rpo"]', 'data-value'));
       assert.ok(lost > 0, `lost writes at the preset's own seed: ${lost}`);
       assert.match(await page.textContent('[data-db="rpo"]'), /^[1-9]\d* writes?/);
@@ -78,7 +66,7 @@ describe('plain and true (issue 19)', () => {
       await page.waitForSelector('[data-scenario-title]');
       await page.selectOption('[data-control="preset"]', 'db-async-vs-sync');
       await page.waitForSelector('[data-db="rpo"]');
-      await runTo(page, 70);
+      await runToSettled(page, 70);
       const lostFromList = Number(await page.getAttribute('[data-db="rpo"]', 'data-value'));
       assert.ok(lostFromList > 0, `lost writes when picked from the list: ${lostFromList}`);
       assert.deepEqual(errors, []);
@@ -154,7 +142,7 @@ describe('plain and true (issue 19)', () => {
   test('numbers: the reliability panel labels what each availability figure counts', async () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=multi-region-dns-failover`);
     try {
-      await runTo(page, 60);
+      await runToSettled(page, 60);
       const rows = await page.$$eval('[data-availability]', (trs) => trs.map((tr) => ({
         key: tr.getAttribute('data-availability'),
         label: tr.querySelector('th')?.textContent ?? '',
@@ -176,7 +164,7 @@ describe('plain and true (issue 19)', () => {
   test('diagram: inside a failed region, badges of its dead balancers say "unknown / no checker"', async () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=multi-region-dns-failover`);
     try {
-      await runTo(page, 40); // eu-west goes dark at 30 s
+      await runToSettled(page, 40); // eu-west goes dark at 30 s
       assert.equal(await page.getAttribute('[data-domain="eu-west"]', 'data-down'), '1');
       const badges = await page.$$eval('.badge', (els) => els.map((b) => ({
         from: b.getAttribute('data-from'),
@@ -212,7 +200,7 @@ describe('plain and true (issue 19)', () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=db-async-vs-sync`);
     try {
       const before = (await page.textContent('[data-db="leader"]')).trim();
-      await runTo(page, 75);
+      await runToSettled(page, 75);
       const leader = (await page.textContent('[data-db="leader"]')).trim();
       assert.notEqual(leader, before, 'a promotion happened');
       const froms = await page.$$eval(`path.edge[data-to="${leader}"]`, (ps) => ps.map((p) => p.getAttribute('data-from')));
@@ -234,7 +222,7 @@ describe('plain and true (issue 19)', () => {
       for (const preset of ['multi-region-dns-failover', 'bank', 'multi-az', 'single-az']) {
         await page.goto(`${server.url}#v=3&p=${preset}`);
         await page.waitForSelector(`.badge`);
-        await runTo(page, 45);
+        await runToSettled(page, 45);
         const boxes = await page.$$eval('.badge .badge-box', (rs) => rs.map((r) => {
           const b = r.getBoundingClientRect();
           const g = r.parentElement;
@@ -354,7 +342,7 @@ describe('plain and true (issue 19)', () => {
       await page.screenshot({ path: 'artifacts/screenshots/plain-phone-first-screen.png' });
 
       // The failure timeline follows the diagram, before the charts.
-      await runTo(page, 45);
+      await runToSettled(page, 45);
       const timeline = await page.locator('[data-section="timeline"]').boundingBox();
       const stageAfter = await page.locator('.diagram-stage').boundingBox();
       const chart = await page.locator('[data-area="chart"]').boundingBox();

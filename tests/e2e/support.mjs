@@ -209,6 +209,21 @@ export async function openApp(
   return { page, context, errors };
 }
 
+/** Fast-forwards to `seconds` of simulated time with the "Run to" control; ends paused. */
+export async function runTo(page, seconds) {
+  await page.fill('[data-control="run-to-input"]', String(seconds));
+  await page.click('[data-control="run-to"]');
+  const target = Math.round(seconds * 1e6);
+  await page.waitForFunction(
+    ([sel, t]) => {
+      const root = document.querySelector(sel);
+      return root && root.getAttribute('data-playing') === '0' && Number(root.getAttribute('data-sim-time-us')) === t;
+    },
+    ['[data-lab]', target],
+    { timeout: 60_000 },
+  );
+}
+
 /** Saves a full-page screenshot to artifacts/screenshots/NAME.png and returns its path. */
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { openApp, screenshot, serveAppAndBrowser } from './support.mjs';
+import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
@@ -27,21 +27,6 @@ async function pause(page) {
     await page.click('[data-control="play"]');
   }
   await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
-
-/** Fast-forwards to `seconds` of simulated time with the "Run to" control; ends paused. */
-async function runTo(page, seconds) {
-  await page.fill('[data-control="run-to-input"]', String(seconds));
-  await page.click('[data-control="run-to"]');
-  const target = Math.round(seconds * 1e6);
-  await page.waitForFunction(
-    ([sel, t]) => {
-      const root = document.querySelector(sel);
-      return root && root.getAttribute('data-playing') === '0' && Number(root.getAttribute('data-sim-time-us')) === t;
-    },
-    [ROOT, target],
-    { timeout: 30_000 },
-  );
 }
 
 /** Opens a node's menu by clicking it and picks `action` (crash, heal, ...). */
