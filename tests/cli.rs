@@ -670,3 +670,38 @@ fn runs_compare_honestly_at_the_edges() {
     );
     assert!(out.contains("; vs requests answered:"), "{out}");
 }
+
+#[test]
+fn capacity_findings_show_under_load_in_text_and_json() {
+    // redundant-behind-lb's three instances serve 8 workers / 20 ms = 400 req/s each: at
+    // 960 req/s they run at 80 %, and losing any one overloads the other two.
+    let args = [
+        "run",
+        "redundant-behind-lb",
+        "--duration",
+        "5",
+        "--set",
+        "clients.rate_rps=960",
+    ];
+    let (code, out, err) = cli(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("lb-1: 3 instances at 80 %: losing any one overloads the other 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("single points of failure under load: app-1, app-2, app-3"),
+        "{out}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let v = run_json(&json_args);
+    let tier = &v["capacity"]["tiers"][0];
+    assert_eq!(tier["needed"], 3);
+    assert_eq!(tier["offered_rps"], 960.0);
+    assert_eq!(tier["capacity_rps"], 1200.0);
+    assert_eq!(v["capacity"]["spofs"].as_array().map(Vec::len), Some(3));
+    // At the preset's own 200 req/s one instance is enough: no capacity lines at all.
+    let (_, calm, _) = cli(&["run", "redundant-behind-lb", "--duration", "5"]);
+    assert!(!calm.contains("capacity-aware"), "{calm}");
+}

@@ -483,6 +483,7 @@ mod cli {
                 "analytic_availability": analytic,
                 "analytic_availability_method": reports[0].analytic_availability_method,
                 "spofs": reports[0].spofs,
+                "capacity": reports[0].capacity,
                 "intervals": {
                     "requests_answered": series.answered,
                     "time_able_to_serve": series.time_able_to_serve,
@@ -519,6 +520,9 @@ mod cli {
                 series.time_able_to_serve.text()
             );
             say!("analytic (MTBF/MTTR):    {}", analytic_text(&reports[0]));
+            for line in capacity_lines(&reports[0]) {
+                say!("{}", escape(&line));
+            }
             say!("{}", series.statement());
             say!("mean over the runs:");
             for line in series.breakdown.lines() {
@@ -596,6 +600,35 @@ mod cli {
         }
     }
 
+    /// The capacity-aware side (k of n under the peak load), when some tier needs more
+    /// than one instance: the figure, each tier's finding, the capacity SPOFs.
+    fn capacity_lines(r: &Report) -> Vec<String> {
+        let c = &r.capacity;
+        if !c.binds() {
+            return Vec::new();
+        }
+        let mut out = vec![format!(
+            "capacity-aware (k of n at the peak of {:.0} req/s, utilisation under {:.0} %): {:.4} %",
+            c.peak_rps,
+            c.ceiling * 100.0,
+            c.availability * 100.0
+        )];
+        out.extend(
+            c.tiers
+                .iter()
+                .filter(|t| t.needed > 1)
+                .map(|t| format!("  {}", t.finding)),
+        );
+        if !c.spofs.is_empty() {
+            let names: Vec<&str> = c.spofs.iter().map(|s| s.name.as_str()).collect();
+            out.push(format!(
+                "single points of failure under load: {}",
+                names.join(", ")
+            ));
+        }
+        out
+    }
+
     fn print_summary(r: &Report) {
         say!(
             "{} — seed {} — {:.0} s simulated in {:.0} ms",
@@ -618,6 +651,9 @@ mod cli {
             r.availability_over_time * 100.0
         );
         say!("analytic (MTBF/MTTR): {}", analytic_text(r));
+        for line in capacity_lines(r) {
+            say!("{}", escape(&line));
+        }
         for line in r.breakdown.lines() {
             say!("{}", escape(&line));
         }
@@ -722,7 +758,7 @@ mod cli {
         let pct = |x: f64| format!("{:.4} %", 100.0 * x);
         let opt =
             |x: Option<f64>, unit: &str| x.map_or("—".to_string(), |v| format!("{v:.2}{unit}"));
-        let rows: [(&str, String, String); 10] = [
+        let rows: [(&str, String, String); 11] = [
             ("design", escape(&c.a.scenario), escape(&c.b.scenario)),
             (
                 "requests answered OK",
@@ -738,6 +774,11 @@ mod cli {
                 "analytic (MTBF/MTTR)",
                 pct(c.a.analytic_availability),
                 pct(c.b.analytic_availability),
+            ),
+            (
+                "capacity-aware (k of n at peak)",
+                pct(c.a.capacity_availability),
+                pct(c.b.capacity_availability),
             ),
             (
                 "failed requests",
@@ -789,6 +830,12 @@ mod cli {
                     escape(&side.spofs.join(", "))
                 }
             );
+            if !side.capacity_spofs.is_empty() {
+                say!(
+                    "{label}: single points of failure under load: {}",
+                    escape(&side.capacity_spofs.join(", "))
+                );
+            }
             for f in &side.faults_not_applicable {
                 say!(
                     "{label}: fault not applied (no such node here): {}",

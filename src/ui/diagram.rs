@@ -282,6 +282,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             { partitions }{ sampled }{ motion_note }
         </div>
         <p class="spof-note" data-spofs={snap.spofs.len().to_string()}>{ spof_sentence(snap) }</p>
+        { capacity_sentence(snap) }
         </>
     }
 }
@@ -358,6 +359,42 @@ fn spof_sentence(snap: &Snapshot) -> Html {
             { for items }
             { " — if any one of these fails, every request (or every write, where marked) fails." }
         </>
+    }
+}
+
+/// The capacity-aware finding (k of n under the peak load), when some tier needs more
+/// than one instance: what the structural sentence cannot see.
+fn capacity_sentence(snap: &Snapshot) -> Html {
+    let c = &snap.capacity;
+    if !c.binds() {
+        return Html::default();
+    }
+    let findings = c.tiers.iter().filter(|t| t.needed > 1).map(|t| {
+        html! { <span class="capacity-tier" data-needed={t.needed.to_string()} data-of={t.instances.len().to_string()}>{ format!("{}. ", t.finding) }</span> }
+    });
+    const SHOWN: usize = 8;
+    let names = c.spofs.iter().take(SHOWN).enumerate().map(|(i, s)| {
+        html! {
+            <>
+                { if i > 0 { ", " } else { "" } }
+                <span class="spof-name" title={s.why.clone()}>{ s.name.clone() }</span>
+            </>
+        }
+    });
+    let more = c.spofs.len().saturating_sub(SHOWN);
+    html! {
+        <p class="capacity-note" data-capacity-spofs={c.spofs.len().to_string()}>
+            <strong>{ format!("Under the peak load ({:.0} req/s): ", c.peak_rps) }</strong>
+            { for findings }
+            if !c.spofs.is_empty() {
+                { "Single points of failure under load: " }
+                { for names }
+                if more > 0 { { format!(" and {more} more") } }
+                { format!(" — capacity-aware availability {:.4} %.", c.availability * 100.0) }
+            } else {
+                { format!("Capacity-aware availability {:.4} %.", c.availability * 100.0) }
+            }
+        </p>
     }
 }
 

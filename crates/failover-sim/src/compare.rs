@@ -26,6 +26,8 @@ pub struct Side {
     pub availability_over_time: f64,
     /// From MTBF / MTTR over the structure.
     pub analytic_availability: f64,
+    /// The same with every tier needing the k instances its peak load needs.
+    pub capacity_availability: f64,
     pub failed_requests: f64,
     pub p99_ms: f64,
     /// Writes acknowledged and then lost in a failover (recovery point), when there is a
@@ -36,6 +38,8 @@ pub struct Side {
     pub infrastructure_per_month: f64,
     pub expected_downtime_cost_per_month: f64,
     pub spofs: Vec<String>,
+    /// Nodes whose loss alone leaves a tier too little capacity at the peak.
+    pub capacity_spofs: Vec<String>,
     /// Faults given to both sides that name a node this side does not have.
     pub faults_not_applicable: Vec<String>,
     /// The first run's trace hash (equal seeds and inputs give equal hashes).
@@ -113,6 +117,7 @@ fn side(
         availability: mean(&|r| r.availability),
         availability_over_time: mean(&|r| r.availability_over_time),
         analytic_availability: first.analytic_availability,
+        capacity_availability: first.capacity.availability,
         failed_requests: mean(&|r| r.requests.failed as f64),
         p99_ms: mean(&|r| r.latency_ms.p99),
         writes_lost: first
@@ -124,6 +129,12 @@ fn side(
         infrastructure_per_month: first.cost.infrastructure_per_month,
         expected_downtime_cost_per_month: first.cost.expected_downtime_cost_per_month,
         spofs: first.spofs.clone(),
+        capacity_spofs: first
+            .capacity
+            .spofs
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
         faults_not_applicable: not_applicable,
         trace_hash: first.trace_hash.clone(),
     })

@@ -174,6 +174,20 @@ pub const TERMS: &[Term] = &[
         plain: "when every server looks unhealthy, the balancer sends traffic to all of them anyway.",
         detail: "AWS ALB's behaviour: better to try possibly healthy targets than to refuse everything.",
     },
+    Term {
+        key: "utilisation",
+        term: "utilisation",
+        words: &["utilisation", "Utilisation"],
+        plain: "how busy the servers are: the load they get against the most they can serve.",
+        detail: "ρ = λ / (n · c/S) for n instances of c workers and mean service time S; at 100 % the queue grows without bound.",
+    },
+    Term {
+        key: "n-plus-one",
+        term: "N+1",
+        words: &["N+1"],
+        plain: "one more server than the load needs, so losing any one still leaves enough.",
+        detail: "A tier that needs k of its n instances has n − k spare; at ρ > (n − 1)/n losing one overloads the rest.",
+    },
 ];
 
 /// The term with this key.

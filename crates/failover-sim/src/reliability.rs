@@ -18,6 +18,7 @@
 //! A single point of failure is a component whose failure alone (everything else up) makes
 //! the formula false; `spof.rs` finds them all in one pass.
 pub mod breakdown;
+pub mod capacity;
 mod estimate;
 mod exact;
 pub mod intervals;
@@ -190,6 +191,9 @@ pub struct Analysis {
     /// The structure in words ("lb-1 AND any 1 of (app-1, app-2, app-3)"), cut past a few
     /// thousand characters.
     pub structure: String,
+    /// The same question under the peak load: how many instances each tier needs (k of n)
+    /// and the availability when fewer than k is an outage (`capacity.rs`).
+    pub capacity: capacity::CapacityAnalysis,
     #[serde(skip)]
     pub formula: Structure,
 }
@@ -415,6 +419,9 @@ struct Assembly<'a> {
     b: Builder,
     instances: Vec<Option<NodeId>>,
     balancers: Vec<Option<NodeId>>,
+    /// Instances each balancer needs up (1: the structural "any one"; more: the
+    /// capacity-aware "k of n", see `capacity.rs`).
+    needed: Vec<usize>,
 }
 
 impl Assembly<'_> {
@@ -450,7 +457,10 @@ impl Assembly<'_> {
             }
         }
         let lb = self.p.placed(&mut self.b, j, &bal.zone);
-        let any = self.b.any(targets);
+        let any = match self.needed.get(j).copied().unwrap_or(1) {
+            k if k <= 1 => self.b.any(targets),
+            k => self.b.at_least(k, targets),
+        };
         let n = self.b.all(vec![lb, any]);
         self.balancers[j] = Some(n);
         n
@@ -482,12 +492,18 @@ impl Assembly<'_> {
 /// differ at the data store: with strict synchronous replication a write needs both
 /// copies (no synchronous standby, no writes), a read needs either.
 pub fn structure_for(s: &Scenario, access: Access) -> Structure {
+    structure_needing(s, access, &[])
+}
+
+/// The same formula with balancer j needing `needed[j]` of its instances up (missing: 1).
+pub fn structure_needing(s: &Scenario, access: Access, needed: &[usize]) -> Structure {
     let mut f = Assembly {
         s,
         p: Places::new(s),
         b: Builder::default(),
         instances: vec![None; s.instances.len()],
         balancers: vec![None; s.balancers.len()],
+        needed: needed.to_vec(),
     };
     let front = match &s.dns {
         // Failover routing serves if DNS answers and the primary or the secondary can serve
@@ -535,6 +551,11 @@ pub fn structure(s: &Scenario) -> Structure {
 }
 
 pub fn analyse(s: &Scenario) -> Analysis {
+    analyse_with_ceiling(s, capacity::DEFAULT_UTILISATION_CEILING)
+}
+
+/// `analyse` with the capacity-aware side held to a utilisation ceiling (1.0 = 100 %).
+pub fn analyse_with_ceiling(s: &Scenario, ceiling: f64) -> Analysis {
     let comps = components(s);
     let reads = structure_for(s, Access::Read);
     let writes = structure_for(s, Access::Write);
@@ -565,8 +586,20 @@ pub fn analyse(s: &Scenario) -> Analysis {
         })
         .collect();
     let computed = formula.availability(&a);
+    let capacity = capacity::analyse(
+        s,
+        ceiling,
+        capacity::Structural {
+            components: &comps,
+            availability: &a,
+            figure: (computed.value, computed.method, computed.estimate),
+            read_killers: &read_killers,
+            write_killers: &write_killers,
+        },
+    );
     let name = |c: usize| comps.get(c).map(|c| c.name.clone()).unwrap_or_default();
     Analysis {
+        capacity,
         availability: computed.value,
         availability_method: computed.method,
         availability_estimate: computed.estimate,

@@ -66,6 +66,9 @@ pub struct Report {
     pub analytic_availability_samples: Option<u64>,
     /// Nodes whose failure alone stops every request.
     pub spofs: Vec<String>,
+    /// The same analysis under the peak load: k of n per tier, the capacity-aware
+    /// availability and the nodes whose loss alone leaves too little capacity.
+    pub capacity: super::reliability::capacity::CapacityAnalysis,
     /// Monthly infrastructure cost against expected downtime cost.
     pub cost: super::cost::CostReport,
     /// Database counters: writes lost at failover (RPO), refused, conflicting (split brain).
@@ -144,6 +147,7 @@ impl Simulation {
             analytic_availability_ci95: analysis.availability_estimate.map(|e| e.ci95),
             analytic_availability_samples: analysis.availability_estimate.map(|e| e.samples),
             spofs: analysis.spofs.iter().map(|s| s.name.clone()).collect(),
+            capacity: analysis.capacity.clone(),
             cost: super::cost::report(
                 self.scenario(),
                 analysis.availability,

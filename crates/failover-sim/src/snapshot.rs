@@ -186,6 +186,8 @@ pub struct Snapshot {
     pub partitions: Vec<(String, String)>,
     /// Nodes, zones and regions whose failure alone stops every request (with why).
     pub spofs: Vec<super::reliability::Spof>,
+    /// The same question under the peak load (k of n per tier; see reliability/capacity.rs).
+    pub capacity: super::reliability::capacity::CapacityAnalysis,
     /// Availability from MTBF / MTTR and the topology (1 without failure rates): exact,
     /// or an estimate when `analytic_estimate` is set.
     pub analytic_availability: f64,

@@ -297,6 +297,7 @@ impl Simulation {
                 })
                 .collect(),
             spofs: self.analysis.spofs.clone(),
+            capacity: self.analysis.capacity.clone(),
             analytic_availability: self.analysis.availability,
             analytic_estimate: self.analysis.availability_estimate,
             availability_over_time: self.state_availability(),
