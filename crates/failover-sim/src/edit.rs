@@ -46,6 +46,10 @@ pub enum Edit {
     AddStandby { name: String, zone: Option<String> },
     /// A second (third, …) client population in `region`, with `share` of the traffic.
     AddPopulation { region: String, share: f64 },
+    /// DNS failover routing (Route 53 style) named `name` in front of the system: the first
+    /// of `records` is the primary record, a second one the secondary (both health
+    /// checked); the clients then look the name up instead of calling `entry` directly.
+    AddDns { name: String, records: Vec<String> },
     /// Remove a node, zone or region. What still refers to it makes the edit fail with
     /// the path of that reference (a balancer's last target, a zone that still holds
     /// nodes), except lists that simply lose a member (targets, gateway balancer lists).
@@ -141,6 +145,7 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, String> {
                 share: *share,
             });
         }
+        Edit::AddDns { name, records } => add_dns(&mut next, name, records)?,
         Edit::Remove { node } => remove(&mut next, node)?,
         Edit::Rename { node, to } => rename(&mut next, node, to)?,
         Edit::MoveToZone { node, zone } => {
@@ -288,6 +293,30 @@ fn add_balancer(
         }
     };
     s.balancers.push(balancer);
+    Ok(())
+}
+
+fn add_dns(s: &mut Scenario, name: &str, records: &[String]) -> Result<(), String> {
+    new_name(s, name)?;
+    if s.dns.is_some() {
+        return Err("add DNS: the scenario already has DNS".into());
+    }
+    let records: Vec<serde_json::Value> = records
+        .iter()
+        .enumerate()
+        .map(|(i, target)| {
+            serde_json::json!({
+                "target": target,
+                "role": if i == 0 { "primary" } else { "secondary" },
+            })
+        })
+        .collect();
+    // Route 53's defaults (TTL 60 s, RequestInterval 30 s, FailureThreshold 3) come from the
+    // file format, so an added DNS is the one a file with only these fields would give.
+    s.dns = Some(from_file_defaults(serde_json::json!({
+        "name": name, "records": records,
+    }))?);
+    s.entry = name.to_string();
     Ok(())
 }
 

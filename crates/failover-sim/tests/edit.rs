@@ -355,3 +355,57 @@ fn compare_runs_both_sides_with_the_same_seeds_and_faults() {
     assert!(c.b.mean_detection_s.is_some_and(|d| d > 0.0));
     assert!(compare(&a, &b, &[], 1, 0, 30).is_err());
 }
+
+/// DNS failover routing added in front of a balanced tier: the clients look the name up
+/// (the entry becomes the DNS name), the first record is the primary, the second the
+/// secondary; a second DNS, a record on a node that does not exist, are refused.
+#[test]
+fn dns_with_records_goes_in_front() {
+    let base = preset("redundant-behind-lb");
+    let lb = base.balancers[0].name.clone();
+    let a = apply(
+        &base,
+        &Edit::AddDns {
+            name: s("api.example.com"),
+            records: vec![lb.clone()],
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dns = a.scenario.dns.as_ref().expect("dns");
+    assert_eq!(a.scenario.entry, "api.example.com");
+    assert_eq!(dns.records.len(), 1);
+    assert_eq!(dns.records[0].target, lb);
+    assert_eq!(dns.records[0].role, RecordRole::Primary);
+    // Route 53's documented defaults (semantics.md): TTL 60 s, 30 s × 3.
+    assert_eq!(dns.ttl_s, 60);
+    assert_eq!(dns.health_check.request_interval_s, 30);
+    assert_eq!(dns.health_check.failure_threshold, 3);
+    assert!(run(&a.scenario, 1, 30).trace_hash() != run(&base, 1, 30).trace_hash());
+
+    let again = apply(
+        &a.scenario,
+        &Edit::AddDns {
+            name: s("other.example.com"),
+            records: vec![lb.clone()],
+        },
+    );
+    assert_eq!(again.err().as_deref(), Some("add DNS: the scenario already has DNS"));
+    let bad = apply(
+        &base,
+        &Edit::AddDns {
+            name: s("api.example.com"),
+            records: vec![s("nowhere")],
+        },
+    )
+    .expect_err("a record on no node");
+    assert!(bad.contains("dns.records[0].target"), "{bad}");
+    // Removing it sends the clients back to its primary record.
+    let removed = apply(
+        &a.scenario,
+        &Edit::Remove {
+            node: s("api.example.com"),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(removed.scenario, base);
+}
