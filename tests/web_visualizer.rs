@@ -531,6 +531,7 @@ fn share_link_round_trip_keeps_every_field() {
             ),
         ],
         embed: true,
+        design: Default::default(),
         link_version: share::VERSION,
     };
     let text = share::encode(&recipe);

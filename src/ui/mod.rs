@@ -27,6 +27,7 @@ pub mod charts;
 pub mod common;
 pub mod controls;
 pub mod diagram;
+pub mod edit_runner;
 pub mod estimate_panel;
 pub mod event_log;
 pub mod files;
