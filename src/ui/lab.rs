@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::charts::{Charts, Headline};
 use super::common::{self, look};
 use super::controls::{Controls, Part};
+use super::design_hooks::{use_design, DesignView};
 use super::diagram::{Diagram, NodeAction};
 use super::estimate_panel::EstimatePanel;
 use super::event_log::{EventLog, FailureTimeline};
@@ -72,6 +73,7 @@ pub fn lab(props: &LabProps) -> Html {
     let selected = use_state(|| None::<u32>);
     let menu = use_state(|| None::<u32>);
     let share_state = use_state(|| None::<ShareState>);
+    let design = use_design(&runner, &force, &selected, &menu);
 
     // The frame loop lives as long as the component.
     {
@@ -125,13 +127,14 @@ pub fn lab(props: &LabProps) -> Html {
         });
     }
 
-    let (view, notice, embed, canvas, root) = match runner.try_borrow_mut() {
+    let (view, notice, embed, canvas, root, design_view) = match runner.try_borrow_mut() {
         Ok(mut r) => (
             r.view(),
             r.notice.clone(),
             r.embed,
             r.canvas.clone(),
             r.root.clone(),
+            DesignView::of(&r),
         ),
         // Only possible if a render were to run inside a runner callback; render nothing new.
         Err(_) => return html! {},
@@ -520,10 +523,14 @@ pub fn lab(props: &LabProps) -> Html {
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
                         <p class="scenario-explain">{ super::glossary::annotated(&explanation) }<span class="muted">{ source_note }</span></p>
                     </div>
+                    if !embed { { design.bar(&design_view, &view.scenario) } }
                     <Diagram layout={view.layout.clone()} snapshot={snap.clone()} selected={*selected} menu={*menu}
                              canvas={canvas} sampling={view.sampling} reduced_motion={view.reduced_motion}
-                             {on_node} on_action={on_action.clone()} {on_close_menu} {on_link} />
+                             {on_node} on_action={on_action.clone()} {on_close_menu} {on_link}
+                             design={!embed} on_design={design.on_design.clone()}
+                             on_add_in_zone={(!embed).then(|| design.on_add_in_zone.clone())} />
                     <ul class="state-legend" aria-label="Node states">{ for legend }</ul>
+                    if !embed { { design.compare(&design_view, &snap, &view.layout, view.seed) } }
                 </section>
                 <section class="panel chart" data-area="chart" aria-labelledby="chart-title">
                     <div class="panel-head">
@@ -545,6 +552,7 @@ pub fn lab(props: &LabProps) -> Html {
                         <div class="side-body">
                             <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
                                        {on_set} {on_action} {on_select} />
+                            if !embed { { design.node_panel(&snap, *selected, &view.scenario) } }
                         </div>
                     </div>
                     <div class="side-section" data-section="timeline">
