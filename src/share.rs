@@ -121,13 +121,7 @@ impl Recipe {
         let mut scenario = self.unedited_scenario()?;
         for (i, e) in self.design.edits.iter().enumerate() {
             scenario = crate::sim::edit::apply(&scenario, e)
-                .map_err(|err| {
-                    format!(
-                        "edit {} `{}`: {err}",
-                        i + 1,
-                        share_edits::encode_edit(e)
-                    )
-                })?
+                .map_err(|err| format!("edit {} `{}`: {err}", i + 1, share_edits::encode_edit(e)))?
                 .scenario;
         }
         Ok(scenario)

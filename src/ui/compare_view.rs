@@ -120,10 +120,7 @@ pub fn compare_view(p: &CompareProps) -> Html {
         let stamp = key_stamp(&key);
         use_effect_with(stamp, move |stamp| {
             let duration = a.duration_s.min(TABLE_MAX_S);
-            table.set(Some((
-                *stamp,
-                compare(&a, &b, &faults, seed, 1, duration),
-            )));
+            table.set(Some((*stamp, compare(&a, &b, &faults, seed, 1, duration))));
         });
     }
     let close = {
@@ -189,16 +186,62 @@ fn table_rows(c: &Comparison, b_label: &str) -> Html {
     let opt_s = |v: Option<f64>| v.map(|s| fmt_ms(s * 1_000.0)).unwrap_or("–".into());
     let money = |v: f64| format!("${}", fmt_count(v.round().max(0.0) as u64));
     let rows: Vec<(&str, &str, Box<dyn Fn(&Side) -> String>)> = vec![
-        ("availability", "Availability (requests answered OK)", Box::new(|s| fmt_availability(s.availability))),
-        ("availability-time", "Availability over time (could serve)", Box::new(|s| fmt_availability(s.availability_over_time))),
-        ("analytic", "Analytic availability (MTBF / MTTR)", Box::new(|s| fmt_availability(s.analytic_availability))),
-        ("failed", "Failed requests", Box::new(|s| fmt_count(s.failed_requests.round() as u64))),
+        (
+            "availability",
+            "Availability (requests answered OK)",
+            Box::new(|s| fmt_availability(s.availability)),
+        ),
+        (
+            "availability-time",
+            "Availability over time (could serve)",
+            Box::new(|s| fmt_availability(s.availability_over_time)),
+        ),
+        (
+            "analytic",
+            "Analytic availability (MTBF / MTTR)",
+            Box::new(|s| fmt_availability(s.analytic_availability)),
+        ),
+        (
+            "failed",
+            "Failed requests",
+            Box::new(|s| fmt_count(s.failed_requests.round() as u64)),
+        ),
         ("p99", "p99 latency", Box::new(|s| fmt_ms(s.p99_ms))),
-        ("rpo", "Writes lost in a failover (RPO)", Box::new(|s| s.writes_lost.map(|w| fmt_count(w.round() as u64)).unwrap_or("no database".into()))),
-        ("detection", "Mean detection time (fault → marked down)", Box::new(move |s| opt_s(s.mean_detection_s))),
-        ("cost", "Infrastructure per month", Box::new(move |s| money(s.infrastructure_per_month))),
-        ("downtime-cost", "Expected downtime cost per month", Box::new(move |s| money(s.expected_downtime_cost_per_month))),
-        ("spofs", "Single points of failure", Box::new(|s| if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") })),
+        (
+            "rpo",
+            "Writes lost in a failover (RPO)",
+            Box::new(|s| {
+                s.writes_lost
+                    .map(|w| fmt_count(w.round() as u64))
+                    .unwrap_or("no database".into())
+            }),
+        ),
+        (
+            "detection",
+            "Mean detection time (fault → marked down)",
+            Box::new(move |s| opt_s(s.mean_detection_s)),
+        ),
+        (
+            "cost",
+            "Infrastructure per month",
+            Box::new(move |s| money(s.infrastructure_per_month)),
+        ),
+        (
+            "downtime-cost",
+            "Expected downtime cost per month",
+            Box::new(move |s| money(s.expected_downtime_cost_per_month)),
+        ),
+        (
+            "spofs",
+            "Single points of failure",
+            Box::new(|s| {
+                if s.spofs.is_empty() {
+                    "none".into()
+                } else {
+                    s.spofs.join(", ")
+                }
+            }),
+        ),
     ];
     let body = rows.iter().map(|(key, label, f)| {
         html! {

@@ -241,7 +241,12 @@ impl DesignHooks {
     }
 
     /// The inspector's "change the design" for the selected node or domain.
-    pub fn node_panel(&self, snap: &Snapshot, selected: Option<u32>, scenario: &Shared<Scenario>) -> Html {
+    pub fn node_panel(
+        &self,
+        snap: &Snapshot,
+        selected: Option<u32>,
+        scenario: &Shared<Scenario>,
+    ) -> Html {
         match selected.and_then(|id| name_of(snap, id)) {
             Some(name) => html! {
                 <EditNode name={AttrValue::from(name)} scenario={scenario.clone()} on_edit={self.on_edit.clone()} />

@@ -94,9 +94,7 @@ impl AddKind {
             AddKind::Dns if s.balancers.is_empty() && s.instances.is_empty() => {
                 Some("DNS needs a balancer or an instance to point at")
             }
-            AddKind::Zone | AddKind::Clients if s.regions.is_empty() => {
-                Some("add a region first")
-            }
+            AddKind::Zone | AddKind::Clients if s.regions.is_empty() => Some("add a region first"),
             AddKind::Gateway if s.balancers.is_empty() => {
                 Some("an API gateway sits in front of load balancers: add one first")
             }
@@ -155,8 +153,8 @@ pub fn edit_bar(p: &EditBarProps) -> Html {
             });
             let doc = common::document();
             if let Some(d) = &doc {
-                let _ = d
-                    .add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+                let _ =
+                    d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(d) = doc {
@@ -258,9 +256,9 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-/// A name not used yet: `stem` followed by the first free number from 2.
+/// A name not used yet: `stem` followed by the first free number.
 pub fn free_name(s: &Scenario, stem: &str) -> String {
-    (2..)
+    (1..)
         .map(|n| format!("{stem}{n}"))
         .find(|n| lookup(s, n).is_none())
         .unwrap_or_else(|| stem.to_string())
@@ -369,7 +367,10 @@ fn add_form_view(p: &AddFormProps) -> Html {
         html! { <label class="edit-check"><input type="checkbox" name="entry" value="1" checked={default} />{ label }</label> }
     };
     let region_select = || {
-        let opts = s.regions.iter().map(|r| html! { <option value={r.name.clone()}>{ r.name.clone() }</option> });
+        let opts = s
+            .regions
+            .iter()
+            .map(|r| html! { <option value={r.name.clone()}>{ r.name.clone() }</option> });
         html! {
             <label class="field"><span class="field-label">{ "Region" }</span>
                 <select class="select" name="region" data-edit-field="region">{ for opts }</select>
@@ -540,7 +541,10 @@ pub fn edits_from_form(kind: AddKind, values: &[(String, String)]) -> Vec<Edit> 
         }],
         AddKind::Dns => vec![Edit::AddDns {
             name,
-            records: [opt("primary"), opt("secondary")].into_iter().flatten().collect(),
+            records: [opt("primary"), opt("secondary")]
+                .into_iter()
+                .flatten()
+                .collect(),
         }],
         AddKind::Clients => vec![Edit::AddPopulation {
             region: one("region"),

@@ -83,7 +83,9 @@ pub fn edit_node(p: &EditNodeProps) -> Html {
             std::rc::Rc::new(move || {
                 vec![Edit::Rename {
                     node: name.clone(),
-                    to: input_value(&root, "[data-edit-field=rename]").trim().to_string(),
+                    to: input_value(&root, "[data-edit-field=rename]")
+                        .trim()
+                        .to_string(),
                 }]
             }),
         );
@@ -164,7 +166,14 @@ pub fn edit_node(p: &EditNodeProps) -> Html {
                         }]
                     }),
                 );
-                let onchange = Callback::from(move |_: Event| go());
+                let onchange = Callback::from(move |e: Event| {
+                    go();
+                    // A refused change leaves the box as the design is (a kept one is
+                    // redrawn from the new design anyway).
+                    if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                        input.set_checked(on);
+                    }
+                });
                 html! {
                     <label class="edit-check"><input type="checkbox" checked={on} {onchange} data-edit-target={i.name.clone()} />{ i.name.clone() }</label>
                 }

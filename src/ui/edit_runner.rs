@@ -78,9 +78,12 @@ pub fn carry_commands(
             rename(p);
         }
         let gone = lookup(scenario, &c.node).is_none()
-            || c.peer.as_deref().is_some_and(|p| lookup(scenario, p).is_none());
+            || c.peer
+                .as_deref()
+                .is_some_and(|p| lookup(scenario, p).is_none());
         if gone {
-            out.dropped.push(format!("{} (its node is gone)", say_command(&c)));
+            out.dropped
+                .push(format!("{} (its node is gone)", say_command(&c)));
             continue;
         }
         match sim.schedule(c.clone()) {
@@ -146,12 +149,7 @@ impl Runner {
         let mut after = before.clone();
         after.extend(edits.iter().cloned());
         let what = edits.iter().map(describe).collect::<Vec<_>>().join(", ");
-        self.switch_design(
-            after,
-            &share_edits::renames(edits),
-            &what,
-            &dropped_faults,
-        )?;
+        self.switch_design(after, &share_edits::renames(edits), &what, &dropped_faults)?;
         let mut h = std::mem::take(&mut self.design_history);
         h.valid_for(&source);
         if h.undo.len() == History::LIMIT {
@@ -272,11 +270,12 @@ impl Runner {
             ));
         }
         let mut dropped = carried.dropped;
-        dropped.extend(
-            dropped_faults
-                .iter()
-                .map(|f| format!("{} (scheduled in the scenario; its node is gone)", say_command(f))),
-        );
+        dropped.extend(dropped_faults.iter().map(|f| {
+            format!(
+                "{} (scheduled in the scenario; its node is gone)",
+                say_command(f)
+            )
+        }));
         if !dropped.is_empty() {
             text.push_str(&format!(" Dropped: {}.", dropped.join("; ")));
         }

@@ -127,9 +127,7 @@ impl DesignItem {
         use DesignItem::*;
         match kind {
             NodeKind::Balancer => &[Rename, Move, Targets, Remove],
-            NodeKind::Instance | NodeKind::Gateway | NodeKind::Database => {
-                &[Rename, Move, Remove]
-            }
+            NodeKind::Instance | NodeKind::Gateway | NodeKind::Database => &[Rename, Move, Remove],
             NodeKind::Dns => &[Rename, Remove],
             NodeKind::Clients => &[],
         }

@@ -389,7 +389,10 @@ fn dns_with_records_goes_in_front() {
             records: vec![lb.clone()],
         },
     );
-    assert_eq!(again.err().as_deref(), Some("add DNS: the scenario already has DNS"));
+    assert_eq!(
+        again.err().as_deref(),
+        Some("add DNS: the scenario already has DNS")
+    );
     let bad = apply(
         &base,
         &Edit::AddDns {
