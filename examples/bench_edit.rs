@@ -41,7 +41,12 @@ fn main() {
             name: format!("bench-{i}"),
             like: None,
             zone: base.instances[0].zone.clone(),
-            balancers: base.balancers.iter().map(|b| b.name.clone()).take(1).collect(),
+            balancers: base
+                .balancers
+                .iter()
+                .map(|b| b.name.clone())
+                .take(1)
+                .collect(),
         };
         let t0 = Instant::now();
         let applied = edit::apply(&base, &e).expect("edit");

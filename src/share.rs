@@ -190,6 +190,13 @@ pub fn encode(recipe: &Recipe) -> String {
     }
     let diff = encode_plain(recipe);
     let keeps_original = recipe.design.versus == Some(Versus::Unedited);
+    // Every scenario file is longer than this once written out (its defaults included), so
+    // a diff this short needs no comparison (which would apply every edit and write JSON on
+    // each change of the run).
+    const NO_SCENARIO_IS_SHORTER: usize = 512;
+    if keeps_original || diff.len() < NO_SCENARIO_IS_SHORTER {
+        return diff;
+    }
     let whole = recipe.scenario().ok().map(|s| {
         encode_plain(&Recipe {
             source: Source::Custom(Box::new(s)),

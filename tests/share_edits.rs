@@ -188,3 +188,16 @@ fn bad_edits_in_a_link_are_refused_with_their_place() {
     let err = recipe.build().err().expect("refused");
     assert!(err.starts_with("edit 1 `rm:server`: "), "{err}");
 }
+
+/// `share::encode` skips the whole-scenario form for diffs under 512 characters: true only
+/// if no scenario written into a link is that short. The presets are the smallest there are.
+#[test]
+fn no_scenario_in_a_link_is_shorter_than_the_diff_threshold() {
+    for p in presets::all() {
+        let link = share::encode(&Recipe {
+            source: Source::Custom(Box::new(p.scenario())),
+            ..Recipe::preset(p.name)
+        });
+        assert!(link.len() > 512, "{}: {} characters", p.name, link.len());
+    }
+}

@@ -26,10 +26,23 @@ fn document() -> web_sys::Document {
         .expect("document")
 }
 
-fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
-    if let Ok(history) = web_sys::window().expect("window").history() {
+/// A Lab opened at `hash`. Chromium ignores `history.replaceState` for a while after about
+/// 200 calls within 10 s, and every edit writes the address (the 60-step undo test makes
+/// 180): wait until the address takes the link, so the Lab boots from it.
+async fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
+    let history = web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history");
+    for _ in 0..150 {
+        // Refused calls are ignored silently: read the address back.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+        if self::hash() == hash {
+            break;
+        }
+        TimeoutFuture::new(100).await;
     }
+    assert_eq!(self::hash(), hash, "the address bar took the link");
     let doc = document();
     let host = doc.create_element("div").expect("div");
     doc.body()
@@ -111,7 +124,7 @@ fn lab_attr(host: &web_sys::Element, name: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn adding_a_balancer_and_instances_moves_the_spof_and_restarts_paused() {
-    let (host, handle) = mount_lab_at("#v=3&p=single-server&seed=4");
+    let (host, handle) = mount_lab_at("#v=3&p=single-server&seed=4").await;
     let spof = wait_for(&host, ".spof-note", "SPOF sentence").await;
     assert!(text(&spof).contains("server"), "{}", text(&spof));
     add(&host, "balancer").await;
@@ -141,7 +154,7 @@ async fn adding_a_balancer_and_instances_moves_the_spof_and_restarts_paused() {
 
 #[wasm_bindgen_test]
 async fn a_refused_edit_shows_its_message_next_to_the_control_and_changes_nothing() {
-    let (host, handle) = mount_lab_at("#v=3&p=redundant-behind-lb");
+    let (host, handle) = mount_lab_at("#v=3&p=redundant-behind-lb").await;
     wait_for(&host, &node("app-1"), "app-1").await;
     let before = hash();
     // The "+" form: a name already in use.
@@ -194,7 +207,7 @@ async fn a_refused_edit_shows_its_message_next_to_the_control_and_changes_nothin
 #[wasm_bindgen_test]
 async fn remove_from_the_menu_drops_the_commands_of_the_node_and_names_them() {
     let (host, handle) =
-        mount_lab_at("#v=3&p=redundant-behind-lb&seed=2&c=500:crash:app-2,600:crash:app-1");
+        mount_lab_at("#v=3&p=redundant-behind-lb&seed=2&c=500:crash:app-2,600:crash:app-1").await;
     click(&wait_for(&host, &node("app-2"), "app-2").await);
     let remove = wait_for(&host, ".node-menu [data-design=remove]", "Remove item").await;
     click(&remove);
@@ -281,7 +294,7 @@ async fn sixty_undo_steps_restore_the_exact_run_and_redo_replays_them() {
 
 #[wasm_bindgen_test]
 async fn ctrl_z_undoes_and_ctrl_shift_z_redoes_with_the_buttons_following() {
-    let (host, handle) = mount_lab_at("#v=3&p=single-server");
+    let (host, handle) = mount_lab_at("#v=3&p=single-server").await;
     add(&host, "instance").await;
     wait_for(&host, &node("server-1"), "added").await;
     let undo = wait_for(&host, "[data-control=undo]:not([disabled])", "Undo enabled").await;
@@ -308,9 +321,37 @@ async fn ctrl_z_undoes_and_ctrl_shift_z_redoes_with_the_buttons_following() {
 async fn a_link_with_edits_and_a_comparison_opens_both_sides_and_the_table() {
     let (host, handle) = mount_lab_at(
         "#v=3&p=single-server&seed=1&e=ab:lb-1::server,en:lb-1,ai:server-1:::lb-1&vs=-",
-    );
-    wait_for(&host, &node("lb-1"), "edited design").await;
-    let table = wait_for(&host, "[data-compare-table]", "the table").await;
+    )
+    .await;
+    wait_for(&host, &node("server-1"), "edited design").await;
+    for _ in 0..300 {
+        if host
+            .query_selector("[data-compare]")
+            .expect("valid")
+            .is_some()
+        {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    let compare = host
+        .query_selector("[data-compare]")
+        .expect("valid")
+        .unwrap_or_else(|| panic!("no comparison: {}", hash()));
+    for _ in 0..500 {
+        if compare
+            .query_selector("[data-compare-table]")
+            .expect("valid")
+            .is_some()
+        {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    let table = compare
+        .query_selector("[data-compare-table]")
+        .expect("valid")
+        .unwrap_or_else(|| panic!("no table: {}", text(&compare)));
     let rows = table
         .query_selector_all("tbody tr")
         .expect("valid")
