@@ -118,6 +118,9 @@ async fn diagram_renders_every_node_of_every_preset_with_its_label_and_state() {
                 on_action: Callback::noop(),
                 on_close_menu: Callback::noop(),
                 on_link: Callback::noop(),
+                design: false,
+                on_design: Callback::noop(),
+                on_add_in_zone: None,
             };
             let handle =
                 yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
@@ -214,6 +217,9 @@ async fn crashed_instance_is_marked_down_with_a_health_badge_detail() {
         on_action: Callback::noop(),
         on_close_menu: Callback::noop(),
         on_link: Callback::noop(),
+        design: false,
+        on_design: Callback::noop(),
+        on_add_in_zone: None,
     };
     let handle = yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
     let badge = wait_for(&host, ".badge[data-to=\"app-2\"]", "badge").await;

@@ -182,10 +182,13 @@ fn key_stamp(key: &(Scenario, u64, Vec<Fault>)) -> u64 {
     })
 }
 
+/// A table row: its key (`data-row`), its label, and how a side's figure is written.
+type Row = (&'static str, &'static str, Box<dyn Fn(&Side) -> String>);
+
 fn table_rows(c: &Comparison, b_label: &str) -> Html {
     let opt_s = |v: Option<f64>| v.map(|s| fmt_ms(s * 1_000.0)).unwrap_or("–".into());
     let money = |v: f64| format!("${}", fmt_count(v.round().max(0.0) as u64));
-    let rows: Vec<(&str, &str, Box<dyn Fn(&Side) -> String>)> = vec![
+    let rows: Vec<Row> = vec![
         (
             "availability",
             "Availability (requests answered OK)",

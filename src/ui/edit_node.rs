@@ -188,26 +188,26 @@ pub fn edit_node(p: &EditNodeProps) -> Html {
         }
         _ => html! {},
     };
-    let entry_html = (kind.is_endpoint() || kind == NameKind::Dns)
-        .then(|| {
-            let is_entry = s.entry == name;
-            let node = name.clone();
-            let go = send(
-                Control::Entry,
-                std::rc::Rc::new(move || vec![Edit::SetEntry { node: node.clone() }]),
-            );
-            let onclick = Callback::from(move |_: MouseEvent| go());
-            html! {
-                <div class="edit-row">
-                    <button type="button" class="btn btn-small" data-control="set-entry" disabled={is_entry} {onclick}
-                            title="The clients send their requests here (the entry point)">
-                        { if is_entry { "Clients send here" } else { "Send the clients here" } }
-                    </button>
-                    { message(Control::Entry) }
-                </div>
-            }
-        })
-        .unwrap_or_default();
+    let entry_html = if kind.is_endpoint() || kind == NameKind::Dns {
+        let is_entry = s.entry == name;
+        let node = name.clone();
+        let go = send(
+            Control::Entry,
+            std::rc::Rc::new(move || vec![Edit::SetEntry { node: node.clone() }]),
+        );
+        let onclick = Callback::from(move |_: MouseEvent| go());
+        html! {
+            <div class="edit-row">
+                <button type="button" class="btn btn-small" data-control="set-entry" disabled={is_entry} {onclick}
+                        title="The clients send their requests here (the entry point)">
+                    { if is_entry { "Clients send here" } else { "Send the clients here" } }
+                </button>
+                { message(Control::Entry) }
+            </div>
+        }
+    } else {
+        html! {}
+    };
     let on_remove = {
         let node = name.clone();
         let go = send(
