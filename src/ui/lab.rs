@@ -374,15 +374,25 @@ pub fn lab(props: &LabProps) -> Html {
 
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).
+    // An edited preset is reproduced by its exported file, as an imported one is.
     let estimate_source: AttrValue = match &*view.source {
-        Source::Preset(name) => name.clone().into(),
+        Source::Preset(name) if design_view.edits == 0 => name.clone().into(),
+        Source::Preset(_) => format!("{}-seed{}.json", view.scenario.name, view.seed).into(),
         Source::Custom(_) => format!("{}-seed{}.json", view.scenario.name, view.seed).into(),
     };
     let (title, source_note, explanation) = match &*view.source {
         Source::Preset(name) => match presets::find(name) {
             Some(p) => (
                 p.title.to_string(),
-                format!(" (preset {}, from {})", p.name, p.source),
+                match design_view.edits {
+                    0 => format!(" (preset {}, from {})", p.name, p.source),
+                    n => format!(
+                        " (preset {}, from {}; your design: {n} change{})",
+                        p.name,
+                        p.source,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                },
                 p.explanation.to_string(),
             ),
             None => (name.clone(), String::new(), String::new()),
