@@ -44,7 +44,9 @@ pub enum Edit {
     AddZone { region: String, zone: String },
     /// A standby database (the scenario must have a database without one).
     AddStandby { name: String, zone: Option<String> },
-    /// A second (third, …) client population in `region`, with `share` of the traffic.
+    /// A second (third, …) client population in `region` sending `share` (0 to 1) of all
+    /// requests; the populations there were keep their proportions in the rest. Clients
+    /// given as one `traffic.region` become its first population.
     AddPopulation { region: String, share: f64 },
     /// DNS failover routing (Route 53 style) named `name` in front of the system: the first
     /// of `records` is the primary record, a second one the secondary (both health
@@ -139,12 +141,7 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, String> {
                 failures: db.failures.clone(),
             });
         }
-        Edit::AddPopulation { region, share } => {
-            next.traffic.populations.push(Population {
-                region: region.clone(),
-                share: *share,
-            });
-        }
+        Edit::AddPopulation { region, share } => add_population(&mut next, region, *share)?,
         Edit::AddDns { name, records } => add_dns(&mut next, name, records)?,
         Edit::Remove { node } => remove(&mut next, node)?,
         Edit::Rename { node, to } => rename(&mut next, node, to)?,
@@ -293,6 +290,35 @@ fn add_balancer(
         }
     };
     s.balancers.push(balancer);
+    Ok(())
+}
+
+fn add_population(s: &mut Scenario, region: &str, share: f64) -> Result<(), String> {
+    if !(share > 0.0 && share < 1.0) {
+        return Err(format!(
+            "add clients: the share is a fraction of all requests, above 0 and below 1, got {share}"
+        ));
+    }
+    let pops = &mut s.traffic.populations;
+    if pops.is_empty() {
+        let Some(first) = s.traffic.region.take() else {
+            return Err(
+                "traffic.region: the clients are not in a region, so there is no first \
+                 population to share the traffic with (give `traffic.region` in the file)"
+                    .into(),
+            );
+        };
+        pops.push(Population {
+            region: first,
+            share: 1.0,
+        });
+    }
+    // Shares are weights: the new one is `share` of the new total.
+    let total: f64 = pops.iter().map(|p| p.share).sum();
+    pops.push(Population {
+        region: region.to_string(),
+        share: total * share / (1.0 - share),
+    });
     Ok(())
 }
 

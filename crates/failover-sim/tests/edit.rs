@@ -412,3 +412,53 @@ fn dns_with_records_goes_in_front() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(removed.scenario, base);
 }
+
+/// A second client population: the clients of `traffic.region` become the first one, the
+/// new one sends the asked fraction of all requests; a share outside (0, 1), a region
+/// without clients to share with, are refused with the field.
+#[test]
+fn a_second_client_population_takes_its_share() {
+    let base = preset("dns-region-failover");
+    let first = base.traffic.region.clone().expect("clients in a region");
+    let other = base
+        .regions
+        .iter()
+        .map(|r| r.name.clone())
+        .find(|r| *r != first)
+        .expect("a second region");
+    let a = apply(
+        &base,
+        &Edit::AddPopulation {
+            region: other.clone(),
+            share: 0.25,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let pops = &a.scenario.traffic.populations;
+    assert_eq!(a.scenario.traffic.region, None);
+    assert_eq!(pops.len(), 2);
+    assert_eq!(pops[0].region, first);
+    assert_eq!(pops[1].region, other);
+    let total: f64 = pops.iter().map(|p| p.share).sum();
+    assert!((pops[1].share / total - 0.25).abs() < 1e-12);
+    let bad = apply(
+        &base,
+        &Edit::AddPopulation {
+            region: other.clone(),
+            share: 1.0,
+        },
+    )
+    .expect_err("all of the traffic");
+    assert!(bad.starts_with("add clients: the share"), "{bad}");
+    let mut nowhere = base.clone();
+    nowhere.traffic.region = None;
+    let bad = apply(
+        &nowhere,
+        &Edit::AddPopulation {
+            region: other,
+            share: 0.5,
+        },
+    )
+    .expect_err("no first population");
+    assert!(bad.starts_with("traffic.region:"), "{bad}");
+}
