@@ -161,9 +161,10 @@ impl Runner {
         Ok(())
     }
 
+    /// Edits on screen can always be undone one by one (those a link brought included).
     pub fn can_undo(&self) -> bool {
         self.history_matches() && !self.design_history.undo.is_empty()
-            || !self.history_matches() && !self.recipe.design.edits.is_empty()
+            || !self.recipe.design.edits.is_empty()
     }
 
     pub fn can_redo(&self) -> bool {
