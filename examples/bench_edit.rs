@@ -58,7 +58,7 @@ fn main() {
             },
             ..Recipe::preset(biggest.name)
         };
-        let carried = carry_commands(&commands, &[], &applied.scenario, 1);
+        let carried = carry_commands(&commands, &[], &applied.scenario);
         let recipe = Recipe {
             commands: carried.kept,
             ..recipe

@@ -153,9 +153,14 @@ impl Recipe {
     /// Replay: build the scenario, apply the overrides, seed the run, then schedule every
     /// command in order, exactly as they were scheduled live.
     pub fn build(&self) -> Result<Simulation, String> {
-        let scenario = self.scenario()?;
+        self.build_with(&self.scenario()?)
+    }
+
+    /// `build` from this recipe's scenario computed already (each edit is applied and the
+    /// whole scenario validated again by `scenario`, so callers that have it pass it in).
+    pub fn build_with(&self, scenario: &Scenario) -> Result<Simulation, String> {
         let seed = self.seed.unwrap_or(scenario.seed);
-        let mut sim = Simulation::with_seed(&scenario, seed)
+        let mut sim = Simulation::with_seed(scenario, seed)
             .map_err(|e| format!("the scenario is not valid:\n{e}"))?;
         for (i, c) in self.commands.iter().enumerate() {
             sim.schedule(c.clone())

@@ -73,11 +73,11 @@ pub fn compare_view(p: &CompareProps) -> Html {
             .as_ref()
             .is_none_or(|s| s.key != key || s.sim.now_us() > p.now_us);
         if stale {
-            let carried = carry_commands(&p.commands, &[], &b, p.seed);
+            let carried = carry_commands(&p.commands, &[], &b);
             match Simulation::with_seed(&b, p.seed) {
                 Ok(mut sim) => {
                     for c in &carried.kept {
-                        // Checked by carry_commands on the same scenario and seed.
+                        // carry_commands made the checks `schedule` makes at 0 s.
                         let _ = sim.schedule(c.clone());
                     }
                     let layout = Rc::new(topology_layout(&sim, Orientation::Vertical));

@@ -13,11 +13,12 @@
 //! and belong to the scenario they were made on: another preset, link or file starts afresh.
 use super::common::fmt_clock;
 use super::runner::{Address, Notice, Runner};
-use crate::share::{encode_command, Source};
+use crate::share::Source;
 use crate::share_edits::{self, Versus};
 use crate::sim::edit::{self, Edit, History};
-use crate::sim::validate::lookup;
-use crate::sim::{Fault, Scenario, Simulation};
+use crate::sim::limits::MAX_FAULTS;
+use crate::sim::validate::{lookup, validate_fault, Problems};
+use crate::sim::{Fault, Scenario};
 
 /// Undo and redo steps of the design on screen.
 #[derive(Clone, Debug, Default)]
@@ -49,21 +50,14 @@ pub struct Carried {
 
 /// Carries `commands` to `scenario`: names follow `renames` (old → new, in order), a command
 /// whose node (or partition peer) is gone is dropped, and so is one the new design refuses
-/// when scheduled (a `set` of a parameter its node no longer has).
+/// (a `set` of a parameter its node no longer has) — the checks `Simulation::schedule` makes
+/// at 0 s, without building a run for them.
 pub fn carry_commands(
     commands: &[Fault],
     renames: &[(String, String)],
     scenario: &Scenario,
-    seed: u64,
 ) -> Carried {
     let mut out = Carried::default();
-    let Ok(mut sim) = Simulation::with_seed(scenario, seed) else {
-        out.dropped = commands
-            .iter()
-            .map(|c| format!("{} (the design does not build)", encode_command(c)))
-            .collect();
-        return out;
-    };
     let rename = |name: &mut String| {
         for (from, to) in renames {
             if name == from {
@@ -86,8 +80,17 @@ pub fn carry_commands(
                 .push(format!("{} (its node is gone)", say_command(&c)));
             continue;
         }
-        match sim.schedule(c.clone()) {
-            Ok(_) => out.kept.push(c),
+        if out.kept.len() >= MAX_FAULTS {
+            out.dropped.push(format!(
+                "{} (at most {MAX_FAULTS} commands per run)",
+                say_command(&c)
+            ));
+            continue;
+        }
+        let mut p = Problems::default();
+        validate_fault(scenario, &c, "command", &mut p);
+        match p.into_result() {
+            Ok(()) => out.kept.push(c),
             Err(e) => out.dropped.push(format!("{} ({e})", say_command(&c))),
         }
     }
@@ -252,7 +255,7 @@ impl Runner {
         recipe.design.edits = edits;
         let scenario = recipe.scenario()?;
         let seed = self.sim.seed();
-        let carried = carry_commands(&recipe.commands, renames, &scenario, seed);
+        let carried = carry_commands(&recipe.commands, renames, &scenario);
         recipe.commands = carried.kept.clone();
         self.try_load(recipe, Address::Replace)?;
         self.playing = false;

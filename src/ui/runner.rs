@@ -905,7 +905,7 @@ fn older_link(version: u32) -> Option<Notice> {
 /// note for an older link.
 fn build(recipe: Recipe) -> Result<(Recipe, Simulation, Scenario, Option<Notice>), String> {
     let base = recipe.scenario()?;
-    let sim = recipe.build()?;
+    let sim = recipe.build_with(&base)?;
     let mut recipe = recipe;
     // The commands now live in the simulation (user_commands).
     recipe.commands.clear();
