@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk must never try to download tools (no internet access where this runs).
 export TRUNK_OFFLINE := true
 
-.PHONY: setup serve test bench dist bench-ui poster fidelity-real mutants bench-limits bench-long sweep-all
+.PHONY: setup serve test bench dist bench-ui bench-edit poster fidelity-real mutants bench-limits bench-long sweep-all
 
 setup:
 	bash scripts/setup.sh
@@ -31,6 +31,12 @@ bench-ui: dist
 	node tests/e2e/bench_frames.mjs
 	cargo build --release --quiet --bin failover-lab
 	node tests/e2e/bench_load.mjs
+
+# Edit benchmark (issue #15): an edit on the preset with the most nodes re-lays out the diagram
+# and restarts the run within 50 ms — the native figure, then the browser's (prints figures).
+bench-edit: dist
+	cargo run --release --quiet --example bench_edit
+	node tests/e2e/bench_edit.mjs
 
 # Regenerates static/poster.html (the app's first frame, shown until the wasm has loaded) after
 # a change to the UI or the default scenario; `cargo test` fails while it is stale.

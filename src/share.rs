@@ -20,6 +20,8 @@
 //! | `o` | parameter overrides applied before the run | no |
 //! | `c` | timed commands, in the order they were given | no |
 //! | `embed` | `1`: compact layout without the header | no |
+//! | `e` | architecture edits made in the app, applied after `o` (`share_edits`) | no |
+//! | `vs` | the other side of a comparison: a preset, or `-` (before the edits) | no |
 //!
 //! `OVERRIDE` is `NODE:PARAM:VALUE`, e.g. `lb-1:retries:0` or `clients:rate_rps:1000`.
 //!
@@ -37,6 +39,7 @@
 //! still percent-decoded, and values are percent-encoded when they contain anything else.
 //! Values are read back as `true`/`false`, then as a number, else as text, which is how
 //! `sim::params` interprets them anyway.
+use crate::share_edits::{self, Design, Versus};
 use crate::sim::presets;
 use crate::sim::{Fault, FaultAction, ParamValue, Scenario, Simulation};
 
@@ -91,6 +94,8 @@ pub struct Recipe {
     /// Timed commands, in the order they were given (`Simulation::user_commands`).
     pub commands: Vec<Fault>,
     pub embed: bool,
+    /// Architecture edits and the comparison (optional `e` and `vs` keys of the link).
+    pub design: Design,
     /// The link version it was read from (`VERSION` for a recipe made here): an older one
     /// replays on a newer engine, and the app says the run may differ from the shared one.
     pub link_version: u32,
@@ -104,12 +109,26 @@ impl Recipe {
             overrides: Vec::new(),
             commands: Vec::new(),
             embed: false,
+            design: Design::default(),
             link_version: VERSION,
         }
     }
 
-    /// The scenario with the overrides applied (what the run is built from).
+    /// The scenario with the overrides and then the edits applied (what the run is built
+    /// from). Each edit goes through `sim::edit::apply`, so a link whose edits no longer fit
+    /// is refused with the edit's number and the field it broke.
     pub fn scenario(&self) -> Result<Scenario, String> {
+        let mut scenario = self.unedited_scenario()?;
+        for (i, e) in self.design.edits.iter().enumerate() {
+            scenario = crate::sim::edit::apply(&scenario, e)
+                .map_err(|err| format!("edit {} `{}`: {err}", i + 1, share_edits::encode_edit(e)))?
+                .scenario;
+        }
+        Ok(scenario)
+    }
+
+    /// The scenario with the overrides applied, before any edit ("before" in a comparison).
+    pub fn unedited_scenario(&self) -> Result<Scenario, String> {
         let mut scenario = match &self.source {
             Source::Preset(name) => presets::find(name)
                 .ok_or_else(|| unknown_preset(name))?
@@ -134,9 +153,14 @@ impl Recipe {
     /// Replay: build the scenario, apply the overrides, seed the run, then schedule every
     /// command in order, exactly as they were scheduled live.
     pub fn build(&self) -> Result<Simulation, String> {
-        let scenario = self.scenario()?;
+        self.build_with(&self.scenario()?)
+    }
+
+    /// `build` from this recipe's scenario computed already (each edit is applied and the
+    /// whole scenario validated again by `scenario`, so callers that have it pass it in).
+    pub fn build_with(&self, scenario: &Scenario) -> Result<Simulation, String> {
         let seed = self.seed.unwrap_or(scenario.seed);
-        let mut sim = Simulation::with_seed(&scenario, seed)
+        let mut sim = Simulation::with_seed(scenario, seed)
             .map_err(|e| format!("the scenario is not valid:\n{e}"))?;
         for (i, c) in self.commands.iter().enumerate() {
             sim.schedule(c.clone())
@@ -161,8 +185,47 @@ fn unknown_preset(name: &str) -> String {
 
 // ----- encoding ---------------------------------------------------------------------------
 
-/// The hash for `recipe`, without the leading `#`.
+/// The hash for `recipe`, without the leading `#`. Edits travel as a diff against the
+/// scenario they started from (`e=`) unless the whole edited scenario (`s=`) is shorter (or
+/// the edits are more than a link carries); a comparison with the unedited scenario needs
+/// the diff, so it keeps it.
 pub fn encode(recipe: &Recipe) -> String {
+    if recipe.design.edits.is_empty() {
+        return encode_plain(recipe);
+    }
+    let diff = encode_plain(recipe);
+    let keeps_original = recipe.design.versus == Some(Versus::Unedited);
+    // Every scenario file is longer than this once written out (its defaults included), so
+    // a diff this short needs no comparison (which would apply every edit and write JSON on
+    // each change of the run).
+    const NO_SCENARIO_IS_SHORTER: usize = 512;
+    if keeps_original || diff.len() < NO_SCENARIO_IS_SHORTER {
+        return diff;
+    }
+    let whole = recipe.scenario().ok().map(|s| {
+        encode_plain(&Recipe {
+            source: Source::Custom(Box::new(s)),
+            overrides: Vec::new(),
+            design: Design {
+                edits: Vec::new(),
+                versus: recipe.design.versus.clone(),
+            },
+            ..recipe.clone()
+        })
+    });
+    match whole {
+        Some(whole)
+            if !keeps_original
+                && (whole.len() < diff.len()
+                    || recipe.design.edits.len() > share_edits::MAX_LINK_EDITS) =>
+        {
+            whole
+        }
+        _ => diff,
+    }
+}
+
+fn encode_plain(recipe: &Recipe) -> String {
     let mut out = format!("v={VERSION}");
     match &recipe.source {
         Source::Preset(name) => {
@@ -205,6 +268,14 @@ pub fn encode(recipe: &Recipe) -> String {
     }
     if recipe.embed {
         out.push_str("&embed=1");
+    }
+    if !recipe.design.edits.is_empty() {
+        out.push_str("&e=");
+        out.push_str(&share_edits::encode_edits(&recipe.design.edits));
+    }
+    if let Some(v) = &recipe.design.versus {
+        out.push_str("&vs=");
+        out.push_str(&v.encode());
     }
     out
 }
@@ -277,6 +348,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
     let mut overrides = Vec::new();
     let mut commands = Vec::new();
     let mut embed = false;
+    let mut design = Design::default();
     let mut seen: Vec<&str> = Vec::new();
     for pair in hash.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -334,16 +406,23 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
                 }
             }
             "embed" => embed = value.is_empty() || value == "1" || value == "true",
+            "e" => design.edits = share_edits::decode_edits(value)?,
+            "vs" => design.versus = Some(Versus::decode(value)?),
             other => {
                 return Err(format!(
-                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed)"
+                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed, e, vs)"
                 ))
             }
         }
     }
     if version.is_none() {
         // Only `embed` (e.g. `#embed=1` added by hand) is fine without a run in it.
-        if source.is_none() && overrides.is_empty() && commands.is_empty() && seed.is_none() {
+        if source.is_none()
+            && overrides.is_empty()
+            && commands.is_empty()
+            && seed.is_none()
+            && design == Design::default()
+        {
             return Ok(Some(Recipe {
                 embed,
                 ..Recipe::preset(presets::DEFAULT)
@@ -360,6 +439,7 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
         overrides,
         commands,
         embed,
+        design,
         link_version: version.unwrap_or(VERSION),
     }))
 }

@@ -898,6 +898,7 @@ fn valid_link(g: &mut Gen) -> String {
         overrides,
         commands,
         embed: g.chance(0.1),
+        design: Default::default(),
         link_version: share::VERSION,
     })
 }

@@ -37,6 +37,14 @@ pub struct DiagramProps {
     /// Click / Enter on the link between two zones or regions: (a, b, cut) partitions them
     /// (cut) or repairs the partition.
     pub on_link: Callback<(String, String, bool)>,
+    /// Show the menus' "change the design" items (`node_menu::DesignItem`).
+    #[prop_or_default]
+    pub design: bool,
+    #[prop_or_default]
+    pub on_design: Callback<(u32, super::node_menu::DesignItem)>,
+    /// The "+" on a zone box: add something in that zone (the design bar's form).
+    #[prop_or_default]
+    pub on_add_in_zone: Option<Callback<String>>,
 }
 
 #[function_component(Diagram)]
@@ -149,7 +157,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
             })
         };
-        html! {
+        html! { <>
             <g class={classes!("group-box", if g.level == 0 { "level-region" } else { "level-zone" }, down.then_some("down"))}
                data-domain={g.label.clone()} data-down={if down { "1" } else { "0" }}
                data-domain-id={id.map(|i| i.to_string())} role="button" tabindex="0" {onclick} {onkeydown}
@@ -158,7 +166,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <rect x={fmt(g.x)} y={fmt(g.y)} width={fmt(g.w)} height={fmt(g.h)} rx={if g.level == 0 { "16" } else { "12" }} />
                 <text x={fmt(g.x + 10.0)} y={fmt(g.y + 12.0)}>{ label }<tspan class="group-hint" aria-hidden="true">{ " ⚡" }</tspan></text>
             </g>
-        }
+            { zone_add(props, g) }
+        </> }
     });
 
     let links = domain_links(layout, snap).into_iter().map(|(a, b, at)| {
@@ -337,6 +346,37 @@ fn domain_links(layout: &Layout, snap: &Snapshot) -> Vec<(String, String, super:
 }
 
 /// The teaching point of the whole app, for the system on screen.
+/// The "+" in a zone box's top-right corner: add a component in that zone (design mode).
+fn zone_add(props: &DiagramProps, g: &super::layout::GroupBox) -> Html {
+    let Some(cb) = props.on_add_in_zone.clone().filter(|_| g.level > 0) else {
+        return html! {};
+    };
+    let zone = g.label.clone();
+    let emit = move || cb.emit(zone.clone());
+    let onclick = {
+        let emit = emit.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            emit();
+        })
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "Enter" | " ") {
+            e.prevent_default();
+            emit();
+        }
+    });
+    let (x, y) = (g.x + g.w - 20.0, g.y + 3.0);
+    html! {
+        <g class="zone-add" role="button" tabindex="0" data-add-in-zone={g.label.clone()} {onclick} {onkeydown}
+           aria-label={format!("Add a component in zone {}", g.label)}>
+            <title>{ format!("Add an instance, balancer, gateway or standby in zone {}", g.label) }</title>
+            <rect x={fmt(x)} y={fmt(y)} width="16" height="16" rx="4" />
+            <text x={fmt(x + 8.0)} y={fmt(y + 12.5)} text-anchor="middle">{ "+" }</text>
+        </g>
+    }
+}
+
 fn spof_sentence(snap: &Snapshot) -> Html {
     if snap.spofs.is_empty() {
         return html! {

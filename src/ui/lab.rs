@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::charts::{Charts, Headline};
 use super::common::{self, look};
 use super::controls::{Controls, Part};
+use super::design_hooks::{use_design, DesignView};
 use super::diagram::{Diagram, NodeAction};
 use super::estimate_panel::EstimatePanel;
 use super::event_log::{EventLog, FailureTimeline};
@@ -72,6 +73,7 @@ pub fn lab(props: &LabProps) -> Html {
     let selected = use_state(|| None::<u32>);
     let menu = use_state(|| None::<u32>);
     let share_state = use_state(|| None::<ShareState>);
+    let design = use_design(&runner, &force, &selected, &menu);
 
     // The frame loop lives as long as the component.
     {
@@ -125,13 +127,14 @@ pub fn lab(props: &LabProps) -> Html {
         });
     }
 
-    let (view, notice, embed, canvas, root) = match runner.try_borrow_mut() {
+    let (view, notice, embed, canvas, root, design_view) = match runner.try_borrow_mut() {
         Ok(mut r) => (
             r.view(),
             r.notice.clone(),
             r.embed,
             r.canvas.clone(),
             r.root.clone(),
+            DesignView::of(&r),
         ),
         // Only possible if a render were to run inside a runner callback; render nothing new.
         Err(_) => return html! {},
@@ -371,15 +374,25 @@ pub fn lab(props: &LabProps) -> Html {
 
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).
+    // An edited preset is reproduced by its exported file, as an imported one is.
     let estimate_source: AttrValue = match &*view.source {
-        Source::Preset(name) => name.clone().into(),
+        Source::Preset(name) if design_view.edits == 0 => name.clone().into(),
+        Source::Preset(_) => format!("{}-seed{}.json", view.scenario.name, view.seed).into(),
         Source::Custom(_) => format!("{}-seed{}.json", view.scenario.name, view.seed).into(),
     };
     let (title, source_note, explanation) = match &*view.source {
         Source::Preset(name) => match presets::find(name) {
             Some(p) => (
                 p.title.to_string(),
-                format!(" (preset {}, from {})", p.name, p.source),
+                match design_view.edits {
+                    0 => format!(" (preset {}, from {})", p.name, p.source),
+                    n => format!(
+                        " (preset {}, from {}; your design: {n} change{})",
+                        p.name,
+                        p.source,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                },
                 p.explanation.to_string(),
             ),
             None => (name.clone(), String::new(), String::new()),
@@ -520,10 +533,14 @@ pub fn lab(props: &LabProps) -> Html {
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
                         <p class="scenario-explain">{ super::glossary::annotated(&explanation) }<span class="muted">{ source_note }</span></p>
                     </div>
+                    if !embed { { design.bar(&design_view, &view.scenario) } }
                     <Diagram layout={view.layout.clone()} snapshot={snap.clone()} selected={*selected} menu={*menu}
                              canvas={canvas} sampling={view.sampling} reduced_motion={view.reduced_motion}
-                             {on_node} on_action={on_action.clone()} {on_close_menu} {on_link} />
+                             {on_node} on_action={on_action.clone()} {on_close_menu} {on_link}
+                             design={!embed} on_design={design.on_design.clone()}
+                             on_add_in_zone={(!embed).then(|| design.on_add_in_zone.clone())} />
                     <ul class="state-legend" aria-label="Node states">{ for legend }</ul>
+                    if !embed { { design.compare(&design_view, &snap, &view.layout, view.seed) } }
                 </section>
                 <section class="panel chart" data-area="chart" aria-labelledby="chart-title">
                     <div class="panel-head">
@@ -545,6 +562,7 @@ pub fn lab(props: &LabProps) -> Html {
                         <div class="side-body">
                             <Inspector selected={*selected} snapshot={snap.clone()} scenario={view.scenario.clone()}
                                        {on_set} {on_action} {on_select} />
+                            if !embed { { design.node_panel(&snap, *selected, &view.scenario) } }
                         </div>
                     </div>
                     <div class="side-section" data-section="timeline">

@@ -12,7 +12,10 @@
 //! * The visualizer: [`lab`] wires [`runner`] (the simulation, driven by requestAnimationFrame)
 //!   to the panels: [`controls`], [`diagram`] (SVG laid out by [`layout`], requests animated
 //!   on a canvas by [`canvas`]), [`inspector`], [`charts`], [`event_log`], [`estimate_panel`]
-//!   (availability over many runs). [`share`] (re-exported from the crate root) is the
+//!   (availability over many runs). Design: [`edit_bar`] (the "+" forms, undo / redo,
+//!   compare), [`edit_node`] (rename, move, targets, remove in the inspector), [`edit_runner`]
+//!   (edits on the run: restart, commands carried), [`compare_view`] (two designs side by
+//!   side), [`design_hooks`] (their wiring in the lab). [`share`] (re-exported from the crate root) is the
 //!   versioned URL-hash codec of a run, [`address`] the page's own address for the links the
 //!   app builds, [`files`] import/export and the clipboard, [`panic_context`] what the panic
 //!   banner adds to reproduce a crash, [`glossary`] the glossary tooltips, [`common`] shared
@@ -25,8 +28,13 @@ pub mod breakdown_panel;
 pub mod canvas;
 pub mod charts;
 pub mod common;
+pub mod compare_view;
 pub mod controls;
+pub mod design_hooks;
 pub mod diagram;
+pub mod edit_bar;
+pub mod edit_node;
+pub mod edit_runner;
 pub mod estimate_panel;
 pub mod event_log;
 pub mod files;

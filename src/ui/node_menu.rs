@@ -112,6 +112,56 @@ impl NodeAction {
     }
 }
 
+/// The menu's "change the design" items: Remove applies at once; the others select the node
+/// and move the focus to its control in the inspector (`edit_node.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignItem {
+    Rename,
+    Move,
+    Targets,
+    Remove,
+}
+
+impl DesignItem {
+    pub fn for_kind(kind: NodeKind) -> &'static [DesignItem] {
+        use DesignItem::*;
+        match kind {
+            NodeKind::Balancer => &[Rename, Move, Targets, Remove],
+            NodeKind::Instance | NodeKind::Gateway | NodeKind::Database => &[Rename, Move, Remove],
+            NodeKind::Dns => &[Rename, Remove],
+            NodeKind::Clients => &[],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DesignItem::Rename => "Rename…",
+            DesignItem::Move => "Move to zone…",
+            DesignItem::Targets => "Targets…",
+            DesignItem::Remove => "Remove",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DesignItem::Rename => "rename",
+            DesignItem::Move => "move",
+            DesignItem::Targets => "targets",
+            DesignItem::Remove => "remove",
+        }
+    }
+
+    /// The inspector control the item leads to.
+    pub fn field(self) -> &'static str {
+        match self {
+            DesignItem::Rename => "[data-edit-field=rename]",
+            DesignItem::Move => "[data-edit-field=move]",
+            DesignItem::Targets => "[data-edit-field=targets] input",
+            DesignItem::Remove => "[data-control=remove]",
+        }
+    }
+}
+
 /// What a menu is for: a node, or a zone / region box.
 pub(super) struct MenuTarget {
     id: u32,
@@ -119,6 +169,7 @@ pub(super) struct MenuTarget {
     state: String,
     /// (action, label, hint).
     actions: Vec<(NodeAction, &'static str, String)>,
+    design: &'static [DesignItem],
     /// Bottom centre of the box it belongs to (layout units).
     anchor: (f64, f64),
 }
@@ -132,6 +183,7 @@ pub(super) fn node_menu(n: &NodeView, p: &Placed) -> MenuTarget {
             .iter()
             .map(|&a| (a, a.label(), a.hint()))
             .collect(),
+        design: DesignItem::for_kind(n.kind),
         anchor: (p.x + p.w / 2.0, p.y + p.h),
     }
 }
@@ -161,6 +213,7 @@ pub(super) fn domain_menu(
                 "power and network back; its nodes restart".into(),
             ),
         ],
+        design: &[DesignItem::Rename, DesignItem::Remove],
         anchor: (g.x + g.w / 2.0, g.y + g.h),
     }
 }
@@ -211,6 +264,22 @@ pub(super) fn menu_html(props: &DiagramProps, t: MenuTarget, w: f64, h: f64) -> 
             </button>
         }
     });
+    let design = props.design.then(|| {
+        let items = t.design.iter().map(|&d| {
+            let cb = props.on_design.clone();
+            let onclick = Callback::from(move |_: MouseEvent| cb.emit((id, d)));
+            html! {
+                <button type="button" role="menuitem" class={classes!("menu-item", "menu-design")}
+                        data-design={d.key()} {onclick}>
+                    <span class="menu-label">{ d.label() }</span>
+                </button>
+            }
+        });
+        html! { <>
+            <div class="menu-title menu-section" role="presentation">{ "Change the design" }</div>
+            { for items }
+        </> }
+    });
     html! {
         <div class={classes!("node-menu", align)} role="menu" aria-label={format!("Faults for {}", t.name)}
              style={format!("left: {left:.2}%; top: {top:.2}%")} {onkeydown} data-menu-for={t.name.clone()}>
@@ -219,6 +288,7 @@ pub(super) fn menu_html(props: &DiagramProps, t: MenuTarget, w: f64, h: f64) -> 
                 <span class="menu-sub">{ "at the current simulated time" }</span>
             </div>
             { for items }
+            { design.unwrap_or_default() }
         </div>
     }
 }

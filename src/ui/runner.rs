@@ -168,6 +168,8 @@ pub struct Runner {
     reduced_motion: bool,
     attrs: (TimeUs, u64),
     attrs_playing: bool,
+    /// Undo / redo of architecture edits (`edit_runner.rs`).
+    pub design_history: super::edit_runner::DesignHistory,
 }
 
 impl Runner {
@@ -267,6 +269,7 @@ impl Runner {
             reduced_motion,
             attrs: (u64::MAX, u64::MAX),
             attrs_playing: false,
+            design_history: Default::default(),
         };
         r.relayout(false);
         r.update_link();
@@ -378,6 +381,7 @@ impl Runner {
             overrides: Vec::new(),
             commands: Vec::new(),
             embed: self.embed,
+            design: Default::default(),
             link_version: share::VERSION,
         };
         self.try_load(recipe, Address::Push)
@@ -901,7 +905,7 @@ fn older_link(version: u32) -> Option<Notice> {
 /// note for an older link.
 fn build(recipe: Recipe) -> Result<(Recipe, Simulation, Scenario, Option<Notice>), String> {
     let base = recipe.scenario()?;
-    let sim = recipe.build()?;
+    let sim = recipe.build_with(&base)?;
     let mut recipe = recipe;
     // The commands now live in the simulation (user_commands).
     recipe.commands.clear();

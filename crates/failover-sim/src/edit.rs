@@ -44,8 +44,14 @@ pub enum Edit {
     AddZone { region: String, zone: String },
     /// A standby database (the scenario must have a database without one).
     AddStandby { name: String, zone: Option<String> },
-    /// A second (third, …) client population in `region`, with `share` of the traffic.
+    /// A second (third, …) client population in `region` sending `share` (0 to 1) of all
+    /// requests; the populations there were keep their proportions in the rest. Clients
+    /// given as one `traffic.region` become its first population.
     AddPopulation { region: String, share: f64 },
+    /// DNS failover routing (Route 53 style) named `name` in front of the system: the first
+    /// of `records` is the primary record, a second one the secondary (both health
+    /// checked); the clients then look the name up instead of calling `entry` directly.
+    AddDns { name: String, records: Vec<String> },
     /// Remove a node, zone or region. What still refers to it makes the edit fail with
     /// the path of that reference (a balancer's last target, a zone that still holds
     /// nodes), except lists that simply lose a member (targets, gateway balancer lists).
@@ -135,12 +141,8 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, String> {
                 failures: db.failures.clone(),
             });
         }
-        Edit::AddPopulation { region, share } => {
-            next.traffic.populations.push(Population {
-                region: region.clone(),
-                share: *share,
-            });
-        }
+        Edit::AddPopulation { region, share } => add_population(&mut next, region, *share)?,
+        Edit::AddDns { name, records } => add_dns(&mut next, name, records)?,
         Edit::Remove { node } => remove(&mut next, node)?,
         Edit::Rename { node, to } => rename(&mut next, node, to)?,
         Edit::MoveToZone { node, zone } => {
@@ -288,6 +290,59 @@ fn add_balancer(
         }
     };
     s.balancers.push(balancer);
+    Ok(())
+}
+
+fn add_population(s: &mut Scenario, region: &str, share: f64) -> Result<(), String> {
+    if !(share > 0.0 && share < 1.0) {
+        return Err(format!(
+            "add clients: the share is a fraction of all requests, above 0 and below 1, got {share}"
+        ));
+    }
+    let pops = &mut s.traffic.populations;
+    if pops.is_empty() {
+        let Some(first) = s.traffic.region.take() else {
+            return Err(
+                "traffic.region: the clients are not in a region, so there is no first \
+                 population to share the traffic with (give `traffic.region` in the file)"
+                    .into(),
+            );
+        };
+        pops.push(Population {
+            region: first,
+            share: 1.0,
+        });
+    }
+    // Shares are weights: the new one is `share` of the new total.
+    let total: f64 = pops.iter().map(|p| p.share).sum();
+    pops.push(Population {
+        region: region.to_string(),
+        share: total * share / (1.0 - share),
+    });
+    Ok(())
+}
+
+fn add_dns(s: &mut Scenario, name: &str, records: &[String]) -> Result<(), String> {
+    new_name(s, name)?;
+    if s.dns.is_some() {
+        return Err("add DNS: the scenario already has DNS".into());
+    }
+    let records: Vec<serde_json::Value> = records
+        .iter()
+        .enumerate()
+        .map(|(i, target)| {
+            serde_json::json!({
+                "target": target,
+                "role": if i == 0 { "primary" } else { "secondary" },
+            })
+        })
+        .collect();
+    // Route 53's defaults (TTL 60 s, RequestInterval 30 s, FailureThreshold 3) come from the
+    // file format, so an added DNS is the one a file with only these fields would give.
+    s.dns = Some(from_file_defaults(serde_json::json!({
+        "name": name, "records": records,
+    }))?);
+    s.entry = name.to_string();
     Ok(())
 }
 

@@ -355,3 +355,110 @@ fn compare_runs_both_sides_with_the_same_seeds_and_faults() {
     assert!(c.b.mean_detection_s.is_some_and(|d| d > 0.0));
     assert!(compare(&a, &b, &[], 1, 0, 30).is_err());
 }
+
+/// DNS failover routing added in front of a balanced tier: the clients look the name up
+/// (the entry becomes the DNS name), the first record is the primary, the second the
+/// secondary; a second DNS, a record on a node that does not exist, are refused.
+#[test]
+fn dns_with_records_goes_in_front() {
+    let base = preset("redundant-behind-lb");
+    let lb = base.balancers[0].name.clone();
+    let a = apply(
+        &base,
+        &Edit::AddDns {
+            name: s("api.example.com"),
+            records: vec![lb.clone()],
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dns = a.scenario.dns.as_ref().expect("dns");
+    assert_eq!(a.scenario.entry, "api.example.com");
+    assert_eq!(dns.records.len(), 1);
+    assert_eq!(dns.records[0].target, lb);
+    assert_eq!(dns.records[0].role, RecordRole::Primary);
+    // Route 53's documented defaults (semantics.md): TTL 60 s, 30 s × 3.
+    assert_eq!(dns.ttl_s, 60);
+    assert_eq!(dns.health_check.request_interval_s, 30);
+    assert_eq!(dns.health_check.failure_threshold, 3);
+    assert!(run(&a.scenario, 1, 30).trace_hash() != run(&base, 1, 30).trace_hash());
+
+    let again = apply(
+        &a.scenario,
+        &Edit::AddDns {
+            name: s("other.example.com"),
+            records: vec![lb.clone()],
+        },
+    );
+    assert_eq!(
+        again.err().as_deref(),
+        Some("add DNS: the scenario already has DNS")
+    );
+    let bad = apply(
+        &base,
+        &Edit::AddDns {
+            name: s("api.example.com"),
+            records: vec![s("nowhere")],
+        },
+    )
+    .expect_err("a record on no node");
+    assert!(bad.contains("dns.records[0].target"), "{bad}");
+    // Removing it sends the clients back to its primary record.
+    let removed = apply(
+        &a.scenario,
+        &Edit::Remove {
+            node: s("api.example.com"),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(removed.scenario, base);
+}
+
+/// A second client population: the clients of `traffic.region` become the first one, the
+/// new one sends the asked fraction of all requests; a share outside (0, 1), a region
+/// without clients to share with, are refused with the field.
+#[test]
+fn a_second_client_population_takes_its_share() {
+    let base = preset("dns-region-failover");
+    let first = base.traffic.region.clone().expect("clients in a region");
+    let other = base
+        .regions
+        .iter()
+        .map(|r| r.name.clone())
+        .find(|r| *r != first)
+        .expect("a second region");
+    let a = apply(
+        &base,
+        &Edit::AddPopulation {
+            region: other.clone(),
+            share: 0.25,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let pops = &a.scenario.traffic.populations;
+    assert_eq!(a.scenario.traffic.region, None);
+    assert_eq!(pops.len(), 2);
+    assert_eq!(pops[0].region, first);
+    assert_eq!(pops[1].region, other);
+    let total: f64 = pops.iter().map(|p| p.share).sum();
+    assert!((pops[1].share / total - 0.25).abs() < 1e-12);
+    let bad = apply(
+        &base,
+        &Edit::AddPopulation {
+            region: other.clone(),
+            share: 1.0,
+        },
+    )
+    .expect_err("all of the traffic");
+    assert!(bad.starts_with("add clients: the share"), "{bad}");
+    let mut nowhere = base.clone();
+    nowhere.traffic.region = None;
+    let bad = apply(
+        &nowhere,
+        &Edit::AddPopulation {
+            region: other,
+            share: 0.5,
+        },
+    )
+    .expect_err("no first population");
+    assert!(bad.starts_with("traffic.region:"), "{bad}");
+}
