@@ -20,6 +20,7 @@
 //! | `o` | parameter overrides applied before the run | no |
 //! | `c` | timed commands, in the order they were given | no |
 //! | `embed` | `1`: compact layout without the header | no |
+//! | `t`, `tour`, `step` | the moment on screen and a tour step (`share_moment.rs`) | no |
 //!
 //! `OVERRIDE` is `NODE:PARAM:VALUE`, e.g. `lb-1:retries:0` or `clients:rate_rps:1000`.
 //!
@@ -334,9 +335,11 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
                 }
             }
             "embed" => embed = value.is_empty() || value == "1" || value == "true",
+            // The moment on screen and the tour step: read by `share_moment::decode`.
+            key if crate::share_moment::KEYS.contains(&key) => {}
             other => {
                 return Err(format!(
-                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed)"
+                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed, t, tour, step)"
                 ))
             }
         }

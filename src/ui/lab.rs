@@ -20,7 +20,9 @@ use super::files;
 use super::inspector::{Inspector, SetParam};
 use super::panels::Panels;
 use super::runner::{self, FrameLoop, Notice, Runner};
+use super::scrubber::Scrubber;
 use super::share::Source;
+use super::tour::{TourPanel, TourStart};
 use crate::sim::limits::{MAX_SCENARIO_BYTES, SECONDS_KEPT};
 use crate::sim::presets;
 use crate::sim::snapshot::NodeStatus;
@@ -72,6 +74,18 @@ pub fn lab(props: &LabProps) -> Html {
     let selected = use_state(|| None::<u32>);
     let menu = use_state(|| None::<u32>);
     let share_state = use_state(|| None::<ShareState>);
+    // The tours' start card: on a first visit to the plain app (no link, not embedded).
+    let tour_start = use_state(|| false);
+    {
+        let tour_start = tour_start.clone();
+        let runner = Rc::clone(&runner);
+        use_effect_with((), move |_| {
+            let fresh = runner.try_borrow().is_ok_and(|r| !r.embed && r.tour.is_none());
+            if fresh && super::learn::first_visit() {
+                tour_start.set(true);
+            }
+        });
+    }
 
     // The frame loop lives as long as the component.
     {
@@ -137,6 +151,15 @@ pub fn lab(props: &LabProps) -> Html {
         Err(_) => return html! {},
     };
     let snap = view.snapshot.clone();
+    // The scrubber and the tour read the runner directly (cheap: no snapshot).
+    let (tour_view, markers, furthest_us) = match runner.try_borrow() {
+        Ok(r) => (
+            r.tour_view(),
+            common::Shared::new(r.fault_markers()),
+            r.timeline.furthest_us.max(snap.now_us),
+        ),
+        Err(_) => return html! {},
+    };
 
     // ----- callbacks -------------------------------------------------------------------
     let notify = |r: &mut Runner, res: Result<Fault, String>| {
@@ -256,6 +279,55 @@ pub fn lab(props: &LabProps) -> Html {
         Callback::from(move |()| menu.set(None))
     };
     let dismiss = with_runner(&runner, &force, |r, _: MouseEvent| r.notice = None);
+    // A seek does not re-render here: the frame loop refreshes the panels at their rate.
+    let on_seek = {
+        let runner = Rc::clone(&runner);
+        Callback::from(move |t: TimeUs| {
+            if let Ok(mut r) = runner.try_borrow_mut() {
+                if let Err(e) = r.seek(t) {
+                    r.notice = Some(Notice::error(e));
+                }
+            }
+        })
+    };
+    let on_tour_back = with_runner(&runner, &force, |r, ()| {
+        if let Some(step) = r.tour.as_ref().map(|t| t.step) {
+            r.tour_go(step.saturating_sub(1));
+        }
+    });
+    let on_tour_next = with_runner(&runner, &force, |r, ()| match r.tour.as_ref().map(|t| (t.step, t.tour.steps.len())) {
+        Some((step, n)) if step + 1 < n => r.tour_go(step + 1),
+        Some(_) => {
+            r.exit_tour();
+            r.notice = Some(Notice::info("Tour complete. The run stays on screen: explore it freely, or pick another tour under Tours."));
+        }
+        None => {}
+    });
+    let on_tour_exit = with_runner(&runner, &force, |r, ()| r.exit_tour());
+    let on_tour_do_it = with_runner(&runner, &force, |r, ()| r.tour_do_it());
+    let on_tour_start = {
+        let cb = with_runner(&runner, &force, |r, id: &'static str| r.start_tour(id, 0));
+        let tour_start = tour_start.clone();
+        let (selected, menu) = (selected.clone(), menu.clone());
+        Callback::from(move |id: &'static str| {
+            super::learn::mark_visited();
+            tour_start.set(false);
+            selected.set(None);
+            menu.set(None);
+            cb.emit(id);
+        })
+    };
+    let on_tour_close = {
+        let tour_start = tour_start.clone();
+        Callback::from(move |()| {
+            super::learn::mark_visited();
+            tour_start.set(false);
+        })
+    };
+    let on_tours = {
+        let tour_start = tour_start.clone();
+        Callback::from(move |_: MouseEvent| tour_start.set(!*tour_start))
+    };
 
     let share_click = |embed_snippet: bool| {
         let runner = Rc::clone(&runner);
@@ -487,6 +559,7 @@ pub fn lab(props: &LabProps) -> Html {
                               run_to={view.run_to} commands={view.commands}
                               on_toggle={on_toggle.clone()} on_step={on_step.clone()} on_reset={on_reset.clone()} on_speed={on_speed.clone()}
                               on_seed={on_seed.clone()} on_preset={on_preset.clone()} on_run_to={on_run_to.clone()} />
+                    <Scrubber now_us={snap.now_us} {furthest_us} {markers} {on_seek} />
                 </section>
                 <section class="panel diagram" data-area="diagram" aria-labelledby="diagram-title">
                     <div class="panel-head">
@@ -501,6 +574,7 @@ pub fn lab(props: &LabProps) -> Html {
                             <button type="button" class="btn btn-small" onclick={on_export_json} data-control="export-json" title="Download the scenario with your commands as faults: importing it replays this run">{ "Export JSON" }</button>
                             <button type="button" class="btn btn-small" onclick={on_export_csv} data-control="export-csv" title="Download the per-second metrics">{ "Export CSV" }</button>
                             { open_full }
+                            <button type="button" class="btn btn-small" onclick={on_tours} data-control="tours" title="Guided tours through the lessons">{ "Tours" }</button>
                         </div>
                     </div>
                     <div class="scenario-bar">
@@ -516,6 +590,12 @@ pub fn lab(props: &LabProps) -> Html {
                         { notice_html }
                         { too_long_html }
                     </div>
+                    if *tour_start && tour_view.is_none() {
+                        <TourStart on_start={on_tour_start} on_close={on_tour_close} />
+                    }
+                    if let Some(tv) = tour_view {
+                        <TourPanel view={tv} on_back={on_tour_back} on_next={on_tour_next} on_exit={on_tour_exit} on_do_it={on_tour_do_it} />
+                    }
                     <div class="scenario-intro">
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
                         <p class="scenario-explain">{ super::glossary::annotated(&explanation) }<span class="muted">{ source_note }</span></p>

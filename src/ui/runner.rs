@@ -168,6 +168,10 @@ pub struct Runner {
     reduced_motion: bool,
     attrs: (TimeUs, u64),
     attrs_playing: bool,
+    /// Copies of the run for the scrubber (seek, fork): `timeline.rs`.
+    pub timeline: super::timeline::Timeline,
+    /// The guided tour under way, if any: `tour_state.rs`.
+    pub tour: Option<super::tour_state::TourState>,
 }
 
 impl Runner {
@@ -192,6 +196,10 @@ impl Runner {
         // A link that could not be opened (the notice is an error) stays in the address bar.
         let bad = runner.notice.as_ref().is_some_and(|n| n.error);
         runner.write_address(if bad { Address::Keep } else { Address::Replace });
+        if !bad {
+            // A tour step or a moment (`t=`) in the link.
+            runner.open_moment(&hash);
+        }
         runner
     }
 
@@ -199,9 +207,12 @@ impl Runner {
     /// Back / Forward. A link that cannot be opened is named in a notice and left in the
     /// address bar; the default scenario runs meanwhile.
     pub fn open_link(&mut self, hash: &str) {
+        self.tour = None;
         match read_link(hash) {
             Ok(Some(recipe)) => {
-                self.load(recipe, None);
+                if self.load(recipe, None) {
+                    self.open_moment(hash);
+                }
             }
             Ok(None) => {
                 self.load(Recipe::preset(presets::DEFAULT), None);
@@ -234,6 +245,7 @@ impl Runner {
         sim.set_transfer_recording(true);
         let reduced_motion = reduced.as_ref().is_some_and(|m| m.matches());
         let embed = recipe.embed;
+        let timeline = super::timeline::Timeline::new(&sim);
         let mut r = Runner {
             recipe,
             base,
@@ -267,6 +279,8 @@ impl Runner {
             reduced_motion,
             attrs: (u64::MAX, u64::MAX),
             attrs_playing: false,
+            timeline,
+            tour: None,
         };
         r.relayout(false);
         r.update_link();
@@ -310,6 +324,7 @@ impl Runner {
         self.base = base;
         self.sim = sim;
         self.sim.set_transfer_recording(true);
+        self.timeline_reset();
         self.notice = notice;
         self.run_to = None;
         self.relayout(true);
@@ -386,9 +401,14 @@ impl Runner {
     /// Schedules a command at the current simulated time (the engine moves it to the next
     /// whole millisecond) and records the new link.
     pub fn command(&mut self, fault: Fault) -> Result<Fault, String> {
+        // Behind the furthest moment reached (the scrubber went back): the run forks here.
+        if let Some(fork) = self.fork_before_command() {
+            self.notice = Some(fork);
+        }
         let at_ms = self.sim.now_us().div_ceil(1_000);
         let fault = Fault { at_ms, ..fault };
         let scheduled = self.sim.schedule(fault)?;
+        self.tour_after_command(&scheduled);
         self.write_hash();
         self.refresh();
         Ok(scheduled)
@@ -451,9 +471,10 @@ impl Runner {
         let mut recipe = self.current_recipe();
         recipe.embed = embed;
         let url = format!(
-            "{}#{}",
+            "{}#{}{}",
             address::current_page_base(),
-            share::encode(&recipe)
+            share::encode(&recipe),
+            crate::share_moment::encode(&self.shared_moment())
         );
         if url.len() > MAX_SHARE_LINK_CHARS {
             return Err(too_long_for_a_link(url.len()));
@@ -469,7 +490,8 @@ impl Runner {
     /// Encodes the run's link once per change (clicks, loads), not once per frame: the panic
     /// context, the embed link and the address bar reuse it.
     fn update_link(&mut self) {
-        let hash = share::encode(&self.current_recipe());
+        let hash = share::encode(&self.current_recipe())
+            + &crate::share_moment::encode(&self.address_moment());
         // What a recipient's address bar would hold: the page, `#`, the hash.
         self.link_chars = address::current_page_base().len() + 1 + hash.len();
         self.link = (self.link_chars <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(hash));
@@ -535,9 +557,10 @@ impl Runner {
         let mut recipe = self.current_recipe();
         recipe.embed = false;
         let url = format!(
-            "{}#{}",
+            "{}#{}{}",
             address::current_page_base(),
-            share::encode(&recipe)
+            share::encode(&recipe),
+            crate::share_moment::encode(&self.address_moment())
         );
         (url.len() <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(url))
     }
@@ -704,6 +727,10 @@ impl Runner {
             }
         }
 
+        // A seek (scrubber drag) refreshes the panels at their rate, not per input event.
+        if self.timeline_frame(t_ms - self.last_panel >= PANEL_INTERVAL_MS) {
+            panels = true;
+        }
         let before = self.sim.now_us();
         // A "run to" jumps far more simulated time per frame than anyone could watch: no
         // dots are recorded meanwhile, so the animation resumes at full detail afterwards.
@@ -739,6 +766,9 @@ impl Runner {
                 FRAME_SIM_MS
             });
             let out = self.timed_run(target, budget);
+            if out.reached {
+                self.timeline_record();
+            }
             // Hysteresis, so one slow frame does not make the warning flicker.
             if out.reached {
                 self.slow_frames = self.slow_frames.saturating_sub(1);
@@ -784,8 +814,13 @@ impl Runner {
         let deadline = common::now_ms() + slice_ms;
         loop {
             let budget = self.budget(FAST_FORWARD_CHUNK_MS);
-            let out = self.timed_run(target, budget);
+            // Stop at the next checkpoint on the way, so the scrubber can seek back into it.
+            let goal = target.min(self.timeline_next_copy_us());
+            let out = self.timed_run(goal, budget);
             if out.reached {
+                self.timeline_record();
+            }
+            if out.reached && goal >= target {
                 self.run_to = None;
                 self.playing = false;
                 self.last_wall = None;
