@@ -80,17 +80,17 @@ pub fn explain(what: Explain, snap: &Snapshot) -> String {
             );
             match f.detected_at_us {
                 Some(d) => format!(
-                    "{node} was marked down {} after it {} at {}{}; {cost}. {requests}",
-                    secs(d.saturating_sub(f.fault_at_us)),
+                    "{node}'s {} at {}: marked down {} later{}; {cost}. {requests}",
                     f.fault,
                     secs(f.fault_at_us),
+                    secs(d.saturating_sub(f.fault_at_us)),
                     f.detected_by
                         .as_deref()
                         .map(|by| format!(" (by {by})"))
                         .unwrap_or_default(),
                 ),
                 None => format!(
-                    "{node} {} at {} and is still in rotation {} later: nothing has marked it \
+                    "{node}'s {} at {}: still in rotation {} later, nothing has marked it \
                      down yet; {cost}. {requests}",
                     f.fault,
                     secs(f.fault_at_us),

@@ -76,6 +76,9 @@ pub fn lab(props: &LabProps) -> Html {
     let share_state = use_state(|| None::<ShareState>);
     // The tours' start card: on a first visit to the plain app (no link, not embedded).
     let tour_start = use_state(|| false);
+    // Embed mode shows the diagram, the run controls and the headline numbers; "More"
+    // shows every panel (the page then scrolls inside the frame).
+    let embed_more = use_state(|| false);
     {
         let tour_start = tour_start.clone();
         let runner = Rc::clone(&runner);
@@ -324,6 +327,10 @@ pub fn lab(props: &LabProps) -> Html {
             tour_start.set(false);
         })
     };
+    let on_more = {
+        let embed_more = embed_more.clone();
+        Callback::from(move |_: MouseEvent| embed_more.set(!*embed_more))
+    };
     let on_tours = {
         let tour_start = tour_start.clone();
         Callback::from(move |_: MouseEvent| tour_start.set(!*tour_start))
@@ -338,10 +345,15 @@ pub fn lab(props: &LabProps) -> Html {
                 Err(_) => return,
             };
             let text = match url {
-                Ok(url) if embed_snippet => format!(
-                    "<iframe src=\"{}\" title=\"Failover Lab\" style=\"width:100%;height:680px;border:0\" loading=\"lazy\"></iframe>",
-                    url.replace('&', "&amp;").replace('"', "&quot;")
-                ),
+                // The embed popover offers the sizes and copies the snippet itself.
+                Ok(url) if embed_snippet => {
+                    share_state.set(Some(ShareState {
+                        embed: true,
+                        text: Ok(url),
+                        copied: None,
+                    }));
+                    return;
+                }
                 Ok(url) => url,
                 Err(why) => {
                     share_state.set(Some(ShareState {
@@ -441,6 +453,55 @@ pub fn lab(props: &LabProps) -> Html {
         }
     });
 
+    // Pictures of what is on screen (export.rs): names carry scenario, seed and time.
+    let picture_stem = |r: &Runner| super::export::file_stem(&r.base.name, r.sim.seed(), r.sim.now_us());
+    let picture_caption = |r: &Runner| {
+        format!(
+            "Failover Lab · {} · seed {} · {} simulated",
+            r.recipe.source_name(),
+            r.sim.seed(),
+            common::fmt_clock(r.sim.now_us())
+        )
+    };
+    let export_error = {
+        let runner = Rc::clone(&runner);
+        let force = force.clone();
+        Callback::from(move |e: String| {
+            if let Ok(mut r) = runner.try_borrow_mut() {
+                r.notice = Some(Notice::error(format!("Export failed: {e}")));
+            }
+            force.force_update();
+        })
+    };
+    let on_export_svg = with_runner(&runner, &force, move |r, _: MouseEvent| {
+        let res = super::export::diagram_svg(&picture_caption(r)).and_then(|svg| {
+            files::download(&format!("{}-diagram.svg", picture_stem(r)), "image/svg+xml", &svg)
+        });
+        if let Err(e) = res {
+            r.notice = Some(Notice::error(format!("Export failed: {e}")));
+        }
+    });
+    let on_export_png = {
+        let export_error = export_error.clone();
+        with_runner(&runner, &force, move |r, _: MouseEvent| {
+            match super::export::diagram_svg(&picture_caption(r)) {
+                Ok(svg) => super::export::download_png(&svg, &format!("{}-diagram.png", picture_stem(r)), export_error.clone()),
+                Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
+            }
+        })
+    };
+    let on_export_charts = with_runner(&runner, &force, move |r, _: MouseEvent| {
+        match super::export::chart_svgs() {
+            Ok(charts) => {
+                for (i, (_, svg)) in charts.iter().enumerate() {
+                    let name = format!("{}-chart{}.png", picture_stem(r), i + 1);
+                    super::export::download_png(svg, &name, export_error.clone());
+                }
+            }
+            Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
+        }
+    });
+
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).
     let estimate_source: AttrValue = match &*view.source {
@@ -484,6 +545,9 @@ pub fn lab(props: &LabProps) -> Html {
     let share_html = (*share_state).clone().map(|s| {
         let kind = if s.embed { "embed" } else { "link" };
         match s.text {
+            Ok(url) if s.embed => html! {
+                <super::embed::EmbedPopover url={AttrValue::from(url)} title={AttrValue::from(format!("Failover Lab: {title}"))} on_close={close_share.clone()} />
+            },
             Ok(text) => {
                 let status = match s.copied {
                     None => "Copying…",
@@ -550,7 +614,7 @@ pub fn lab(props: &LabProps) -> Html {
     });
 
     html! {
-        <div class={classes!("lab", embed.then_some("embed"))} ref={root} data-lab="">
+        <div class={classes!("lab", embed.then_some("embed"), (embed && !*embed_more).then_some("embed-compact"))} ref={root} data-lab="">
             if !embed { { props.header.clone() } }
             <main class="workspace" id="main">
                 <section class="panel controls" data-area="controls" aria-label="Run controls">
@@ -573,8 +637,16 @@ pub fn lab(props: &LabProps) -> Html {
                             </label>
                             <button type="button" class="btn btn-small" onclick={on_export_json} data-control="export-json" title="Download the scenario with your commands as faults: importing it replays this run">{ "Export JSON" }</button>
                             <button type="button" class="btn btn-small" onclick={on_export_csv} data-control="export-csv" title="Download the per-second metrics">{ "Export CSV" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_svg} data-control="export-svg" title="Download the diagram as it is now, with its states and a legend (SVG)">{ "Diagram SVG" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_png} data-control="export-png" title="Download the diagram as it is now, with its states and a legend (PNG)">{ "Diagram PNG" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_charts} data-control="export-charts" title="Download each chart as a PNG">{ "Charts PNG" }</button>
                             { open_full }
                             <button type="button" class="btn btn-small" onclick={on_tours} data-control="tours" title="Guided tours through the lessons">{ "Tours" }</button>
+                            if embed {
+                                <button type="button" class="btn btn-small btn-ghost" onclick={on_more} data-control="more" aria-expanded={(*embed_more).to_string()}>
+                                    { if *embed_more { "Less" } else { "More" } }
+                                </button>
+                            }
                         </div>
                     </div>
                     <div class="scenario-bar">

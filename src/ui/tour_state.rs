@@ -159,18 +159,11 @@ impl Runner {
         }
     }
 
-    /// The moment a Share link names: the tour step, and the time on screen when paused.
+    /// The moment a Share link names: the same as the address bar's (a time only once the
+    /// user went to one with the scrubber or a link, so a link of a run that plays names
+    /// the run alone, as before).
     pub fn shared_moment(&self) -> Moment {
-        let paused = !self.playing && self.run_to.is_none();
-        let now = self.sim.now_us();
-        Moment {
-            t_us: if paused && now > 0 {
-                Some(now)
-            } else {
-                self.timeline.pinned_us
-            },
-            tour: self.tour_moment(),
-        }
+        self.address_moment()
     }
 
     /// Opens what a link adds to its run (`share_moment`): a tour step, or a moment to run
