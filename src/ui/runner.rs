@@ -178,6 +178,8 @@ impl Runner {
     /// Starts from the page's URL: the share link in the hash if there is one (with a visible
     /// error and the default preset if it is bad), `?embed` for the compact layout.
     pub fn boot() -> Runner {
+        // The tours' start card is for a visit without a link (noted before it is written).
+        super::learn::note_opening_address();
         let hash = common::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
@@ -685,6 +687,17 @@ impl Runner {
         };
         let h = scale(&self.layouts.0, false);
         let v = scale(&self.layouts.1, true);
+        // A compact embed (a course page's frame) has little height: the diagram gets what the
+        // controls and the numbers leave (static/learn.css), and the larger drawing wins.
+        if self.embed {
+            let frame_h = (inner(web_sys::Window::inner_height).unwrap_or(450.0) - 170.0).max(120.0);
+            let fit = |l: &Layout| (avail / l.width).min(frame_h / l.height);
+            return if fit(&self.layouts.0) >= fit(&self.layouts.1) {
+                Orientation::Horizontal
+            } else {
+                Orientation::Vertical
+            };
+        }
         // A phone opens the diagram at readable size (src/ui/zoom.rs), panned in its box when
         // wider than the screen. The page already scrolls down: pick the narrower
         // orientation, so there is least to pan sideways.
