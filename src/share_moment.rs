@@ -47,9 +47,7 @@ fn fmt_seconds(ms: u64) -> String {
     if frac == 0 {
         s.to_string()
     } else {
-        format!("{s}.{frac:03}")
-            .trim_end_matches('0')
-            .to_string()
+        format!("{s}.{frac:03}").trim_end_matches('0').to_string()
     }
 }
 

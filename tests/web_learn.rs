@@ -27,7 +27,11 @@ fn names(snap: &Snapshot) -> Vec<String> {
 
 /// Plays a step as a learner who does exactly what it asks, when it asks; returns the run.
 fn complete(step: &Step) -> Simulation {
-    let mut sim = step.recipe().expect("the step's run builds").build().expect("builds");
+    let mut sim = step
+        .recipe()
+        .expect("the step's run builds")
+        .build()
+        .expect("builds");
     sim.run_until(step.open_at_ms * 1_000, u64::MAX);
     let acted = match step.task {
         Task::Act { action, node, .. } => {
@@ -55,13 +59,29 @@ fn there_are_at_least_four_tours_and_every_step_names_nodes_of_its_scenario() {
             let sim = step.recipe().expect("recipe").build().expect("build");
             let known = names(&sim.snapshot());
             for n in step.highlight {
-                assert!(known.iter().any(|k| k == n), "{} step {}: no node `{n}` in {}", tour.id, i + 1, step.preset);
+                assert!(
+                    known.iter().any(|k| k == n),
+                    "{} step {}: no node `{n}` in {}",
+                    tour.id,
+                    i + 1,
+                    step.preset
+                );
             }
             if let Task::Act { node, .. } = step.task {
-                assert!(known.iter().any(|k| k == node), "{} step {}: no node `{node}`", tour.id, i + 1);
+                assert!(
+                    known.iter().any(|k| k == node),
+                    "{} step {}: no node `{node}`",
+                    tour.id,
+                    i + 1
+                );
             }
             if let Explain::Detection(node) = step.explain {
-                assert!(known.iter().any(|k| k == node), "{} step {}: no node `{node}`", tour.id, i + 1);
+                assert!(
+                    known.iter().any(|k| k == node),
+                    "{} step {}: no node `{node}`",
+                    tour.id,
+                    i + 1
+                );
             }
         }
     }
@@ -85,13 +105,27 @@ fn every_tour_completes_with_measured_explanations() {
                         .rev()
                         .find(|f| f.node_name == node)
                         .unwrap_or_else(|| panic!("{at}: {node} failed"));
-                    let d = f.detected_at_us.unwrap_or_else(|| panic!("{at}: {node} was detected"));
-                    let delay = format!("marked down {:.1} s later", (d - f.fault_at_us) as f64 / 1e6);
+                    let d = f
+                        .detected_at_us
+                        .unwrap_or_else(|| panic!("{at}: {node} was detected"));
+                    let delay = format!(
+                        "marked down {:.1} s later",
+                        (d - f.fault_at_us) as f64 / 1e6
+                    );
                     assert!(text.contains(&delay), "{at}: `{text}` names {delay}");
-                    assert!(text.contains(&format!("{} request", f.lost_requests)), "{at}: {text}");
+                    assert!(
+                        text.contains(&format!("{} request", f.lost_requests)),
+                        "{at}: {text}"
+                    );
                 }
                 Explain::Outage | Explain::Dns | Explain::Database => {
-                    assert!(text.contains(&format!("{} of", snap.totals.failed)), "{at}: {text}");
+                    let t = &snap.totals;
+                    let counted = format!("{} request", t.failed);
+                    let of = format!("of {} failed", t.succeeded + t.failed);
+                    assert!(
+                        text.contains(&counted) && text.contains(&of),
+                        "{at}: {text}"
+                    );
                 }
                 Explain::Spofs => {
                     for s in &snap.spofs {
@@ -107,7 +141,11 @@ fn every_tour_completes_with_measured_explanations() {
     let one = tours::find("one-server").expect("tour 1");
     let lost = |i: usize| {
         let snap = complete(&one.steps[i]).snapshot();
-        snap.failures.iter().find(|f| f.node_name == "app-2").map(|f| f.lost_requests).unwrap_or(0)
+        snap.failures
+            .iter()
+            .find(|f| f.node_name == "app-2")
+            .map(|f| f.lost_requests)
+            .unwrap_or(0)
     };
     assert!(lost(2) > 0, "no retries: requests are lost");
     assert_eq!(lost(3), 0, "with retries: none is lost");
@@ -117,7 +155,12 @@ fn every_tour_completes_with_measured_explanations() {
 fn a_tour_link_names_tour_and_step_and_opens_them() {
     let m = share_moment::decode("#tour=one-server&step=3&embed=1").expect("decodes");
     assert_eq!(m.tour, Some(("one-server".to_string(), 2)));
-    assert_eq!(share::decode("#tour=one-server&step=3&embed=1").expect("decodes").map(|r| r.embed), Some(true));
+    assert_eq!(
+        share::decode("#tour=one-server&step=3&embed=1")
+            .expect("decodes")
+            .map(|r| r.embed),
+        Some(true)
+    );
     let mut r = Runner::from_recipe(Recipe::preset("single-server"), None);
     r.open_moment("#tour=one-server&step=3");
     let tv = r.tour_view().expect("the tour is on");
@@ -128,7 +171,10 @@ fn a_tour_link_names_tour_and_step_and_opens_them() {
     let mut r = Runner::from_recipe(Recipe::preset("single-server"), None);
     r.open_moment("#tour=nope&step=1");
     assert!(r.tour.is_none());
-    assert!(r.notice.as_ref().is_some_and(|n| n.error && n.text.contains("nope")));
+    assert!(r
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.error && n.text.contains("nope")));
 }
 
 /// Runs the runner's "Run to" to `t` in slices, as the page does (checkpoints included).
@@ -150,21 +196,32 @@ fn straight(recipe: &Recipe, t: TimeUs) -> Simulation {
 fn seeking_back_shows_the_moment_and_play_replays_the_same_run() {
     let mut r = Runner::from_recipe(Recipe::preset("redundant-behind-lb"), None);
     run_to(&mut r, 5_000_000);
-    r.command(Fault::new(0, FaultAction::Crash, "app-1")).expect("crash");
+    r.command(Fault::new(0, FaultAction::Crash, "app-1"))
+        .expect("crash");
     run_to(&mut r, 45_000_000);
     let end_hash = r.sim.trace_hash();
-    assert!(r.timeline.checkpoints.len() >= 5, "copies were taken on the way");
+    assert!(
+        r.timeline.checkpoints.len() >= 5,
+        "copies were taken on the way"
+    );
     let recipe = r.current_recipe();
 
     r.seek(12_345_000).expect("seek");
     assert_eq!(r.sim.now_us(), 12_345_000);
-    assert_eq!(r.sim.trace_hash(), straight(&recipe, 12_345_000).trace_hash());
+    assert_eq!(
+        r.sim.trace_hash(),
+        straight(&recipe, 12_345_000).trace_hash()
+    );
     assert!(!r.playing);
     assert_eq!(r.timeline.furthest_us, 45_000_000);
     // The markers: the preset's crash and heal of app-2, and the user's crash of app-1.
     let markers = r.fault_markers();
-    assert!(markers.iter().any(|m| m.at_us == 5_000_000 && m.label.contains("app-1")));
-    assert!(markers.iter().any(|m| m.at_us == 20_000_000 && m.label.contains("app-2 crashes")));
+    assert!(markers
+        .iter()
+        .any(|m| m.at_us == 5_000_000 && m.label.contains("app-1")));
+    assert!(markers
+        .iter()
+        .any(|m| m.at_us == 20_000_000 && m.label.contains("app-2 crashes")));
     // The address names the moment.
     assert_eq!(r.address_moment().t_us, Some(12_345_000));
     // Playing on from there is the same run.
@@ -176,19 +233,27 @@ fn seeking_back_shows_the_moment_and_play_replays_the_same_run() {
 fn a_command_after_seeking_back_forks_the_run_and_its_link_replays_it() {
     let mut r = Runner::from_recipe(Recipe::preset("redundant-behind-lb"), None);
     run_to(&mut r, 10_000_000);
-    r.command(Fault::new(0, FaultAction::Crash, "app-1")).expect("crash");
+    r.command(Fault::new(0, FaultAction::Crash, "app-1"))
+        .expect("crash");
     run_to(&mut r, 30_000_000);
-    r.command(Fault::new(0, FaultAction::Crash, "app-3")).expect("crash");
+    r.command(Fault::new(0, FaultAction::Crash, "app-3"))
+        .expect("crash");
     run_to(&mut r, 50_000_000);
     let before = r.sim.trace_hash();
 
     r.seek(15_000_000).expect("seek");
-    r.command(Fault::new(0, FaultAction::Unreachable, "app-2")).expect("unreachable");
+    r.command(Fault::new(0, FaultAction::Unreachable, "app-2"))
+        .expect("unreachable");
     let notice = r.notice.clone().expect("the fork is announced");
     assert!(notice.text.contains("forks at 15.0 s"), "{}", notice.text);
     assert!(notice.text.contains("discarded"), "{}", notice.text);
     assert!(notice.text.contains("crash app-3"), "{}", notice.text);
-    let cmds: Vec<String> = r.sim.user_commands().iter().map(share::encode_command).collect();
+    let cmds: Vec<String> = r
+        .sim
+        .user_commands()
+        .iter()
+        .map(share::encode_command)
+        .collect();
     assert_eq!(cmds, ["10000:crash:app-1", "15000:unreachable:app-2"]);
     assert_eq!(r.timeline.furthest_us, 15_000_000);
 
@@ -196,6 +261,9 @@ fn a_command_after_seeking_back_forks_the_run_and_its_link_replays_it() {
     assert_ne!(r.sim.trace_hash(), before, "another run");
     // The link (the new command list) reproduces the fork exactly.
     let link = share::encode(&r.current_recipe());
-    let replay = straight(&share::decode(&link).expect("decodes").expect("a run"), 50_000_000);
+    let replay = straight(
+        &share::decode(&link).expect("decodes").expect("a run"),
+        50_000_000,
+    );
     assert_eq!(replay.trace_hash(), r.sim.trace_hash());
 }

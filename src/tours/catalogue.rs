@@ -194,7 +194,7 @@ const WHAT_IT_COSTS: Tour = Tour {
             setup: &[],
             open_at_ms: 60_000,
             highlight: &[],
-            text: "Redundancy is a business decision: add it while the downtime it saves costs more than the servers it needs. In the inspector, the cost settings (downtime per minute, price per server) are the dial: try a bank whose downtime is as cheap as a blog's.",
+            text: "Redundancy is a business decision: add it while the downtime it saves costs more than the servers it needs. The dial is the price of a minute of downtime (`costs` in the scenario file, see Export JSON): at a blog's price the bank's second region would never pay for itself; at a bank's, the blog's missing one would cost more than the whole bill.",
             task: Task::Read,
             explain: Explain::Cost,
         },

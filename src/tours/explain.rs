@@ -39,6 +39,15 @@ fn dollars(x: f64) -> String {
     }
 }
 
+/// Expected downtime: minutes, or seconds when under a minute (a bank's is seconds).
+fn downtime(minutes: f64) -> String {
+    if minutes >= 1.0 {
+        format!("{minutes:.1} minutes")
+    } else {
+        format!("{:.1} seconds", minutes * 60.0)
+    }
+}
+
 /// The explanation for `what`, measured in `snap`.
 pub fn explain(what: Explain, snap: &Snapshot) -> String {
     let t = &snap.totals;
@@ -121,14 +130,14 @@ pub fn explain(what: Explain, snap: &Snapshot) -> String {
             let c = &snap.cost;
             format!(
                 "This design costs {} a month in infrastructure. With its failure rates it is \
-                 expected to be down {:.1} minutes a month, at {} a minute: {} a month of \
-                 downtime, {} in all. Analytic availability {}.",
+                 expected to be down {} a month, at {} a minute: {} a month of downtime, {} in \
+                 all. Analytic availability {:.5} %.",
                 dollars(c.infrastructure_per_month),
-                c.expected_downtime_min_per_month,
+                downtime(c.expected_downtime_min_per_month),
                 dollars(c.downtime_per_minute),
                 dollars(c.expected_downtime_cost_per_month),
                 dollars(c.total_expected_per_month),
-                pct(snap.analytic_availability)
+                snap.analytic_availability * 100.0
             )
         }
         Explain::Dns => match &snap.dns {

@@ -100,8 +100,12 @@ impl Step {
         let mut commands = Vec::new();
         for c in self.setup {
             // Reuse the link codec: a setup command is written exactly as a link writes it.
-            let r = crate::share::decode(&format!("v={}&p={}&c={c}", crate::share::VERSION, self.preset))?
-                .ok_or("empty setup command")?;
+            let r = crate::share::decode(&format!(
+                "v={}&p={}&c={c}",
+                crate::share::VERSION,
+                self.preset
+            ))?
+            .ok_or("empty setup command")?;
             commands.extend(r.commands);
         }
         Ok(Recipe {

@@ -9,7 +9,10 @@ use super::files;
 pub enum EmbedSize {
     /// 16:9 at the width of the course page's column.
     Responsive,
-    Fixed { width: u32, height: u32 },
+    Fixed {
+        width: u32,
+        height: u32,
+    },
 }
 
 pub const SIZES: [EmbedSize; 3] = [
@@ -52,7 +55,10 @@ pub fn snippet(url: &str, title: &str, size: EmbedSize) -> String {
     match size {
         EmbedSize::Responsive => format!(
             "<div style=\"position:relative;width:100%;aspect-ratio:16/9\">{}</div>",
-            frame("position:absolute;inset:0;width:100%;height:100%;border:0", "")
+            frame(
+                "position:absolute;inset:0;width:100%;height:100%;border:0",
+                ""
+            )
         ),
         EmbedSize::Fixed { width, height } => format!(
             "<div style=\"width:100%;max-width:{width}px;aspect-ratio:{width}/{height}\">{}</div>",
@@ -120,8 +126,14 @@ mod tests {
         let url = "http://h/?x#v=3&p=lb-spof&embed=1";
         for s in SIZES {
             let text = snippet(url, "Failover Lab: \"one\"", s);
-            assert!(text.contains("src=\"http://h/?x#v=3&amp;p=lb-spof&amp;embed=1\""), "{text}");
-            assert!(text.contains("title=\"Failover Lab: &quot;one&quot;\""), "{text}");
+            assert!(
+                text.contains("src=\"http://h/?x#v=3&amp;p=lb-spof&amp;embed=1\""),
+                "{text}"
+            );
+            assert!(
+                text.contains("title=\"Failover Lab: &quot;one&quot;\""),
+                "{text}"
+            );
             assert!(text.contains("loading=\"lazy\""));
             assert!(text.contains("allow=\"clipboard-write\""));
             assert!(text.contains("aspect-ratio:"));

@@ -37,7 +37,13 @@ const LEGEND_H: f64 = 44.0;
 pub fn file_stem(scenario: &str, seed: u64, now_us: TimeUs) -> String {
     let safe: String = scenario
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("{safe}-seed{seed}-t{:.1}s", now_us as f64 / 1e6)
 }
@@ -54,11 +60,13 @@ fn inline_styles(window: &web_sys::Window, from: &web_sys::Element, to: &web_sys
     let (Ok(a), Ok(b)) = (from.query_selector_all("*"), to.query_selector_all("*")) else {
         return;
     };
-    let pairs = std::iter::once((from.clone(), to.clone())).chain((0..a.length().min(b.length())).filter_map(|i| {
-        let x = a.item(i)?.dyn_into::<web_sys::Element>().ok()?;
-        let y = b.item(i)?.dyn_into::<web_sys::Element>().ok()?;
-        Some((x, y))
-    }));
+    let pairs = std::iter::once((from.clone(), to.clone())).chain(
+        (0..a.length().min(b.length())).filter_map(|i| {
+            let x = a.item(i)?.dyn_into::<web_sys::Element>().ok()?;
+            let y = b.item(i)?.dyn_into::<web_sys::Element>().ok()?;
+            Some((x, y))
+        }),
+    );
     for (x, y) in pairs {
         let Ok(Some(cs)) = window.get_computed_style(&x) else {
             continue;
@@ -97,7 +105,10 @@ pub fn diagram_svg(caption: &str) -> Result<String, String> {
     let serializer = web_sys::XmlSerializer::new().map_err(|_| "no XMLSerializer")?;
     let mut body = String::new();
     for i in 0..layers.length() {
-        let Some(layer) = layers.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+        let Some(layer) = layers
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
             continue;
         };
         let copy = layer
@@ -174,7 +185,10 @@ pub fn chart_svgs() -> Result<Vec<(String, String)>, String> {
     let serializer = web_sys::XmlSerializer::new().map_err(|_| "no XMLSerializer")?;
     let mut out = Vec::new();
     for i in 0..figures.length() {
-        let Some(fig) = figures.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+        let Some(fig) = figures
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
             continue;
         };
         let Some(svg) = fig.query_selector("svg.chart-svg").ok().flatten() else {
@@ -194,7 +208,10 @@ pub fn chart_svgs() -> Result<Vec<(String, String)>, String> {
         inline_styles(&window, &svg, &copy);
         let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
         let view_box = svg.get_attribute("viewBox").unwrap_or_default();
-        let dims: Vec<f64> = view_box.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+        let dims: Vec<f64> = view_box
+            .split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect();
         if let [_, _, w, h] = dims[..] {
             let _ = copy.set_attribute("width", &w.to_string());
             let _ = copy.set_attribute("height", &h.to_string());
@@ -223,7 +240,8 @@ pub fn download_png(svg: &str, name: &str, on_error: yew::Callback<String>) {
         let url = web_sys::Url::create_object_url_with_blob(&blob)
             .map_err(|_| "the browser refused to create the picture")?;
         let img = web_sys::HtmlImageElement::new().map_err(|_| "cannot create an image")?;
-        let (name, img2, url2, on_error2) = (name.to_string(), img.clone(), url.clone(), on_error.clone());
+        let (name, img2, url2, on_error2) =
+            (name.to_string(), img.clone(), url.clone(), on_error.clone());
         let onload = Closure::once(move || {
             let res = (|| -> Result<(), String> {
                 let canvas = doc
@@ -242,8 +260,14 @@ pub fn download_png(svg: &str, name: &str, on_error: yew::Callback<String>) {
                     .ok_or("no 2D canvas")?;
                 ctx.set_fill_style_str("#ffffff");
                 ctx.fill_rect(0.0, 0.0, w * PNG_SCALE, h * PNG_SCALE);
-                ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, w * PNG_SCALE, h * PNG_SCALE)
-                    .map_err(|_| "cannot draw the picture")?;
+                ctx.draw_image_with_html_image_element_and_dw_and_dh(
+                    &img2,
+                    0.0,
+                    0.0,
+                    w * PNG_SCALE,
+                    h * PNG_SCALE,
+                )
+                .map_err(|_| "cannot draw the picture")?;
                 let data = canvas
                     .to_data_url_with_type("image/png")
                     .map_err(|_| "cannot encode the PNG")?;

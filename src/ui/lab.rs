@@ -83,7 +83,9 @@ pub fn lab(props: &LabProps) -> Html {
         let tour_start = tour_start.clone();
         let runner = Rc::clone(&runner);
         use_effect_with((), move |_| {
-            let fresh = runner.try_borrow().is_ok_and(|r| !r.embed && r.tour.is_none());
+            let fresh = runner
+                .try_borrow()
+                .is_ok_and(|r| !r.embed && r.tour.is_none());
             if fresh && super::learn::first_visit() {
                 tour_start.set(true);
             }
@@ -298,13 +300,15 @@ pub fn lab(props: &LabProps) -> Html {
             r.tour_go(step.saturating_sub(1));
         }
     });
-    let on_tour_next = with_runner(&runner, &force, |r, ()| match r.tour.as_ref().map(|t| (t.step, t.tour.steps.len())) {
-        Some((step, n)) if step + 1 < n => r.tour_go(step + 1),
-        Some(_) => {
-            r.exit_tour();
-            r.notice = Some(Notice::info("Tour complete. The run stays on screen: explore it freely, or pick another tour under Tours."));
+    let on_tour_next = with_runner(&runner, &force, |r, ()| {
+        match r.tour.as_ref().map(|t| (t.step, t.tour.steps.len())) {
+            Some((step, n)) if step + 1 < n => r.tour_go(step + 1),
+            Some(_) => {
+                r.exit_tour();
+                r.notice = Some(Notice::info("Tour complete. The run stays on screen: explore it freely, or pick another tour under Tours."));
+            }
+            None => {}
         }
-        None => {}
     });
     let on_tour_exit = with_runner(&runner, &force, |r, ()| r.exit_tour());
     let on_tour_do_it = with_runner(&runner, &force, |r, ()| r.tour_do_it());
@@ -454,7 +458,8 @@ pub fn lab(props: &LabProps) -> Html {
     });
 
     // Pictures of what is on screen (export.rs): names carry scenario, seed and time.
-    let picture_stem = |r: &Runner| super::export::file_stem(&r.base.name, r.sim.seed(), r.sim.now_us());
+    let picture_stem =
+        |r: &Runner| super::export::file_stem(&r.base.name, r.sim.seed(), r.sim.now_us());
     let picture_caption = |r: &Runner| {
         format!(
             "Failover Lab · {} · seed {} · {} simulated",
@@ -475,7 +480,11 @@ pub fn lab(props: &LabProps) -> Html {
     };
     let on_export_svg = with_runner(&runner, &force, move |r, _: MouseEvent| {
         let res = super::export::diagram_svg(&picture_caption(r)).and_then(|svg| {
-            files::download(&format!("{}-diagram.svg", picture_stem(r)), "image/svg+xml", &svg)
+            files::download(
+                &format!("{}-diagram.svg", picture_stem(r)),
+                "image/svg+xml",
+                &svg,
+            )
         });
         if let Err(e) = res {
             r.notice = Some(Notice::error(format!("Export failed: {e}")));
@@ -483,24 +492,33 @@ pub fn lab(props: &LabProps) -> Html {
     });
     let on_export_png = {
         let export_error = export_error.clone();
-        with_runner(&runner, &force, move |r, _: MouseEvent| {
-            match super::export::diagram_svg(&picture_caption(r)) {
-                Ok(svg) => super::export::download_png(&svg, &format!("{}-diagram.png", picture_stem(r)), export_error.clone()),
+        with_runner(
+            &runner,
+            &force,
+            move |r, _: MouseEvent| match super::export::diagram_svg(&picture_caption(r)) {
+                Ok(svg) => super::export::download_png(
+                    &svg,
+                    &format!("{}-diagram.png", picture_stem(r)),
+                    export_error.clone(),
+                ),
                 Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
-            }
-        })
+            },
+        )
     };
-    let on_export_charts = with_runner(&runner, &force, move |r, _: MouseEvent| {
-        match super::export::chart_svgs() {
-            Ok(charts) => {
-                for (i, (_, svg)) in charts.iter().enumerate() {
-                    let name = format!("{}-chart{}.png", picture_stem(r), i + 1);
-                    super::export::download_png(svg, &name, export_error.clone());
+    let on_export_charts =
+        with_runner(
+            &runner,
+            &force,
+            move |r, _: MouseEvent| match super::export::chart_svgs() {
+                Ok(charts) => {
+                    for (i, (_, svg)) in charts.iter().enumerate() {
+                        let name = format!("{}-chart{}.png", picture_stem(r), i + 1);
+                        super::export::download_png(svg, &name, export_error.clone());
+                    }
                 }
-            }
-            Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
-        }
-    });
+                Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
+            },
+        );
 
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).

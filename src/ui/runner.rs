@@ -690,7 +690,8 @@ impl Runner {
         // A compact embed (a course page's frame) has little height: the diagram gets what the
         // controls and the numbers leave (static/learn.css), and the larger drawing wins.
         if self.embed {
-            let frame_h = (inner(web_sys::Window::inner_height).unwrap_or(450.0) - 170.0).max(120.0);
+            let frame_h =
+                (inner(web_sys::Window::inner_height).unwrap_or(450.0) - 170.0).max(120.0);
             let fit = |l: &Layout| (avail / l.width).min(frame_h / l.height);
             return if fit(&self.layouts.0) >= fit(&self.layouts.1) {
                 Orientation::Horizontal

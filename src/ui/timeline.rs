@@ -166,7 +166,12 @@ impl Runner {
                 if dropped.len() == 1 { "" } else { "s" },
                 dropped
                     .iter()
-                    .map(|c| format!("{} {} at {}", c.action.name(), c.node, fmt_s1(c.at_ms * 1_000)))
+                    .map(|c| format!(
+                        "{} {} at {}",
+                        c.action.name(),
+                        c.node,
+                        fmt_s1(c.at_ms * 1_000)
+                    ))
                     .collect::<Vec<_>>()
                     .join(", ")
             )

@@ -83,7 +83,10 @@ fn highlight(names: &[&str]) {
     };
     if let Ok(old) = doc.query_selector_all(".tour-highlight") {
         for i in 0..old.length() {
-            if let Some(el) = old.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
+            if let Some(el) = old
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
                 let _ = el.class_list().remove_1("tour-highlight");
             }
         }
@@ -92,7 +95,10 @@ fn highlight(names: &[&str]) {
         let selector = format!("[data-node-name=\"{name}\"], [data-domain=\"{name}\"]");
         if let Ok(found) = doc.query_selector_all(&selector) {
             for i in 0..found.length() {
-                if let Some(el) = found.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) {
+                if let Some(el) = found
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                {
                     let _ = el.class_list().add_1("tour-highlight");
                 }
             }

@@ -178,7 +178,11 @@ impl Runner {
                     self.run_to(t);
                 }
             }
-            Err(e) => self.notice = Some(Notice::error(format!("Part of this link was ignored: {e}."))),
+            Err(e) => {
+                self.notice = Some(Notice::error(format!(
+                    "Part of this link was ignored: {e}."
+                )))
+            }
         }
     }
 

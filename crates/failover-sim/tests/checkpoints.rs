@@ -40,13 +40,24 @@ fn a_seek_reaches_the_same_state_as_running_straight_there() {
         play(&mut sim, &mut store, 25 * US_PER_S, 16_000);
         // A click in the middle, as the UI gives it (at the current time).
         let crash = sim
-            .schedule(Fault::new(0, FaultAction::Crash, &sim.snapshot().nodes[1].name))
+            .schedule(Fault::new(
+                0,
+                FaultAction::Crash,
+                &sim.snapshot().nodes[1].name,
+            ))
             .expect("crash is valid");
         play(&mut sim, &mut store, 60 * US_PER_S, 250_000);
         assert!(store.len() > 3, "{name}: copies were taken");
         let commands = sim.user_commands().to_vec();
         assert_eq!(commands, vec![crash]);
-        for t in [0, 3_300_001, 24_999_999, 25_000_000, 31_234_567, 60 * US_PER_S] {
+        for t in [
+            0,
+            3_300_001,
+            24_999_999,
+            25_000_000,
+            31_234_567,
+            60 * US_PER_S,
+        ] {
             let seeked = store.seek(t, &commands).expect("a copy fits");
             let direct = straight(name, 7, &commands, t);
             assert_eq!(seeked.now_us(), t, "{name} at {t}");
@@ -66,9 +77,11 @@ fn a_fork_keeps_the_past_and_drops_the_future() {
     let mut sim = preset_sim("redundant-behind-lb", 3);
     let mut store = Checkpoints::new(&sim);
     play(&mut sim, &mut store, 10 * US_PER_S, 100_000);
-    sim.schedule(Fault::new(0, FaultAction::Crash, "app-1")).unwrap();
+    sim.schedule(Fault::new(0, FaultAction::Crash, "app-1"))
+        .unwrap();
     play(&mut sim, &mut store, 30 * US_PER_S, 100_000);
-    sim.schedule(Fault::new(0, FaultAction::Crash, "app-3")).unwrap();
+    sim.schedule(Fault::new(0, FaultAction::Crash, "app-3"))
+        .unwrap();
     play(&mut sim, &mut store, 50 * US_PER_S, 100_000);
     let all = sim.user_commands().to_vec();
 
@@ -94,7 +107,11 @@ fn a_fork_keeps_the_past_and_drops_the_future() {
     let replay = straight("redundant-behind-lb", 3, &commands, 40 * US_PER_S);
     assert_eq!(fork.trace_hash(), replay.trace_hash());
     let original = straight("redundant-behind-lb", 3, &all, 40 * US_PER_S);
-    assert_ne!(fork.trace_hash(), original.trace_hash(), "the fork is another run");
+    assert_ne!(
+        fork.trace_hash(),
+        original.trace_hash(),
+        "the fork is another run"
+    );
 }
 
 #[test]
@@ -118,7 +135,8 @@ fn memory_stays_bounded_and_seeks_stay_short_in_a_long_run() {
 #[test]
 fn a_seek_for_another_run_finds_no_copy() {
     let mut sim = preset_sim("redundant-behind-lb", 1);
-    sim.schedule(Fault::new(0, FaultAction::Crash, "app-1")).unwrap();
+    sim.schedule(Fault::new(0, FaultAction::Crash, "app-1"))
+        .unwrap();
     let store = Checkpoints::new(&sim);
     // The store's only copy holds a command this list lacks.
     assert!(store.seek(5 * US_PER_S, &[]).is_none());
