@@ -175,8 +175,12 @@ fn legend_svg(window: &web_sys::Window, doc: &web_sys::Document, w: f64, h: f64)
     out
 }
 
-/// The chart SVGs under "What users see", standalone, with their titles.
-pub fn chart_svgs() -> Result<Vec<(String, String)>, String> {
+/// Height of the title strip above an exported chart, and the room right of it (SVG units).
+const CHART_TITLE_H: f64 = 36.0;
+const CHART_PAD_RIGHT: f64 = 16.0;
+
+/// The chart SVGs under "What users see", standalone, each under its title and `caption`.
+pub fn chart_svgs(caption: &str) -> Result<Vec<(String, String)>, String> {
     let window = common::window().ok_or("no window")?;
     let doc = common::document().ok_or("no document")?;
     let figures = doc
@@ -206,19 +210,33 @@ pub fn chart_svgs() -> Result<Vec<(String, String)>, String> {
             .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
             .ok_or("cannot copy a chart")?;
         inline_styles(&window, &svg, &copy);
-        let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
         let view_box = svg.get_attribute("viewBox").unwrap_or_default();
         let dims: Vec<f64> = view_box
             .split_whitespace()
             .filter_map(|v| v.parse().ok())
             .collect();
-        if let [_, _, w, h] = dims[..] {
-            let _ = copy.set_attribute("width", &w.to_string());
-            let _ = copy.set_attribute("height", &h.to_string());
-        }
-        let text = serializer
+        let [_, _, w, h] = dims[..] else {
+            continue;
+        };
+        let inner = serializer
             .serialize_to_string(&copy)
             .map_err(|_| "cannot write a chart")?;
+        let (start, end) = (
+            inner.find('>').map_or(0, |i| i + 1),
+            inner.rfind("</svg>").unwrap_or(inner.len()),
+        );
+        // The chart under its title, with room on the right for the last axis label.
+        let (total_w, total_h) = (w + CHART_PAD_RIGHT, h + CHART_TITLE_H);
+        let text = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {total_w} {total_h}\" width=\"{total_w}\" height=\"{total_h}\" font-family=\"system-ui, sans-serif\">\
+             <rect x=\"0\" y=\"0\" width=\"{total_w}\" height=\"{total_h}\" fill=\"#ffffff\"/>\
+             <text x=\"8\" y=\"14\" font-size=\"12\" font-weight=\"700\" fill=\"#111827\">{}</text>\
+             <text x=\"8\" y=\"28\" font-size=\"10\" fill=\"#5b6577\">{}</text>\
+             <g transform=\"translate(0,{CHART_TITLE_H})\">{}</g></svg>",
+            attr(&title),
+            attr(caption),
+            &inner[start..end]
+        );
         out.push((title, text));
     }
     if out.is_empty() {

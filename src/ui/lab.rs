@@ -509,7 +509,7 @@ pub fn lab(props: &LabProps) -> Html {
         with_runner(
             &runner,
             &force,
-            move |r, _: MouseEvent| match super::export::chart_svgs() {
+            move |r, _: MouseEvent| match super::export::chart_svgs(&picture_caption(r)) {
                 Ok(charts) => {
                     for (i, (_, svg)) in charts.iter().enumerate() {
                         let name = format!("{}-chart{}.png", picture_stem(r), i + 1);
