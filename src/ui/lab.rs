@@ -186,7 +186,11 @@ pub fn lab(props: &LabProps) -> Html {
     let on_seed = with_runner(&runner, &force, |r, s: u64| r.set_seed(s));
     let on_run_to = with_runner(&runner, &force, |r, t: TimeUs| r.run_to(t));
     let on_preset = {
-        let cb = with_runner(&runner, &force, |r, name: String| r.set_preset(&name));
+        let cb = with_runner(&runner, &force, |r, name: String| {
+            // Another scenario picked by hand leaves the tour (its step no longer applies).
+            r.tour = None;
+            r.set_preset(&name)
+        });
         let selected = selected.clone();
         let menu = menu.clone();
         Callback::from(move |name: String| {
