@@ -49,10 +49,10 @@ struct ShareState {
     copied: Option<bool>,
 }
 
-type RunnerRc = Rc<RefCell<Runner>>;
+pub(super) type RunnerRc = Rc<RefCell<Runner>>;
 
 /// A callback that gets the runner mutably, then re-renders.
-fn with_runner<T: 'static>(
+pub(super) fn with_runner<T: 'static>(
     runner: &RunnerRc,
     force: &UseForceUpdateHandle,
     f: impl Fn(&mut Runner, T) + 'static,
@@ -288,61 +288,24 @@ pub fn lab(props: &LabProps) -> Html {
         Callback::from(move |()| menu.set(None))
     };
     let dismiss = with_runner(&runner, &force, |r, _: MouseEvent| r.notice = None);
-    // A seek does not re-render here: the frame loop refreshes the panels at their rate.
-    let on_seek = {
-        let runner = Rc::clone(&runner);
-        Callback::from(move |t: TimeUs| {
-            if let Ok(mut r) = runner.try_borrow_mut() {
-                if let Err(e) = r.seek(t) {
-                    r.notice = Some(Notice::error(e));
-                }
-            }
-        })
-    };
-    let on_tour_back = with_runner(&runner, &force, |r, ()| {
-        if let Some(step) = r.tour.as_ref().map(|t| t.step) {
-            r.tour_go(step.saturating_sub(1));
-        }
-    });
-    let on_tour_next = with_runner(&runner, &force, |r, ()| {
-        match r.tour.as_ref().map(|t| (t.step, t.tour.steps.len())) {
-            Some((step, n)) if step + 1 < n => r.tour_go(step + 1),
-            Some(_) => {
-                r.exit_tour();
-                r.notice = Some(Notice::info("Tour complete. The run stays on screen: explore it freely, or pick another tour under Tours."));
-            }
-            None => {}
-        }
-    });
-    let on_tour_exit = with_runner(&runner, &force, |r, ()| r.exit_tour());
-    let on_tour_do_it = with_runner(&runner, &force, |r, ()| r.tour_do_it());
-    let on_tour_start = {
-        let cb = with_runner(&runner, &force, |r, id: &'static str| r.start_tour(id, 0));
-        let tour_start = tour_start.clone();
-        let (selected, menu) = (selected.clone(), menu.clone());
-        Callback::from(move |id: &'static str| {
-            super::learn::mark_visited();
-            tour_start.set(false);
-            selected.set(None);
-            menu.set(None);
-            cb.emit(id);
-        })
-    };
-    let on_tour_close = {
-        let tour_start = tour_start.clone();
-        Callback::from(move |()| {
-            super::learn::mark_visited();
-            tour_start.set(false);
-        })
-    };
-    let on_more = {
-        let embed_more = embed_more.clone();
-        Callback::from(move |_: MouseEvent| embed_more.set(!*embed_more))
-    };
-    let on_tours = {
-        let tour_start = tour_start.clone();
-        Callback::from(move |_: MouseEvent| tour_start.set(!*tour_start))
-    };
+    let super::lab_learn::LearnCallbacks {
+        on_seek,
+        on_tour_back,
+        on_tour_next,
+        on_tour_exit,
+        on_tour_do_it,
+        on_tour_start,
+        on_tour_close,
+        on_more,
+        on_tours,
+    } = super::lab_learn::learn_callbacks(
+        &runner,
+        &force,
+        &tour_start,
+        &embed_more,
+        &selected,
+        &menu,
+    );
 
     let share_click = |embed_snippet: bool| {
         let runner = Rc::clone(&runner);
@@ -461,68 +424,11 @@ pub fn lab(props: &LabProps) -> Html {
         }
     });
 
-    // Pictures of what is on screen (export.rs): names carry scenario, seed and time.
-    let picture_stem =
-        |r: &Runner| super::export::file_stem(&r.base.name, r.sim.seed(), r.sim.now_us());
-    let picture_caption = |r: &Runner| {
-        format!(
-            "Failover Lab · {} · seed {} · {} simulated",
-            r.recipe.source_name(),
-            r.sim.seed(),
-            common::fmt_clock(r.sim.now_us())
-        )
-    };
-    let export_error = {
-        let runner = Rc::clone(&runner);
-        let force = force.clone();
-        Callback::from(move |e: String| {
-            if let Ok(mut r) = runner.try_borrow_mut() {
-                r.notice = Some(Notice::error(format!("Export failed: {e}")));
-            }
-            force.force_update();
-        })
-    };
-    let on_export_svg = with_runner(&runner, &force, move |r, _: MouseEvent| {
-        let res = super::export::diagram_svg(&picture_caption(r)).and_then(|svg| {
-            files::download(
-                &format!("{}-diagram.svg", picture_stem(r)),
-                "image/svg+xml",
-                &svg,
-            )
-        });
-        if let Err(e) = res {
-            r.notice = Some(Notice::error(format!("Export failed: {e}")));
-        }
-    });
-    let on_export_png = {
-        let export_error = export_error.clone();
-        with_runner(
-            &runner,
-            &force,
-            move |r, _: MouseEvent| match super::export::diagram_svg(&picture_caption(r)) {
-                Ok(svg) => super::export::download_png(
-                    &svg,
-                    &format!("{}-diagram.png", picture_stem(r)),
-                    export_error.clone(),
-                ),
-                Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
-            },
-        )
-    };
-    let on_export_charts =
-        with_runner(
-            &runner,
-            &force,
-            move |r, _: MouseEvent| match super::export::chart_svgs(&picture_caption(r)) {
-                Ok(charts) => {
-                    for (i, (_, svg)) in charts.iter().enumerate() {
-                        let name = format!("{}-chart{}.png", picture_stem(r), i + 1);
-                        super::export::download_png(svg, &name, export_error.clone());
-                    }
-                }
-                Err(e) => r.notice = Some(Notice::error(format!("Export failed: {e}"))),
-            },
-        );
+    let super::lab_learn::ExportCallbacks {
+        on_export_svg,
+        on_export_png,
+        on_export_charts,
+    } = super::lab_learn::export_callbacks(&runner, &force);
 
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).

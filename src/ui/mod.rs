@@ -35,6 +35,7 @@ pub mod files;
 pub mod glossary;
 pub mod inspector;
 pub mod lab;
+pub mod lab_learn;
 pub mod layout;
 pub mod learn;
 pub mod memory;
