@@ -12,6 +12,8 @@ pub mod determinism_sweep;
 pub mod scenario_json;
 pub mod share;
 pub mod share_edits;
+pub mod share_moment;
+pub mod tours;
 /// The simulation core, re-exported under the name the app and its tests have always used.
 pub use failover_sim as sim;
 

@@ -22,6 +22,7 @@
 //! | `embed` | `1`: compact layout without the header | no |
 //! | `e` | architecture edits made in the app, applied after `o` (`share_edits`) | no |
 //! | `vs` | the other side of a comparison: a preset, or `-` (before the edits) | no |
+//! | `t`, `tour`, `step` | the moment on screen and a tour step (`share_moment.rs`) | no |
 //!
 //! `OVERRIDE` is `NODE:PARAM:VALUE`, e.g. `lb-1:retries:0` or `clients:rate_rps:1000`.
 //!
@@ -408,9 +409,11 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
             "embed" => embed = value.is_empty() || value == "1" || value == "true",
             "e" => design.edits = share_edits::decode_edits(value)?,
             "vs" => design.versus = Some(Versus::decode(value)?),
+            // The moment on screen and the tour step: read by `share_moment::decode`.
+            key if crate::share_moment::KEYS.contains(&key) => {}
             other => {
                 return Err(format!(
-                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed, e, vs)"
+                    "unknown key `{other}` (known: v, p, s, seed, o, c, embed, e, vs, t, tour, step)"
                 ))
             }
         }

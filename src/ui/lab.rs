@@ -21,7 +21,9 @@ use super::files;
 use super::inspector::{Inspector, SetParam};
 use super::panels::Panels;
 use super::runner::{self, FrameLoop, Notice, Runner};
+use super::scrubber::Scrubber;
 use super::share::Source;
+use super::tour::{TourPanel, TourStart};
 use crate::sim::limits::{MAX_SCENARIO_BYTES, SECONDS_KEPT};
 use crate::sim::presets;
 use crate::sim::snapshot::NodeStatus;
@@ -48,10 +50,10 @@ struct ShareState {
     copied: Option<bool>,
 }
 
-type RunnerRc = Rc<RefCell<Runner>>;
+pub(super) type RunnerRc = Rc<RefCell<Runner>>;
 
 /// A callback that gets the runner mutably, then re-renders.
-fn with_runner<T: 'static>(
+pub(super) fn with_runner<T: 'static>(
     runner: &RunnerRc,
     force: &UseForceUpdateHandle,
     f: impl Fn(&mut Runner, T) + 'static,
@@ -74,6 +76,23 @@ pub fn lab(props: &LabProps) -> Html {
     let menu = use_state(|| None::<u32>);
     let share_state = use_state(|| None::<ShareState>);
     let design = use_design(&runner, &force, &selected, &menu);
+    // The tours' start card: on a first visit to the plain app (no link, not embedded).
+    let tour_start = use_state(|| false);
+    // Embed mode shows the diagram, the run controls and the headline numbers; "More"
+    // shows every panel (the page then scrolls inside the frame).
+    let embed_more = use_state(|| false);
+    {
+        let tour_start = tour_start.clone();
+        let runner = Rc::clone(&runner);
+        use_effect_with((), move |_| {
+            let fresh = runner
+                .try_borrow()
+                .is_ok_and(|r| !r.embed && r.tour.is_none());
+            if fresh && super::learn::first_visit() {
+                tour_start.set(true);
+            }
+        });
+    }
 
     // The frame loop lives as long as the component.
     {
@@ -140,6 +159,15 @@ pub fn lab(props: &LabProps) -> Html {
         Err(_) => return html! {},
     };
     let snap = view.snapshot.clone();
+    // The scrubber and the tour read the runner directly (cheap: no snapshot).
+    let (tour_view, markers, furthest_us) = match runner.try_borrow() {
+        Ok(r) => (
+            r.tour_view(),
+            common::Shared::new(r.fault_markers()),
+            r.timeline.furthest_us.max(snap.now_us),
+        ),
+        Err(_) => return html! {},
+    };
 
     // ----- callbacks -------------------------------------------------------------------
     let notify = |r: &mut Runner, res: Result<Fault, String>| {
@@ -161,7 +189,11 @@ pub fn lab(props: &LabProps) -> Html {
     let on_seed = with_runner(&runner, &force, |r, s: u64| r.set_seed(s));
     let on_run_to = with_runner(&runner, &force, |r, t: TimeUs| r.run_to(t));
     let on_preset = {
-        let cb = with_runner(&runner, &force, |r, name: String| r.set_preset(&name));
+        let cb = with_runner(&runner, &force, |r, name: String| {
+            // Another scenario picked by hand leaves the tour (its step no longer applies).
+            r.tour = None;
+            r.set_preset(&name)
+        });
         let selected = selected.clone();
         let menu = menu.clone();
         Callback::from(move |name: String| {
@@ -259,6 +291,24 @@ pub fn lab(props: &LabProps) -> Html {
         Callback::from(move |()| menu.set(None))
     };
     let dismiss = with_runner(&runner, &force, |r, _: MouseEvent| r.notice = None);
+    let super::lab_learn::LearnCallbacks {
+        on_seek,
+        on_tour_back,
+        on_tour_next,
+        on_tour_exit,
+        on_tour_do_it,
+        on_tour_start,
+        on_tour_close,
+        on_more,
+        on_tours,
+    } = super::lab_learn::learn_callbacks(
+        &runner,
+        &force,
+        &tour_start,
+        &embed_more,
+        &selected,
+        &menu,
+    );
 
     let share_click = |embed_snippet: bool| {
         let runner = Rc::clone(&runner);
@@ -269,10 +319,15 @@ pub fn lab(props: &LabProps) -> Html {
                 Err(_) => return,
             };
             let text = match url {
-                Ok(url) if embed_snippet => format!(
-                    "<iframe src=\"{}\" title=\"Failover Lab\" style=\"width:100%;height:680px;border:0\" loading=\"lazy\"></iframe>",
-                    url.replace('&', "&amp;").replace('"', "&quot;")
-                ),
+                // The embed popover offers the sizes and copies the snippet itself.
+                Ok(url) if embed_snippet => {
+                    share_state.set(Some(ShareState {
+                        embed: true,
+                        text: Ok(url),
+                        copied: None,
+                    }));
+                    return;
+                }
                 Ok(url) => url,
                 Err(why) => {
                     share_state.set(Some(ShareState {
@@ -372,6 +427,12 @@ pub fn lab(props: &LabProps) -> Html {
         }
     });
 
+    let super::lab_learn::ExportCallbacks {
+        on_export_svg,
+        on_export_png,
+        on_export_charts,
+    } = super::lab_learn::export_callbacks(&runner, &force);
+
     // ----- render ----------------------------------------------------------------------
     // The CLI's name for what is on screen (an imported scenario: the file Export JSON writes).
     // An edited preset is reproduced by its exported file, as an imported one is.
@@ -425,6 +486,9 @@ pub fn lab(props: &LabProps) -> Html {
     let share_html = (*share_state).clone().map(|s| {
         let kind = if s.embed { "embed" } else { "link" };
         match s.text {
+            Ok(url) if s.embed => html! {
+                <super::embed::EmbedPopover url={AttrValue::from(url)} title={AttrValue::from(format!("Failover Lab: {title}"))} on_close={close_share.clone()} />
+            },
             Ok(text) => {
                 let status = match s.copied {
                     None => "Copying…",
@@ -491,7 +555,7 @@ pub fn lab(props: &LabProps) -> Html {
     });
 
     html! {
-        <div class={classes!("lab", embed.then_some("embed"))} ref={root} data-lab="">
+        <div class={classes!("lab", embed.then_some("embed"), (embed && !*embed_more).then_some("embed-compact"))} ref={root} data-lab="">
             if !embed { { props.header.clone() } }
             <main class="workspace" id="main">
                 <section class="panel controls" data-area="controls" aria-label="Run controls">
@@ -500,6 +564,7 @@ pub fn lab(props: &LabProps) -> Html {
                               run_to={view.run_to} commands={view.commands}
                               on_toggle={on_toggle.clone()} on_step={on_step.clone()} on_reset={on_reset.clone()} on_speed={on_speed.clone()}
                               on_seed={on_seed.clone()} on_preset={on_preset.clone()} on_run_to={on_run_to.clone()} />
+                    <Scrubber now_us={snap.now_us} {furthest_us} {markers} {on_seek} />
                 </section>
                 <section class="panel diagram" data-area="diagram" aria-labelledby="diagram-title">
                     <div class="panel-head">
@@ -513,7 +578,16 @@ pub fn lab(props: &LabProps) -> Html {
                             </label>
                             <button type="button" class="btn btn-small" onclick={on_export_json} data-control="export-json" title="Download the scenario with your commands as faults: importing it replays this run">{ "Export JSON" }</button>
                             <button type="button" class="btn btn-small" onclick={on_export_csv} data-control="export-csv" title="Download the per-second metrics">{ "Export CSV" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_svg} data-control="export-svg" title="Download the diagram as it is now, with its states and a legend (SVG)">{ "Diagram SVG" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_png} data-control="export-png" title="Download the diagram as it is now, with its states and a legend (PNG)">{ "Diagram PNG" }</button>
+                            <button type="button" class="btn btn-small" onclick={on_export_charts} data-control="export-charts" title="Download each chart as a PNG">{ "Charts PNG" }</button>
                             { open_full }
+                            <button type="button" class="btn btn-small" onclick={on_tours} data-control="tours" title="Guided tours through the lessons">{ "Tours" }</button>
+                            if embed {
+                                <button type="button" class="btn btn-small btn-ghost" onclick={on_more} data-control="more" aria-expanded={(*embed_more).to_string()}>
+                                    { if *embed_more { "Less" } else { "More" } }
+                                </button>
+                            }
                         </div>
                     </div>
                     <div class="scenario-bar">
@@ -529,6 +603,12 @@ pub fn lab(props: &LabProps) -> Html {
                         { notice_html }
                         { too_long_html }
                     </div>
+                    if *tour_start && tour_view.is_none() {
+                        <TourStart on_start={on_tour_start} on_close={on_tour_close} />
+                    }
+                    if let Some(tv) = tour_view {
+                        <TourPanel view={tv} on_back={on_tour_back} on_next={on_tour_next} on_exit={on_tour_exit} on_do_it={on_tour_do_it} />
+                    }
                     <div class="scenario-intro">
                         <h3 class="scenario-title" data-scenario-title="">{ title }</h3>
                         <p class="scenario-explain">{ super::glossary::annotated(&explanation) }<span class="muted">{ source_note }</span></p>

@@ -170,12 +170,18 @@ pub struct Runner {
     attrs_playing: bool,
     /// Undo / redo of architecture edits (`edit_runner.rs`).
     pub design_history: super::edit_runner::DesignHistory,
+    /// Copies of the run for the scrubber (seek, fork): `timeline.rs`.
+    pub timeline: super::timeline::Timeline,
+    /// The guided tour under way, if any: `tour_state.rs`.
+    pub tour: Option<super::tour_state::TourState>,
 }
 
 impl Runner {
     /// Starts from the page's URL: the share link in the hash if there is one (with a visible
     /// error and the default preset if it is bad), `?embed` for the compact layout.
     pub fn boot() -> Runner {
+        // The tours' start card is for a visit without a link (noted before it is written).
+        super::learn::note_opening_address();
         let hash = common::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
@@ -194,6 +200,10 @@ impl Runner {
         // A link that could not be opened (the notice is an error) stays in the address bar.
         let bad = runner.notice.as_ref().is_some_and(|n| n.error);
         runner.write_address(if bad { Address::Keep } else { Address::Replace });
+        if !bad {
+            // A tour step or a moment (`t=`) in the link.
+            runner.open_moment(&hash);
+        }
         runner
     }
 
@@ -201,9 +211,12 @@ impl Runner {
     /// Back / Forward. A link that cannot be opened is named in a notice and left in the
     /// address bar; the default scenario runs meanwhile.
     pub fn open_link(&mut self, hash: &str) {
+        self.tour = None;
         match read_link(hash) {
             Ok(Some(recipe)) => {
-                self.load(recipe, None);
+                if self.load(recipe, None) {
+                    self.open_moment(hash);
+                }
             }
             Ok(None) => {
                 self.load(Recipe::preset(presets::DEFAULT), None);
@@ -236,6 +249,7 @@ impl Runner {
         sim.set_transfer_recording(true);
         let reduced_motion = reduced.as_ref().is_some_and(|m| m.matches());
         let embed = recipe.embed;
+        let timeline = super::timeline::Timeline::new(&sim);
         let mut r = Runner {
             recipe,
             base,
@@ -270,6 +284,8 @@ impl Runner {
             attrs: (u64::MAX, u64::MAX),
             attrs_playing: false,
             design_history: Default::default(),
+            timeline,
+            tour: None,
         };
         r.relayout(false);
         r.update_link();
@@ -313,6 +329,7 @@ impl Runner {
         self.base = base;
         self.sim = sim;
         self.sim.set_transfer_recording(true);
+        self.timeline_reset();
         self.notice = notice;
         self.run_to = None;
         self.relayout(true);
@@ -390,9 +407,14 @@ impl Runner {
     /// Schedules a command at the current simulated time (the engine moves it to the next
     /// whole millisecond) and records the new link.
     pub fn command(&mut self, fault: Fault) -> Result<Fault, String> {
+        // Behind the furthest moment reached (the scrubber went back): the run forks here.
+        if let Some(fork) = self.fork_before_command() {
+            self.notice = Some(fork);
+        }
         let at_ms = self.sim.now_us().div_ceil(1_000);
         let fault = Fault { at_ms, ..fault };
         let scheduled = self.sim.schedule(fault)?;
+        self.tour_after_command(&scheduled);
         self.write_hash();
         self.refresh();
         Ok(scheduled)
@@ -455,9 +477,10 @@ impl Runner {
         let mut recipe = self.current_recipe();
         recipe.embed = embed;
         let url = format!(
-            "{}#{}",
+            "{}#{}{}",
             address::current_page_base(),
-            share::encode(&recipe)
+            share::encode(&recipe),
+            crate::share_moment::encode(&self.shared_moment())
         );
         if url.len() > MAX_SHARE_LINK_CHARS {
             return Err(too_long_for_a_link(url.len()));
@@ -473,7 +496,8 @@ impl Runner {
     /// Encodes the run's link once per change (clicks, loads), not once per frame: the panic
     /// context, the embed link and the address bar reuse it.
     fn update_link(&mut self) {
-        let hash = share::encode(&self.current_recipe());
+        let hash = share::encode(&self.current_recipe())
+            + &crate::share_moment::encode(&self.address_moment());
         // What a recipient's address bar would hold: the page, `#`, the hash.
         self.link_chars = address::current_page_base().len() + 1 + hash.len();
         self.link = (self.link_chars <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(hash));
@@ -539,9 +563,10 @@ impl Runner {
         let mut recipe = self.current_recipe();
         recipe.embed = false;
         let url = format!(
-            "{}#{}",
+            "{}#{}{}",
             address::current_page_base(),
-            share::encode(&recipe)
+            share::encode(&recipe),
+            crate::share_moment::encode(&self.address_moment())
         );
         (url.len() <= MAX_SHARE_LINK_CHARS).then(|| Rc::from(url))
     }
@@ -666,6 +691,18 @@ impl Runner {
         };
         let h = scale(&self.layouts.0, false);
         let v = scale(&self.layouts.1, true);
+        // A compact embed (a course page's frame) has little height: the diagram gets what the
+        // controls and the numbers leave (static/learn.css), and the larger drawing wins.
+        if self.embed {
+            let frame_h =
+                (inner(web_sys::Window::inner_height).unwrap_or(450.0) - 170.0).max(120.0);
+            let fit = |l: &Layout| (avail / l.width).min(frame_h / l.height);
+            return if fit(&self.layouts.0) >= fit(&self.layouts.1) {
+                Orientation::Horizontal
+            } else {
+                Orientation::Vertical
+            };
+        }
         // A phone opens the diagram at readable size (src/ui/zoom.rs), panned in its box when
         // wider than the screen. The page already scrolls down: pick the narrower
         // orientation, so there is least to pan sideways.
@@ -708,6 +745,10 @@ impl Runner {
             }
         }
 
+        // A seek (scrubber drag) refreshes the panels at their rate, not per input event.
+        if self.timeline_frame(t_ms - self.last_panel >= PANEL_INTERVAL_MS) {
+            panels = true;
+        }
         let before = self.sim.now_us();
         // A "run to" jumps far more simulated time per frame than anyone could watch: no
         // dots are recorded meanwhile, so the animation resumes at full detail afterwards.
@@ -743,6 +784,9 @@ impl Runner {
                 FRAME_SIM_MS
             });
             let out = self.timed_run(target, budget);
+            if out.reached {
+                self.timeline_record();
+            }
             // Hysteresis, so one slow frame does not make the warning flicker.
             if out.reached {
                 self.slow_frames = self.slow_frames.saturating_sub(1);
@@ -788,8 +832,13 @@ impl Runner {
         let deadline = common::now_ms() + slice_ms;
         loop {
             let budget = self.budget(FAST_FORWARD_CHUNK_MS);
-            let out = self.timed_run(target, budget);
+            // Stop at the next checkpoint on the way, so the scrubber can seek back into it.
+            let goal = target.min(self.timeline_next_copy_us());
+            let out = self.timed_run(goal, budget);
             if out.reached {
+                self.timeline_record();
+            }
+            if out.reached && goal >= target {
                 self.run_to = None;
                 self.playing = false;
                 self.last_wall = None;

@@ -42,9 +42,11 @@ impl Zoom {
     /// Inline style of the stage: its aspect ratio and the widths the CSS picks from.
     pub fn style(self, w: f64, h: f64) -> String {
         let base = format!(
-            "aspect-ratio: {w:.1} / {h:.1}; --fit-max-w: {:.1}px; --readable-w: {:.1}px",
+            "aspect-ratio: {w:.1} / {h:.1}; --fit-max-w: {:.1}px; --readable-w: {:.1}px; --ratio: {:.4}",
             w * 1.2,
-            w * readable_scale()
+            w * readable_scale(),
+            // The compact embed fits the stage to the frame's height (static/learn.css).
+            w / h.max(1.0)
         );
         match self {
             Zoom::Scale(s) => format!("{base}; width: {:.1}px; max-width: none", w * s),

@@ -262,7 +262,8 @@ describe('visualizer journeys', () => {
     try {
       await page.click('[data-control="embed"]');
       const snippet = await page.locator('[data-share-url]').inputValue();
-      assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=3&amp;p=redundant-behind-lb&amp;seed=1&amp;embed=1" title="Failover Lab"/);
+      // Issue 14: inside an aspect-ratio wrapper, titled with the scenario (sizes: learn.test.mjs).
+      assert.match(snippet, /^<div style="[^"]*aspect-ratio:16\/9"><iframe src="http:\/\/127\.0\.0\.1:\d+\/#v=3&amp;p=redundant-behind-lb&amp;seed=1&amp;embed=1" title="Failover Lab: /);
     } finally {
       await context.close();
     }

@@ -14,7 +14,7 @@ use crate::request::ReqRef;
 use crate::time::TimeUs;
 use std::collections::VecDeque;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Deadlines {
     /// Each queue is ordered by (time, sequence). Usually exactly one.
     queues: Vec<VecDeque<Deadline>>,

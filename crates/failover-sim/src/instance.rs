@@ -68,7 +68,7 @@ pub enum Admission {
     Full,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Instance {
     pub name: String,
     pub spec: InstanceSpec,

@@ -55,7 +55,7 @@ pub struct TargetSlot {
     ring_points: u32,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Balancer {
     pub name: String,
     pub spec: BalancerSpec,

@@ -33,7 +33,7 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SimRng {
     inner: Pcg32,
 }

@@ -13,7 +13,7 @@ pub enum TrafficState {
     Sending,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TrafficSource {
     pub spec: Traffic,
     pub rate_rps: f64,

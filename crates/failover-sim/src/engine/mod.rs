@@ -103,6 +103,7 @@ pub struct StepOutcome {
     pub reached: bool,
 }
 
+#[derive(Clone)]
 pub struct Simulation {
     pub(crate) scenario: Scenario,
     pub(crate) seed: u64,
