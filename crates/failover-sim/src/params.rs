@@ -166,6 +166,12 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         zone: None,
         cross_zone: b.cross_zone,
         failures: None,
+        outlier_detection: b.outlier_detection.clone(),
+        observe: b.observe.clone(),
+        panic_threshold_percent: b.panic_threshold_percent,
+        slow_start: b.slow_start.clone(),
+        deregistration_delay_ms: b.deregistration_delay_ms,
+        rollout: b.rollout.clone(),
     }
 }
 
