@@ -42,12 +42,8 @@ fn state_word(b: &Balancer, slot: usize, now: TimeUs) -> Option<(&'static str, S
             format!("draining: no new requests, {} in flight finish", t.active),
         ));
     }
-    b.slow_start_percent(slot, now).map(|pct| {
-        (
-            "slow start",
-            format!("slow start: {pct:.0} % of its weight"),
-        )
-    })
+    b.slow_start_percent(slot, now)
+        .map(|pct| ("slow start", format!("slow start {pct:.0} % of its weight")))
 }
 
 impl Simulation {
