@@ -233,7 +233,7 @@ mod tests {
     fn the_multiplier_decays_one_per_tick_back_in_rotation() {
         let od = OutlierDetection::default();
         let mut h = OutlierHost::default();
-        let mut eject = |h: &mut OutlierHost, at_s: u64| {
+        let eject = |h: &mut OutlierHost, at_s: u64| {
             for _ in 0..5 {
                 h.failed(&od, at_s * 1_000_000, 0, 10);
             }
