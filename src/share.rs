@@ -321,6 +321,16 @@ pub fn encode_command(c: &Fault) -> String {
             s.push(':');
             s.push_str(&escape(c.peer.as_deref().unwrap_or_default()));
         }
+        FaultAction::PushConfig | FaultAction::Canary => {
+            s.push(':');
+            s.push_str(&num(c.error_rate));
+        }
+        FaultAction::Flap => {
+            s.push(':');
+            if let Some(ParamValue::Number(ms)) = c.value {
+                s.push_str(&ms.to_string());
+            }
+        }
         FaultAction::Set => {
             let param = c.param.as_deref().unwrap_or_default();
             let value = c.value.as_ref().map(|v| v.to_string()).unwrap_or_default();
@@ -480,7 +490,7 @@ fn decode_command(item: &str) -> Result<Fault, String> {
         .map_err(|_| format!("`{item}`: time `{}` is not whole milliseconds", fields[0]))?;
     let action = FaultAction::parse(fields[1]).ok_or_else(|| {
         format!(
-            "`{item}`: unknown action `{}` (known: crash, unreachable, freeze, fail, heal, add-latency, gray, set, partition, repair)",
+            "`{item}`: unknown action `{}` (known: crash, unreachable, freeze, fail, heal, add-latency, gray, set, partition, repair, drain, stop, push-config, canary, flap)",
             fields[1]
         )
     })?;
@@ -515,12 +525,20 @@ fn decode_command(item: &str) -> Result<Fault, String> {
             fault.param = Some(unescape(param)?);
             fault.value = Some(parse_value(&unescape(value)?));
         }
+        (FaultAction::PushConfig | FaultAction::Canary, [rate]) => {
+            fault.error_rate = opt_num(rate, "error rate")?;
+        }
+        (FaultAction::Flap, [ms]) => {
+            fault.value = opt_num(ms, "flap period")?.map(ParamValue::Number);
+        }
         (
             FaultAction::Crash
             | FaultAction::Unreachable
             | FaultAction::Freeze
             | FaultAction::Fail
-            | FaultAction::Heal,
+            | FaultAction::Heal
+            | FaultAction::Drain
+            | FaultAction::Stop,
             [],
         ) => {}
         (_, _) => {
@@ -530,6 +548,9 @@ fn decode_command(item: &str) -> Result<Fault, String> {
                 FaultAction::Set => "AT_MS:set:NODE:PARAM:VALUE",
                 FaultAction::Partition => "AT_MS:partition:ZONE:OTHER_ZONE",
                 FaultAction::Repair => "AT_MS:repair:ZONE:OTHER_ZONE",
+                FaultAction::PushConfig => "AT_MS:push-config:NODE:ERROR_RATE",
+                FaultAction::Canary => "AT_MS:canary:BALANCER:ERROR_RATE",
+                FaultAction::Flap => "AT_MS:flap:INSTANCE:PERIOD_MS",
                 _ => "AT_MS:ACTION:NODE (no arguments)",
             };
             return Err(format!("`{item}` should be {expected}"));

@@ -635,6 +635,31 @@ fn wasm_runs_match_the_native_golden_trace_hashes() {
     }
 }
 
+/// The recovery presets over 60 s (slow-start and thundering-herd differ only after 30 s),
+/// as `crates/failover-sim/tests/recovery.rs` pins them natively.
+const NATIVE_GOLDEN_RECOVERY_60S: [(&str, &str); 6] = [
+    ("outlier-detection", "ad037e1ecd1202d8"),
+    ("slow-start", "5606245c9d9fd385"),
+    ("thundering-herd", "007ddd6756871376"),
+    ("bad-config-push", "9722a7630208f201"),
+    ("canary-rollout", "e2d4470405ef566f"),
+    ("shared-dependency", "09bef47b1a96921c"),
+];
+
+#[wasm_bindgen_test]
+fn wasm_runs_of_the_recovery_presets_match_the_native_golden_hashes() {
+    for (name, golden) in NATIVE_GOLDEN_RECOVERY_60S {
+        let mut sim =
+            Simulation::new(&presets::find(name).expect("preset").scenario()).expect("valid");
+        sim.run_for(60 * US_PER_S);
+        assert_eq!(
+            sim.trace_hash_hex(),
+            golden,
+            "{name}: wasm32 differs from native"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn a_replayed_share_link_matches_the_native_run_with_the_same_faults() {
     // Native: `cargo run --release -- run redundant-behind-lb --seed 7 --duration 30

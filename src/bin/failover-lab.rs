@@ -340,9 +340,15 @@ mod cli {
                 Some(v) => f.extra_latency_ms = Some(num(v)?),
                 None => return Err(format!("fault `{spec}`: add-latency needs =MS")),
             },
-            FaultAction::Gray => {
+            FaultAction::Gray | FaultAction::PushConfig | FaultAction::Canary => {
                 if let Some(v) = value {
                     f.error_rate = Some(num(v)?);
+                }
+            }
+            // flap:app-2@20s=4000: the period in ms.
+            FaultAction::Flap => {
+                if let Some(v) = value {
+                    f.value = Some(ParamValue::Number(num(v)?));
                 }
             }
             _ if value.is_some() => {

@@ -59,6 +59,12 @@ pub fn badge_text(health: &HealthView, vertical: bool) -> String {
         }
         .to_string();
     }
+    if health.state == "slow start" {
+        // "slow start 35 %": the ramp's weight share is the point of the badge.
+        if let Some(head) = health.detail.split(" of its weight").next() {
+            return head.to_string();
+        }
+    }
     let l = health_look(health.state);
     let detail = health
         .detail

@@ -177,6 +177,12 @@ pub mod icon {
     pub const NO_ENTRY: &str = "M6 1.5a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM2.9 2.9l6.2 6.2";
     pub const BOLT: &str = "M7 1.5 3 7h3l-1 3.5L9 5H6z";
     pub const DOTS: &str = "M2.5 6h.01M6 6h.01M9.5 6h.01";
+    /// Ejected by outlier detection: the eject symbol (a triangle over a bar).
+    pub const EJECT: &str = "M6 2 2.5 6.5h7zM2.5 9h7";
+    /// Draining: an arrow leaving a box.
+    pub const DRAIN: &str = "M2 2.5v7h4M5 6h5M8 4l2 2-2 2";
+    /// Slow start: a ramp.
+    pub const RAMP: &str = "M2 10h8V3z";
     /// Node kinds, 16×16.
     pub const CLIENTS: &str = "M6 7.2a2.4 2.4 0 1 0 0-4.8 2.4 2.4 0 0 0 0 4.8zM1.5 13.5c.6-2.6 2.3-3.9 4.5-3.9s3.9 1.3 4.5 3.9M11 3a2.2 2.2 0 0 1 0 4.3M12.4 9.8c1 .6 1.7 1.8 2.1 3.7";
     pub const BALANCER: &str = "M1.5 8h4M5.5 8 9 3.5h5.5M5.5 8 9 12.5h5.5M5.5 8h9M12.5 1.5l2 2-2 2M12.5 10.5l2 2-2 2M12.5 6l2 2-2 2";
@@ -222,6 +228,10 @@ pub fn health_look(state: &str) -> StateLook {
         "suspected" => ("st-suspected", icon::BANG),
         "down" => ("st-down", icon::DOWN),
         "rising" | "initial" => ("st-starting", icon::UP),
+        // Recovery states (outlier detection, draining, slow start) over the checks' belief.
+        "ejected" => ("st-down", icon::EJECT),
+        "draining" => ("st-suspected", icon::DRAIN),
+        "slow start" => ("st-starting", icon::RAMP),
         // The checker is down or cut off: nobody holds a belief (hatched on the diagram).
         "unknown" => ("st-unknown", icon::DOTS),
         _ => ("st-unchecked", icon::DOTS),
@@ -235,6 +245,9 @@ pub fn health_look(state: &str) -> StateLook {
             "rising" => "rising",
             "initial" => "initial",
             "unchecked" => "unchecked",
+            "ejected" => "ejected",
+            "draining" => "draining",
+            "slow start" => "slow start",
             _ => "unknown",
         },
         icon,

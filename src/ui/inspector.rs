@@ -14,6 +14,8 @@ use super::common::{fmt_count, kind_label, look, Shared};
 use super::diagram::NodeAction;
 use super::share::parse_value;
 use crate::sim::params;
+
+mod recovery_fields;
 use crate::sim::scenario::{Algorithm, CheckPreset, ResolvedCheck};
 use crate::sim::snapshot::{NodeKind, NodeView};
 use crate::sim::validate::{self, NameKind};
@@ -506,6 +508,7 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                 v.push(num("passive.fail_timeout_ms", "Fail timeout", "ms", pass.fail_timeout_ms.to_string(),
                     "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down, on NGINX's one-second clock (10 s → retried 10–11 s later)."));
             }
+            v.extend(recovery_fields::balancer_recovery_fields(b));
             v
         }
         // Zones and regions have no parameters (yet); unknown names have nothing to edit.

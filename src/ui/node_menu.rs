@@ -19,6 +19,13 @@ pub enum NodeAction {
     AddLatency,
     Fail,
     Heal,
+    /// Recovery (issue 13): HAProxy `drain` / ALB deregistration, a planned stop, flapping,
+    /// a broken config pushed at once, and the same config as a canary rollout.
+    Drain,
+    Stop,
+    Flap,
+    PushBadConfig,
+    StartCanary,
 }
 
 /// Gray failure from the menu: the same as the gray-failure preset (30 % errors, +150 ms).
@@ -36,11 +43,20 @@ impl NodeAction {
                 NodeAction::Freeze,
                 NodeAction::Gray,
                 NodeAction::AddLatency,
+                NodeAction::Flap,
+                NodeAction::PushBadConfig,
+                NodeAction::Drain,
+                NodeAction::Stop,
                 NodeAction::Heal,
             ],
-            NodeKind::Balancer | NodeKind::Gateway => {
-                &[NodeAction::Fail, NodeAction::Unreachable, NodeAction::Heal]
-            }
+            NodeKind::Balancer => &[
+                NodeAction::Fail,
+                NodeAction::Unreachable,
+                NodeAction::PushBadConfig,
+                NodeAction::StartCanary,
+                NodeAction::Heal,
+            ],
+            NodeKind::Gateway => &[NodeAction::Fail, NodeAction::Unreachable, NodeAction::Heal],
             // The DNS service can fail (no answers) and be healed.
             NodeKind::Dns => &[NodeAction::Fail, NodeAction::Heal],
             // A database (primary or standby) can crash, lose its host, and be healed.
@@ -58,6 +74,11 @@ impl NodeAction {
             NodeAction::AddLatency => "Add latency",
             NodeAction::Fail => "Fail",
             NodeAction::Heal => "Heal",
+            NodeAction::Drain => "Drain",
+            NodeAction::Stop => "Drain, then stop",
+            NodeAction::Flap => "Flap",
+            NodeAction::PushBadConfig => "Push bad config",
+            NodeAction::StartCanary => "Start canary (bad config)",
         }
     }
 
@@ -75,6 +96,20 @@ impl NodeAction {
             NodeAction::AddLatency => format!("+{ADDED_LATENCY_MS} ms on every answer"),
             NodeAction::Fail => "refuses every connection".into(),
             NodeAction::Heal => "undo every fault (restart if down)".into(),
+            NodeAction::Drain => {
+                "no new requests, in-flight ones finish (HAProxy drain, ALB deregistration)".into()
+            }
+            NodeAction::Stop => {
+                "planned stop: drain, stop when idle or after deregistration_delay".into()
+            }
+            NodeAction::Flap => "fails 4 s, passes 4 s, again (requests and checks)".into(),
+            NodeAction::PushBadConfig => {
+                "every request and the health check fail (to every target of a balancer at once)"
+                    .into()
+            }
+            NodeAction::StartCanary => {
+                "one batch first; halted and rolled back when its checks fail".into()
+            }
         }
     }
 
@@ -88,6 +123,11 @@ impl NodeAction {
             NodeAction::AddLatency => "add-latency",
             NodeAction::Fail => "fail",
             NodeAction::Heal => "heal",
+            NodeAction::Drain => "drain",
+            NodeAction::Stop => "stop",
+            NodeAction::Flap => "flap",
+            NodeAction::PushBadConfig => "push-config",
+            NodeAction::StartCanary => "canary",
         }
     }
 
@@ -99,6 +139,11 @@ impl NodeAction {
             NodeAction::Freeze => Fault::new(at_ms, FaultAction::Freeze, node),
             NodeAction::Fail => Fault::new(at_ms, FaultAction::Fail, node),
             NodeAction::Heal => Fault::new(at_ms, FaultAction::Heal, node),
+            NodeAction::Drain => Fault::new(at_ms, FaultAction::Drain, node),
+            NodeAction::Stop => Fault::new(at_ms, FaultAction::Stop, node),
+            NodeAction::Flap => Fault::new(at_ms, FaultAction::Flap, node),
+            NodeAction::PushBadConfig => Fault::new(at_ms, FaultAction::PushConfig, node),
+            NodeAction::StartCanary => Fault::new(at_ms, FaultAction::Canary, node),
             NodeAction::AddLatency => Fault {
                 extra_latency_ms: Some(ADDED_LATENCY_MS),
                 ..Fault::new(at_ms, FaultAction::AddLatency, node)

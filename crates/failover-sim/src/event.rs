@@ -153,6 +153,26 @@ pub enum Event {
     DbReconnect {
         instance: u32,
     },
+    /// A planned `stop`: the deregistration delay is over; what is still in flight is cut.
+    StopDue {
+        instance: u32,
+        epoch: u32,
+    },
+    /// A restarted instance's cold start (`cold_start.warmup_ms`) is over.
+    WarmedUp {
+        instance: u32,
+        epoch: u32,
+    },
+    /// A canary rollout's batch has baked: look at its health, then go on or halt.
+    RolloutStep {
+        rollout: u32,
+        batch: u32,
+    },
+    /// An outlier ejection ends (Envoy's detector tick): logged, the pick already knows.
+    Unejected {
+        balancer: u32,
+        slot: u32,
+    },
 }
 
 impl Event {
@@ -188,6 +208,11 @@ impl Event {
             Event::AtGateway(r) => (26, r.slot),
             Event::GatewayRetry { r, .. } => (27, r.slot),
             Event::ResponseAtGateway { r, .. } => (28, r.slot),
+            // The recovery events start at 40, leaving room below for other additions.
+            Event::StopDue { instance, .. } => (40, instance),
+            Event::WarmedUp { instance, .. } => (41, instance),
+            Event::RolloutStep { rollout, .. } => (42, rollout),
+            Event::Unejected { balancer, slot } => (43, balancer << 16 ^ slot),
         }
     }
 }

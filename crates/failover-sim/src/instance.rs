@@ -13,6 +13,7 @@
 //!   in its workers and queue and hang. Healed, it resumes them, with no reboot.
 //!
 //! Gray failure (slow, some 500s) and added latency are overlays on `Up`.
+pub use super::instance_overlays::Overlays;
 use super::request::ReqRef;
 use super::rng::{stream, SimRng};
 use super::scenario::{Distribution, Instance as InstanceSpec};
@@ -83,6 +84,10 @@ pub struct Instance {
     /// Gray failure: slower responses and a fraction of 500s, while checks still pass.
     pub gray_latency_us: TimeUs,
     pub gray_error_rate: f64,
+    /// Recovery overlays (`push-config`, `flap`, cold start): see `instance_overlays.rs`.
+    pub overlays: Overlays,
+    /// A planned `stop` waits for the in-flight requests to finish (`engine/draining.rs`).
+    pub stop_pending: bool,
     /// Attempts from balancers currently outstanding against this instance.
     pub inbound_attempts: u32,
     /// Connections accepted into the backlog since it froze (up to `accept_backlog`).
@@ -104,6 +109,8 @@ impl Instance {
             extra_latency_us: 0,
             gray_latency_us: 0,
             gray_error_rate: 0.0,
+            overlays: Overlays::default(),
+            stop_pending: false,
             inbound_attempts: 0,
             frozen_accepted: 0,
             served: 0,
@@ -207,7 +214,10 @@ impl Instance {
             Distribution::Exponential => self.rng.exponential(st.mean_ms),
             Distribution::Lognormal => self.rng.lognormal(st.mean_ms, st.sigma),
         };
-        ms_to_us(ms).max(1) + self.gray_latency_us + self.extra_latency_us
+        // A warm instance multiplies by 1.0: the same time, bit for bit.
+        ms_to_us(ms * self.overlays.cold_multiplier).max(1)
+            + self.gray_latency_us
+            + self.extra_latency_us
     }
 
     pub fn admit(&mut self, job: Job) -> Admission {
@@ -262,9 +272,26 @@ impl Instance {
         self.extra_latency_us = 0;
         self.gray_latency_us = 0;
         self.gray_error_rate = 0.0;
+        self.overlays.clear_faults();
     }
 
     pub fn is_degraded(&self) -> bool {
-        self.extra_latency_us > 0 || self.gray_latency_us > 0 || self.gray_error_rate > 0.0
+        self.extra_latency_us > 0
+            || self.gray_latency_us > 0
+            || self.gray_error_rate > 0.0
+            || self.overlays.faulty()
+    }
+
+    /// Does the request finishing now fail because of a bad config or a flap? Draws from the
+    /// instance's stream only under a partly broken config (so other runs draw as before).
+    pub fn overlay_fails_request(&mut self, now: TimeUs) -> bool {
+        if !self.overlays.faulty() {
+            return false;
+        }
+        if self.overlays.flap_failing(now) {
+            return true;
+        }
+        let rate = self.overlays.config_error_rate;
+        rate >= 1.0 || (rate > 0.0 && self.rng.chance(rate))
     }
 }

@@ -12,6 +12,7 @@
 //! target (AWS ALB), `reject` answers 503.
 use super::health_check::HealthState;
 use super::limits::{MAX_RING_POINTS, MIN_RING_POINTS};
+use super::outlier_detection::OutlierHost;
 use super::passive_health::NginxPeer;
 use super::rng::{mix64, stream, SimRng};
 use super::scenario::{Algorithm, Balancer as BalancerSpec, ResolvedCheck, RetryOn, WhenAllDown};
@@ -49,6 +50,14 @@ pub struct TargetSlot {
     pub passive: NginxPeer,
     /// In the balancer's own zone (or either has no zone): usable with cross-zone off.
     pub local: bool,
+    /// Envoy outlier detection's state of this target (`outlier_detection.rs`).
+    pub outlier: OutlierHost,
+    /// HAProxy `observe layer7`: failed responses in a row, toward `error-limit`.
+    pub observe_errors: u32,
+    /// Back in rotation at this time, ramping up under `slow_start` (None: full weight).
+    pub ramp_from_us: Option<TimeUs>,
+    /// Draining (HAProxy `drain`, ALB deregistration): no new requests, in-flight finish.
+    pub draining: bool,
     /// Smooth weighted round robin's running weight (NGINX's algorithm).
     current_weight: i64,
     /// Points this target owns on the consistent-hash ring (0 while there is no ring).
@@ -141,6 +150,10 @@ impl Balancer {
                 health: start,
                 passive: NginxPeer::default(),
                 local: true,
+                outlier: OutlierHost::default(),
+                observe_errors: 0,
+                ramp_from_us: None,
+                draining: false,
                 current_weight: 0,
                 ring_points: 0,
             })
@@ -254,7 +267,65 @@ impl Balancer {
 
     pub fn eligible(&self, slot: usize, now: TimeUs) -> bool {
         let t = &self.targets[slot];
-        t.health.in_rotation() && self.passive_ok(t, now) && (self.spec.cross_zone || t.local)
+        t.health.in_rotation()
+            && self.passive_ok(t, now)
+            && (self.spec.cross_zone || t.local)
+            && !t.draining
+            && !t.outlier.ejected(now)
+    }
+
+    /// The weight a pick uses now: the configured one, or with `slow_start` the ramped one
+    /// in thousandths (so a balancer with slow start and no target ramping picks exactly as
+    /// one without: every weight scaled by the same 1,000).
+    #[inline]
+    fn weight_now(&self, slot: u32, now: TimeUs) -> u64 {
+        let t = &self.targets[slot as usize];
+        match &self.spec.slow_start {
+            None => t.weight as u64,
+            Some(ss) => {
+                let full = t.weight as u64 * 1_000;
+                match t.ramp_from_us {
+                    Some(from) if now < from.saturating_add(ss.window_us()) => {
+                        let f = ss.weight_fraction(now.saturating_sub(from));
+                        (libm::ceil(full as f64 * f) as u64).clamp(1, full)
+                    }
+                    _ => full,
+                }
+            }
+        }
+    }
+
+    /// The share of its weight `slot` gets now, in percent (100 unless it is ramping up).
+    pub fn slow_start_percent(&self, slot: usize, now: TimeUs) -> Option<f64> {
+        let t = self.targets.get(slot)?;
+        let ss = self.spec.slow_start.as_ref()?;
+        let from = t.ramp_from_us?;
+        (now < from.saturating_add(ss.window_us()))
+            .then(|| ss.weight_fraction(now.saturating_sub(from)) * 100.0)
+    }
+
+    /// Some candidate is ramping up under slow start (round robin then honours weights, as
+    /// HAProxy's dynamic `roundrobin` does during `slowstart`).
+    fn ramping(&self, cand: &[u32], now: TimeUs) -> bool {
+        match &self.spec.slow_start {
+            None => false,
+            Some(ss) => cand.iter().any(|&s| {
+                self.targets[s as usize]
+                    .ramp_from_us
+                    .is_some_and(|from| now < from.saturating_add(ss.window_us()))
+            }),
+        }
+    }
+
+    /// Envoy's panic mode: fewer eligible primaries than `panic_threshold_percent` of them.
+    fn panicking(&self, eligible_primaries: usize) -> bool {
+        match self.spec.panic_threshold_percent {
+            None => false,
+            Some(p) => {
+                let primaries = self.targets.iter().filter(|t| !t.backup).count();
+                (eligible_primaries as u64) * 100 < p as u64 * primaries as u64
+            }
+        }
     }
 
     /// Record a failed attempt for passive health; returns true if it marked the target down.
@@ -298,6 +369,18 @@ impl Balancer {
                     cand.push(slot as u32);
                 }
             }
+            if pass == 0
+                && self.spec.panic_threshold_percent.is_some()
+                && self.panicking(cand.len())
+            {
+                // Envoy: too few healthy hosts to carry the load; spread it over all of them.
+                let cross_zone = self.spec.cross_zone;
+                cand.clear();
+                cand.extend((0..self.targets.len() as u32).filter(|&s| {
+                    let t = &self.targets[s as usize];
+                    !t.backup && (cross_zone || t.local)
+                }));
+            }
             if !cand.is_empty() {
                 break;
             }
@@ -317,7 +400,7 @@ impl Balancer {
         let choice = if cand.is_empty() {
             None
         } else {
-            Some(self.choose(&cand, client))
+            Some(self.choose(&cand, client, now))
         };
         self.scratch = cand;
         if let Some(slot) = choice {
@@ -329,9 +412,9 @@ impl Balancer {
         choice
     }
 
-    fn choose(&mut self, cand: &[u32], client: u32) -> u32 {
+    fn choose(&mut self, cand: &[u32], client: u32, now: TimeUs) -> u32 {
         match self.spec.algorithm {
-            Algorithm::RoundRobin => {
+            Algorithm::RoundRobin if !self.ramping(cand, now) => {
                 // Next candidate at or after the cursor, wrapping: skips ineligible targets
                 // without disturbing the rotation of the others.
                 let n = self.targets.len() as u32;
@@ -340,17 +423,14 @@ impl Balancer {
                 self.rr_cursor = pick + 1;
                 pick
             }
-            Algorithm::WeightedRoundRobin => {
+            Algorithm::WeightedRoundRobin | Algorithm::RoundRobin => {
                 // Smooth weighted round robin: each candidate gains its weight, the largest
                 // is picked and pays back the total.
-                let total: i64 = cand
-                    .iter()
-                    .map(|&s| self.targets[s as usize].weight as i64)
-                    .sum();
+                let total: i64 = cand.iter().map(|&s| self.weight_now(s, now) as i64).sum();
                 let mut best = cand[0];
                 for &s in cand {
-                    let t = &mut self.targets[s as usize];
-                    t.current_weight += t.weight as i64;
+                    let w = self.weight_now(s, now) as i64;
+                    self.targets[s as usize].current_weight += w;
                 }
                 for &s in cand {
                     if self.targets[s as usize].current_weight
@@ -362,7 +442,7 @@ impl Balancer {
                 self.targets[best as usize].current_weight -= total;
                 best
             }
-            Algorithm::Random => self.weighted_random(cand),
+            Algorithm::Random => self.weighted_random(cand, now),
             Algorithm::LeastConn => {
                 // Fewest active per unit of weight (HAProxy's leastconn compares
                 // (connections + 1) / weight); ties rotate like round robin, as HAProxy's do.
@@ -371,7 +451,7 @@ impl Balancer {
                 let rotation = |s: u32| (s + n - start) % n.max(1);
                 let mut pick = cand[0];
                 for &s in &cand[1..] {
-                    match self.load_order(s, pick) {
+                    match self.load_order(s, pick, now) {
                         std::cmp::Ordering::Less => pick = s,
                         std::cmp::Ordering::Equal if rotation(s) < rotation(pick) => pick = s,
                         _ => {}
@@ -390,7 +470,7 @@ impl Balancer {
                     j += 1;
                 }
                 let (a, b) = (cand[i as usize], cand[j as usize]);
-                if self.load_order(b, a) == std::cmp::Ordering::Less {
+                if self.load_order(b, a, now) == std::cmp::Ordering::Less {
                     b
                 } else {
                     a
@@ -403,23 +483,29 @@ impl Balancer {
     /// Compare two targets' load per unit of weight, (active + 1) / weight, as HAProxy's
     /// leastconn and Envoy's weighted least_request do. Cross-multiplied so it stays in
     /// integers; with equal weights it is the order of `active` alone.
-    fn load_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+    fn load_order(&self, a: u32, b: u32, now: TimeUs) -> std::cmp::Ordering {
         let (ta, tb) = (&self.targets[a as usize], &self.targets[b as usize]);
-        let la = (ta.active as u64 + 1) * tb.weight as u64;
-        let lb = (tb.active as u64 + 1) * ta.weight as u64;
+        let la = (ta.active as u64 + 1) * self.weight_now(b, now);
+        let lb = (tb.active as u64 + 1) * self.weight_now(a, now);
         la.cmp(&lb)
     }
 
     /// A random candidate with probability proportional to its weight (HAProxy's `random`
     /// honours weights). Weights are divided by their common divisor first, so equal weights
     /// draw `below(candidates)` — the same draw, and the same runs, as an unweighted pick.
-    fn weighted_random(&mut self, cand: &[u32]) -> u32 {
-        let weight = |s: u32| self.targets[s as usize].weight.max(1);
-        let divisor = cand.iter().fold(0, |g, &s| gcd(g, weight(s))).max(1);
-        let total: u32 = cand.iter().map(|&s| weight(s) / divisor).sum();
-        let mut draw = self.rng.below(total);
+    fn weighted_random(&mut self, cand: &[u32], now: TimeUs) -> u32 {
+        let divisor = cand
+            .iter()
+            .fold(0, |g, &s| gcd(g, self.weight_now(s, now).max(1)))
+            .max(1);
+        let total: u64 = cand
+            .iter()
+            .map(|&s| self.weight_now(s, now).max(1) / divisor)
+            .sum();
+        // At most 2,000 targets × 256 × 1,000 (slow start's thousandths): within u32.
+        let mut draw = self.rng.below(total.min(u32::MAX as u64) as u32) as u64;
         for &s in cand {
-            let w = weight(s) / divisor;
+            let w = self.weight_now(s, now).max(1) / divisor;
             if draw < w {
                 return s;
             }
@@ -446,7 +532,7 @@ impl Balancer {
     }
 }
 
-fn gcd(a: u32, b: u32) -> u32 {
+fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 {
         a
     } else {

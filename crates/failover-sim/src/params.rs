@@ -24,6 +24,12 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "health_check.timeout_ms",
     "passive.max_fails",
     "passive.fail_timeout_ms",
+    "outlier_detection.consecutive_5xx",
+    "outlier_detection.base_ejection_time_ms",
+    "outlier_detection.max_ejection_percent",
+    "panic_threshold_percent",
+    "slow_start.window_ms",
+    "deregistration_delay_ms",
 ];
 pub const INSTANCE_PARAMS: &[&str] = &[
     "workers",
@@ -166,6 +172,12 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         zone: None,
         cross_zone: b.cross_zone,
         failures: None,
+        outlier_detection: b.outlier_detection.clone(),
+        observe: b.observe.clone(),
+        panic_threshold_percent: b.panic_threshold_percent,
+        slow_start: b.slow_start.clone(),
+        deregistration_delay_ms: b.deregistration_delay_ms,
+        rollout: b.rollout.clone(),
     }
 }
 
@@ -175,6 +187,10 @@ fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balance
     let b = &mut next;
     fn hc(b: &mut Balancer) -> &mut HealthCheck {
         b.health_check.get_or_insert_with(HealthCheck::default)
+    }
+    fn outlier(b: &mut Balancer) -> &mut OutlierDetection {
+        b.outlier_detection
+            .get_or_insert_with(OutlierDetection::default)
     }
     fn passive(b: &mut Balancer) -> &mut PassiveHealth {
         b.passive.get_or_insert(PassiveHealth {
@@ -225,6 +241,31 @@ fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balance
         "health_check.timeout_ms" => hc(b).timeout_ms = Some(whole(v)?),
         "passive.max_fails" => passive(b).max_fails = whole32(v)?,
         "passive.fail_timeout_ms" => passive(b).fail_timeout_ms = whole(v)?,
+        "outlier_detection.consecutive_5xx" => outlier(b).consecutive_5xx = whole32(v)?,
+        "outlier_detection.base_ejection_time_ms" => outlier(b).base_ejection_time_ms = whole(v)?,
+        "outlier_detection.max_ejection_percent" => outlier(b).max_ejection_percent = whole32(v)?,
+        // `none` (or `off`) turns Envoy's panic mode off.
+        "panic_threshold_percent" => {
+            b.panic_threshold_percent = match word(v).as_str() {
+                "none" | "off" => None,
+                _ => Some(whole32(v)?),
+            }
+        }
+        "slow_start.window_ms" => {
+            let window_ms = whole(v)?;
+            match b.slow_start.as_mut() {
+                Some(ss) => ss.window_ms = window_ms,
+                None => {
+                    b.slow_start = Some(SlowStart {
+                        ramp: SlowStartRamp::Haproxy,
+                        window_ms,
+                        aggression: 1.0,
+                        min_weight_percent: 10.0,
+                    })
+                }
+            }
+        }
+        "deregistration_delay_ms" => b.deregistration_delay_ms = whole(v)?,
         _ => return Err(unknown(param, BALANCER_PARAMS)),
     }
     let mut p = Problems::default();

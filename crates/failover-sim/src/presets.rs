@@ -2,6 +2,8 @@
 //! from. They are ordinary `Scenario` values: anything a preset does, a file can do.
 use super::scenario::*;
 
+mod recovery;
+
 pub struct Preset {
     /// The id share links and the CLI use: never renamed.
     pub name: &'static str,
@@ -26,17 +28,20 @@ pub enum PresetGroup {
     Dns,
     Cost,
     VendorDetail,
+    /// Gray failures, coming back gently, rollouts and shared dependencies (`recovery.rs`).
+    Recovery,
 }
 
 impl PresetGroup {
     /// Every group in teaching order.
-    pub const ALL: [PresetGroup; 6] = [
+    pub const ALL: [PresetGroup; 7] = [
         PresetGroup::Basics,
         PresetGroup::ZonesAndRegions,
         PresetGroup::Databases,
         PresetGroup::Dns,
         PresetGroup::Cost,
         PresetGroup::VendorDetail,
+        PresetGroup::Recovery,
     ];
 
     pub fn label(self) -> &'static str {
@@ -47,6 +52,7 @@ impl PresetGroup {
             PresetGroup::Dns => "DNS",
             PresetGroup::Cost => "Cost",
             PresetGroup::VendorDetail => "Vendor detail",
+            PresetGroup::Recovery => "Gray failures and recovery",
         }
     }
 }
@@ -241,6 +247,12 @@ static PRESETS: &[Preset] = &[
         group: PresetGroup::VendorDetail,
         build: nginx_passive,
     },
+    recovery::OUTLIER_DETECTION,
+    recovery::SLOW_START,
+    recovery::THUNDERING_HERD,
+    recovery::BAD_CONFIG_PUSH,
+    recovery::CANARY_ROLLOUT,
+    recovery::SHARED_DEPENDENCY,
 ];
 
 fn instance(name: &str) -> Instance {
@@ -258,6 +270,7 @@ fn instance(name: &str) -> Instance {
         restart_after_ms: None,
         zone: None,
         failures: None,
+        cold_start: None,
     }
 }
 
@@ -290,6 +303,12 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
         zone: None,
         cross_zone: true,
         failures: None,
+        outlier_detection: None,
+        observe: None,
+        panic_threshold_percent: None,
+        slow_start: None,
+        deregistration_delay_ms: crate::scenario::default_deregistration_delay_ms(),
+        rollout: None,
     }
 }
 

@@ -5,6 +5,9 @@
 //! `option redispatch`, ALB fail-open, NGINX `max_fails`/`fail_timeout`) so that what a
 //! learner tunes here is what they would tune in production. `validate.rs` checks every
 //! field and its limits before a `Simulation` is built from it.
+pub use super::outlier_detection::{Observe, OnError, OutlierDetection};
+pub use super::rollout::{ColdStart, RolloutPolicy};
+pub use super::slow_start::{SlowStart, SlowStartRamp};
 use serde::{Deserialize, Serialize};
 
 pub use super::passive_health::NextUpstream;
@@ -570,6 +573,38 @@ pub struct Balancer {
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,
+    /// Envoy outlier detection: consecutive failed responses eject a target
+    /// (`outlier_detection.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlier_detection: Option<OutlierDetection>,
+    /// HAProxy `observe layer7` / `error-limit` / `on-error`: failed responses act on the
+    /// active check state (needs `health_check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observe: Option<Observe>,
+    /// Envoy panic threshold: with fewer healthy primaries than this percentage, balance over
+    /// all of them regardless of health (Envoy's default 50; `null`: off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panic_threshold_percent: Option<u32>,
+    /// Slow start of a target back in rotation (`slow_start.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_start: Option<SlowStart>,
+    /// ALB `deregistration_delay.timeout_seconds` (300 s): how long a draining target keeps
+    /// its in-flight requests before a planned `stop` cuts them.
+    #[serde(
+        default = "default_deregistration_delay_ms",
+        skip_serializing_if = "is_default_deregistration_delay"
+    )]
+    pub deregistration_delay_ms: u64,
+    /// Batches and bake time of a `canary` rollout (`rollout.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<RolloutPolicy>,
+}
+
+pub fn default_deregistration_delay_ms() -> u64 {
+    300_000
+}
+fn is_default_deregistration_delay(v: &u64) -> bool {
+    *v == default_deregistration_delay_ms()
 }
 
 fn default_algorithm() -> Algorithm {
@@ -864,6 +899,9 @@ pub struct Instance {
     /// exponential(MTTR), so long runs measure availability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,
+    /// Slower service for a while after a restart (`rollout.rs`, `ColdStart`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStart>,
 }
 
 /// Random failure and repair times of one component (exponential, memoryless).
@@ -955,6 +993,21 @@ pub enum FaultAction {
     /// kernel's full accept backlog lets new connections time out, requests it had accepted
     /// hang until the client or server timeout, checks time out. Healed, it resumes.
     Freeze,
+    /// Take an instance out of every balancer's rotation for new requests while its
+    /// in-flight ones finish (HAProxy `drain`, ALB deregistration); `heal` puts it back.
+    Drain,
+    /// A planned stop: drain, then stop the process once its in-flight requests are done or
+    /// the balancer's `deregistration_delay_ms` has passed (what is left then is cut).
+    Stop,
+    /// Push a new configuration to an instance, or to every target of a balancer at once;
+    /// `error_rate` is the share of requests it breaks (default 1: requests and checks fail).
+    PushConfig,
+    /// Roll a new configuration out over a balancer's targets batch by batch (its
+    /// `rollout` policy), halting and rolling back when a changed target leaves rotation.
+    Canary,
+    /// The instance alternates between failing and passing (requests and checks) every
+    /// `value` ms (default 4,000) until healed.
+    Flap,
 }
 
 impl FaultAction {
@@ -970,6 +1023,11 @@ impl FaultAction {
             FaultAction::Set => "set",
             FaultAction::Partition => "partition",
             FaultAction::Repair => "repair",
+            FaultAction::Drain => "drain",
+            FaultAction::Stop => "stop",
+            FaultAction::PushConfig => "push-config",
+            FaultAction::Canary => "canary",
+            FaultAction::Flap => "flap",
         }
     }
     pub fn parse(s: &str) -> Option<FaultAction> {
@@ -984,6 +1042,11 @@ impl FaultAction {
             FaultAction::Set,
             FaultAction::Partition,
             FaultAction::Repair,
+            FaultAction::Drain,
+            FaultAction::Stop,
+            FaultAction::PushConfig,
+            FaultAction::Canary,
+            FaultAction::Flap,
         ]
         .into_iter()
         .find(|a| a.name() == s)

@@ -56,17 +56,17 @@ impl Problems {
         }
     }
 
-    fn range_u64(&mut self, path: &str, v: u64, lo: u64, hi: u64) {
+    pub(crate) fn range_u64(&mut self, path: &str, v: u64, lo: u64, hi: u64) {
         if v < lo || v > hi {
             self.push(path, format!("must be between {lo} and {hi}, got {v}"));
         }
     }
 
-    fn range_u32(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
+    pub(crate) fn range_u32(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
         self.range_u64(path, v as u64, lo as u64, hi as u64)
     }
 
-    fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
+    pub(crate) fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if !v.is_finite() || v < lo || v > hi {
             self.push(path, format!("must be between {lo} and {hi}, got {v}"));
         }
@@ -745,6 +745,20 @@ pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
         );
     }
     validate_reliability(inst.failures.as_ref(), path, p);
+    if let Some(c) = &inst.cold_start {
+        p.range_u64(
+            &format!("{path}.cold_start.warmup_ms"),
+            c.warmup_ms,
+            0,
+            MAX_STARTUP_MS,
+        );
+        p.range_f64(
+            &format!("{path}.cold_start.service_time_multiplier"),
+            c.service_time_multiplier,
+            1.0,
+            super::recovery_validation::MAX_COLD_MULTIPLIER,
+        );
+    }
 }
 
 fn validate_reliability(r: Option<&Reliability>, path: &str, p: &mut Problems) {
@@ -866,6 +880,7 @@ pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
     if let Some(ps) = &b.passive {
         validate_passive(ps, &format!("{path}.passive"), p);
     }
+    super::recovery_validation::validate_balancer_recovery(b, path, p);
 }
 
 fn validate_passive(ps: &PassiveHealth, path: &str, p: &mut Problems) {
@@ -976,6 +991,13 @@ fn validate_fault_with(
             FaultAction::AddLatency | FaultAction::Gray | FaultAction::Freeze,
             NameKind::Balancer(_) | NameKind::Gateway(_),
         ) => false,
+        (FaultAction::Drain | FaultAction::Stop | FaultAction::Flap, k) => {
+            matches!(k, NameKind::Instance(_))
+        }
+        (FaultAction::Canary, k) => matches!(k, NameKind::Balancer(_)),
+        (FaultAction::PushConfig, k) => {
+            matches!(k, NameKind::Instance(_) | NameKind::Balancer(_))
+        }
         _ => true,
     };
     if !ok_for_kind {
@@ -1010,6 +1032,24 @@ fn validate_fault_with(
                 p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
             }
         }
+        FaultAction::PushConfig | FaultAction::Canary => {
+            if let Some(v) = f.error_rate {
+                p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
+            }
+        }
+        FaultAction::Flap => match &f.value {
+            Some(ParamValue::Number(v)) => p.range_f64(
+                &format!("{path}.value"),
+                *v,
+                MIN_CHECK_INTERVAL_MS as f64,
+                MAX_TIMEOUT_MS as f64,
+            ),
+            Some(_) => p.push(
+                format!("{path}.value"),
+                "`flap` takes its period in ms as a number",
+            ),
+            None => {}
+        },
         FaultAction::Partition | FaultAction::Repair => match &f.peer {
             Some(peer) if peer == &f.node => p.push(
                 format!("{path}.peer"),
@@ -1036,7 +1076,9 @@ fn validate_fault_with(
         },
         _ => {}
     }
-    if f.action != FaultAction::Set && (f.param.is_some() || f.value.is_some()) {
+    if f.action != FaultAction::Set
+        && (f.param.is_some() || (f.value.is_some() && f.action != FaultAction::Flap))
+    {
         p.push(
             format!("{path}.param"),
             format!("only `set` takes param/value, not `{act}`"),

@@ -132,6 +132,7 @@ impl Simulation {
                         }
                     }
                 };
+                let health = self.recovery_health(bi, slot, health);
                 edges.push(EdgeView {
                     from: id,
                     to: self.instance_node(t.instance),

@@ -65,11 +65,25 @@ impl Simulation {
         if node == CLIENTS_ID || self.as_population(node).is_some() {
             return;
         }
+        if matches!(f.action, FaultAction::PushConfig | FaultAction::Canary) {
+            self.apply_config_action(node, f);
+            return;
+        }
         if node <= nb {
             self.apply_balancer_fault(node - 1, f.action);
             return;
         }
         let i = node - 1 - nb;
+        if matches!(
+            f.action,
+            FaultAction::Drain | FaultAction::Stop | FaultAction::Flap
+        ) {
+            self.apply_instance_recovery_action(i, f);
+            return;
+        }
+        if f.action == FaultAction::Heal {
+            self.undrain(i);
+        }
         let state = self.instances[i as usize].state;
         // A frozen process can still be killed (SIGKILL works on a stopped process).
         let alive = matches!(
@@ -173,8 +187,15 @@ impl Simulation {
                     format!("{name}: gray failure ({:.0} % errors, +{extra} ms) while health checks still pass", err * 100.0),
                 );
             }
-            FaultAction::Fail | FaultAction::Set | FaultAction::Partition | FaultAction::Repair => {
-            }
+            FaultAction::Fail
+            | FaultAction::Set
+            | FaultAction::Partition
+            | FaultAction::Repair
+            | FaultAction::Drain
+            | FaultAction::Stop
+            | FaultAction::PushConfig
+            | FaultAction::Canary
+            | FaultAction::Flap => {}
         }
     }
 

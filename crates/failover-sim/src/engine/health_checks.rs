@@ -65,6 +65,8 @@ impl Simulation {
             state == InstanceState::Frozen && self.instances[inst_index].accept_while_frozen();
         let inst = &self.instances[inst_index];
         let (ok, after) = match state {
+            // A broken config or a flap's failing turn: the check is answered, with an error.
+            InstanceState::Up if inst.overlays.check_fails(self.now) => (false, rtt.min(timeout)),
             InstanceState::Up => {
                 let t = rtt + inst.extra_latency_us;
                 if t <= timeout {
@@ -161,6 +163,7 @@ impl Simulation {
                         cfg.rise, cfg.rise
                     ),
                 );
+                self.start_ramp(b, slot);
                 self.check_recovered(inst);
             }
             Some(Transition::Cleared) => self.log(

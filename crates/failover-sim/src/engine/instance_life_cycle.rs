@@ -28,6 +28,7 @@ impl Simulation {
             LogKind::Info,
             format!("{name} is up and accepting connections"),
         );
+        self.on_instance_ready(i);
         self.check_recovered(i);
     }
 

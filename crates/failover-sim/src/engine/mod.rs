@@ -15,12 +15,15 @@ mod build;
 mod commands;
 mod database_calls;
 mod dns_lookups;
+mod draining;
 mod gateways;
 mod health_checks;
 mod instance_life_cycle;
 mod node_ids;
+mod outlier_ejection;
 mod random_failures;
 mod request_path;
+mod rollouts;
 mod system_state;
 
 use super::database::{DatabaseCluster, DbRole};
@@ -39,7 +42,7 @@ use super::params;
 use super::reliability::{self, Structure};
 use super::request::{ReqRef, Request, RequestSlab};
 use super::rng::{stream, SimRng};
-use super::scenario::{Algorithm, Fault, FaultAction, NextUpstream, RetryOn, Scenario};
+use super::scenario::{Algorithm, Fault, FaultAction, NextUpstream, ParamValue, RetryOn, Scenario};
 use super::snapshot::{LogEntry, LogKind, Transfer, TransferKind};
 use super::time::{fmt_duration, later, ms_to_us, whole_ms_to_us, TimeUs, NEVER_US};
 use super::topology::Topology;
@@ -175,6 +178,8 @@ pub struct Simulation {
     system_up: bool,
     system_since_us: TimeUs,
     system_up_us: TimeUs,
+    /// Canary rollouts started by `canary` commands (`engine/rollouts.rs`).
+    rollouts: Vec<super::rollout::Rollout>,
 }
 
 impl Simulation {
@@ -464,6 +469,7 @@ impl Simulation {
                                 .get(r)
                                 .map_or((0, 0), |q| (q.via.unwrap_or(0), q.target));
                             self.balancers[b as usize].passive_success(slot as usize);
+                            self.observe_response(b, slot, true);
                             self.end_attempt(r);
                             self.respond_client(r, self.balancer_node(b), Status::Ok);
                         }
@@ -493,6 +499,10 @@ impl Simulation {
                 }
             }
             Event::RandomFailure { node } => self.on_random_failure(node),
+            Event::StopDue { instance, epoch } => self.on_stop_due(instance, epoch),
+            Event::WarmedUp { instance, epoch } => self.on_warmed_up(instance, epoch),
+            Event::RolloutStep { rollout, batch } => self.on_rollout_step(rollout, batch),
+            Event::Unejected { balancer, slot } => self.on_unejected(balancer, slot),
             Event::DnsCheck { record, seq } => self.on_dns_check(record, seq),
             Event::DnsCheckResult { record, seq, ok } => self.on_dns_result(record, seq, ok),
             Event::DbQuery { call, .. } => {

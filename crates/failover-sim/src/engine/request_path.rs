@@ -272,7 +272,8 @@ impl Simulation {
                 },
             );
         }
-        let status = if ok && !error {
+        let status = if ok && !error && !self.instances[i as usize].overlay_fails_request(self.now)
+        {
             Status::Ok
         } else {
             Status::ServerError
@@ -317,6 +318,7 @@ impl Simulation {
                     rec.rerouted_at_us = Some(now);
                 }
             }
+            self.on_last_attempt_ended(i);
         }
     }
 
@@ -328,6 +330,7 @@ impl Simulation {
         let inst = self.balancers[b as usize].targets[slot as usize].instance;
         let inst_node = self.instance_node(inst);
         self.end_attempt(r);
+        self.observe_response(b, slot, false);
         if let Some(q) = self.requests.get_mut(r) {
             q.blame = Some(inst_node);
         }

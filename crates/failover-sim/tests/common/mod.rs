@@ -37,6 +37,7 @@ pub fn instance(name: &str, workers: u32, mean_ms: f64) -> Instance {
         restart_after_ms: None,
         zone: None,
         failures: None,
+        cold_start: None,
     }
 }
 
@@ -66,6 +67,12 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         zone: None,
         cross_zone: true,
         failures: None,
+        outlier_detection: None,
+        observe: None,
+        panic_threshold_percent: None,
+        slow_start: None,
+        deregistration_delay_ms: default_deregistration_delay_ms(),
+        rollout: None,
     }
 }
 
