@@ -91,6 +91,11 @@ pub fn verb(action: FaultAction) -> &'static str {
         FaultAction::Set => "Change",
         FaultAction::Partition => "Cut off",
         FaultAction::Repair => "Reconnect",
+        FaultAction::Drain => "Drain",
+        FaultAction::Stop => "Drain, then stop",
+        FaultAction::PushConfig => "Push bad config to",
+        FaultAction::Canary => "Start a canary on",
+        FaultAction::Flap => "Make flap",
     }
 }
 

@@ -215,6 +215,11 @@ fn marker_label(c: &Fault) -> String {
         crate::sim::FaultAction::Set => "is reconfigured",
         crate::sim::FaultAction::Partition => "is cut off",
         crate::sim::FaultAction::Repair => "is reconnected",
+        crate::sim::FaultAction::Drain => "is drained",
+        crate::sim::FaultAction::Stop => "is drained and stopped",
+        crate::sim::FaultAction::PushConfig => "gets a new configuration",
+        crate::sim::FaultAction::Canary => "starts a canary rollout",
+        crate::sim::FaultAction::Flap => "starts flapping",
     };
     format!("{} {what} at {}", c.node, fmt_s1(c.at_ms * 1_000))
 }
