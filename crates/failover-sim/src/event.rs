@@ -153,6 +153,9 @@ pub enum Event {
     DbReconnect {
         instance: u32,
     },
+    /// A client's backoff is over: it sends the failed request again
+    /// (`engine/client_retries.rs`).
+    ClientRetry(ReqRef),
 }
 
 impl Event {
@@ -188,6 +191,7 @@ impl Event {
             Event::AtGateway(r) => (26, r.slot),
             Event::GatewayRetry { r, .. } => (27, r.slot),
             Event::ResponseAtGateway { r, .. } => (28, r.slot),
+            Event::ClientRetry(r) => (29, r.slot),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The UI (and the CLI, and tests) drive it only through `Simulation`'s commands
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
+pub mod client_retry;
 pub mod compare;
 pub mod cost;
 pub mod database;
@@ -23,6 +24,8 @@ pub mod limits;
 pub mod load_balancer;
 pub mod many_runs;
 pub mod metrics;
+pub mod overload_metrics;
+pub mod overload_spec;
 pub mod params;
 pub mod passive_health;
 pub mod presets;
@@ -30,6 +33,7 @@ pub mod reliability;
 pub mod replication;
 pub mod report;
 pub mod request;
+pub mod retry_budget;
 pub mod rng;
 pub mod scenario;
 pub mod snapshot;

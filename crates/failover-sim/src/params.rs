@@ -166,6 +166,8 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         zone: None,
         cross_zone: b.cross_zone,
         failures: None,
+        retry_budget: b.retry_budget.clone(),
+        circuit_breaker: b.circuit_breaker.clone(),
     }
 }
 

@@ -249,6 +249,8 @@ fn instance(name: &str) -> Instance {
         workers: 8,
         queue_capacity: 256,
         accept_backlog: 0,
+        load_shedding: false,
+        deadline_propagation: false,
         service_time: ServiceTime {
             distribution: Distribution::Exponential,
             mean_ms: 20.0,
@@ -290,6 +292,8 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
         zone: None,
         cross_zone: true,
         failures: None,
+        retry_budget: None,
+        circuit_breaker: None,
     }
 }
 
@@ -303,6 +307,7 @@ fn traffic(rate_rps: f64) -> Traffic {
         region: None,
         populations: Vec::new(),
         write_fraction: 0.0,
+        client_retry: None,
     }
 }
 
@@ -689,6 +694,7 @@ fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
             max_fails: 1,
             fail_timeout_ms: 10_000,
         },
+        retry_on_5xx: false,
         zone: Some(zone.into()),
         failures: None,
     }

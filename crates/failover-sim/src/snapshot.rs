@@ -242,6 +242,8 @@ pub enum TransferKind {
     Request,
     Success,
     Failure,
+    /// A retry (client, gateway or balancer): drawn apart from first attempts.
+    Retry,
 }
 
 /// One message on one edge: drawn as a dot moving from `from` to `to` between the two times.

@@ -130,6 +130,7 @@ impl Simulation {
             system_up: true,
             system_since_us: 0,
             system_up_us: 0,
+            overload: overload::OverloadState::new(scenario, seed),
         };
         sim.start_random_failures();
         // Which targets share their balancer's zone (for cross-zone load balancing off).

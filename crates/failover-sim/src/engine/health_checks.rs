@@ -66,7 +66,13 @@ impl Simulation {
         let inst = &self.instances[inst_index];
         let (ok, after) = match state {
             InstanceState::Up => {
-                let t = rtt + inst.extra_latency_us;
+                // Answered by the workers behind the queue: it waits its turn.
+                let queued = if cfg.served_by_queue {
+                    self.check_queue_wait_us(inst_index as u32)
+                } else {
+                    0
+                };
+                let t = rtt + inst.extra_latency_us + queued;
                 if t <= timeout {
                     (true, t)
                 } else {
@@ -169,6 +175,9 @@ impl Simulation {
                 format!("{bname}: {iname} passed a check again; suspicion cleared"),
             ),
             None => {}
+        }
+        if cfg.liveness && transition == Some(Transition::MarkedDown) {
+            self.liveness_restart(inst, cfg.fall);
         }
     }
 

@@ -12,6 +12,7 @@
 //! fields because they are child modules.
 mod arrivals;
 mod build;
+mod client_retries;
 mod commands;
 mod database_calls;
 mod dns_lookups;
@@ -19,6 +20,7 @@ mod gateways;
 mod health_checks;
 mod instance_life_cycle;
 mod node_ids;
+mod overload;
 mod random_failures;
 mod request_path;
 mod system_state;
@@ -174,6 +176,8 @@ pub struct Simulation {
     system_up: bool,
     system_since_us: TimeUs,
     system_up_us: TimeUs,
+    /// Overload policies, retries by layer and utilisation (`overload.rs`, issue 13).
+    pub(crate) overload: overload::OverloadState,
 }
 
 impl Simulation {
@@ -429,7 +433,9 @@ impl Simulation {
                 // A gateway that died meanwhile relays nothing: the client times out.
                 if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up)
                 {
-                    self.respond_client(r, self.gateway_node(g), status);
+                    if status == Status::Ok || !self.gateway_retries_5xx(r, g, status) {
+                        self.respond_client(r, self.gateway_node(g), status);
+                    }
                 }
             }
             Event::AtBalancer(r) => self.on_at_balancer(r),
@@ -471,10 +477,13 @@ impl Simulation {
                 }
             }
             Event::ResponseAtClient { r, status } => {
-                if self.requests.get(r).is_some() {
+                if self.requests.get(r).is_some()
+                    && (status == Status::Ok || !self.retry_from_client(r, status))
+                {
                     self.finish(r, status);
                 }
             }
+            Event::ClientRetry(r) => self.on_client_retry(r),
             Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
             Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
             Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),
