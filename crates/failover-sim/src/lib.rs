@@ -25,6 +25,7 @@ pub mod load_balancer;
 pub mod many_runs;
 pub mod metrics;
 pub mod overload_metrics;
+pub mod overload_presets;
 pub mod overload_spec;
 pub mod params;
 pub mod passive_health;

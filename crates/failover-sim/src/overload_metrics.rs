@@ -18,7 +18,11 @@ pub enum RetryLayer {
 }
 
 impl RetryLayer {
-    pub const ALL: [RetryLayer; 3] = [RetryLayer::Client, RetryLayer::Gateway, RetryLayer::Balancer];
+    pub const ALL: [RetryLayer; 3] = [
+        RetryLayer::Client,
+        RetryLayer::Gateway,
+        RetryLayer::Balancer,
+    ];
 
     pub fn index(self) -> usize {
         self as usize

@@ -1,5 +1,6 @@
 //! Built-in scenarios, each with the paragraph the UI shows and the seed document it comes
 //! from. They are ordinary `Scenario` values: anything a preset does, a file can do.
+use super::overload_presets as overload;
 use super::scenario::*;
 
 pub struct Preset {
@@ -26,17 +27,20 @@ pub enum PresetGroup {
     Dns,
     Cost,
     VendorDetail,
+    /// Load as a cause of failure: capacity, shared checks, retries (issue 13).
+    Overload,
 }
 
 impl PresetGroup {
     /// Every group in teaching order.
-    pub const ALL: [PresetGroup; 6] = [
+    pub const ALL: [PresetGroup; 7] = [
         PresetGroup::Basics,
         PresetGroup::ZonesAndRegions,
         PresetGroup::Databases,
         PresetGroup::Dns,
         PresetGroup::Cost,
         PresetGroup::VendorDetail,
+        PresetGroup::Overload,
     ];
 
     pub fn label(self) -> &'static str {
@@ -47,6 +51,7 @@ impl PresetGroup {
             PresetGroup::Dns => "DNS",
             PresetGroup::Cost => "Cost",
             PresetGroup::VendorDetail => "Vendor detail",
+            PresetGroup::Overload => "Overload and retries",
         }
     }
 }
@@ -241,9 +246,41 @@ static PRESETS: &[Preset] = &[
         group: PresetGroup::VendorDetail,
         build: nginx_passive,
     },
+    Preset {
+        name: "cascading-failure",
+        title: "Cascading failure: redundancy without spare capacity",
+        source: "Google SRE book, \"Addressing Cascading Failures\"",
+        explanation: overload::CASCADING_FAILURE,
+        group: PresetGroup::Overload,
+        build: overload::cascading_failure,
+    },
+    Preset {
+        name: "n-plus-one",
+        title: "N+1: the same crash with one spare server",
+        source: "Google SRE book, \"Addressing Cascading Failures\"",
+        explanation: overload::N_PLUS_ONE,
+        group: PresetGroup::Overload,
+        build: overload::n_plus_one,
+    },
+    Preset {
+        name: "retry-storm",
+        title: "Retry storm: every layer retries",
+        source: "AWS Builders' Library, \"Timeouts, retries and backoff with jitter\"",
+        explanation: overload::RETRY_STORM,
+        group: PresetGroup::Overload,
+        build: overload::retry_storm,
+    },
+    Preset {
+        name: "retry-budget",
+        title: "Retry budget: the same storm, contained",
+        source: "Envoy retry budgets; AWS SDK retry quota; Google SRE book",
+        explanation: overload::RETRY_BUDGET,
+        group: PresetGroup::Overload,
+        build: overload::retry_budget,
+    },
 ];
 
-fn instance(name: &str) -> Instance {
+pub(crate) fn instance(name: &str) -> Instance {
     Instance {
         name: name.into(),
         workers: 8,
@@ -271,7 +308,7 @@ fn target(name: &str) -> Target {
     }
 }
 
-fn haproxy_lb(targets: &[&str]) -> Balancer {
+pub(crate) fn haproxy_lb(targets: &[&str]) -> Balancer {
     Balancer {
         name: "lb-1".into(),
         algorithm: Algorithm::RoundRobin,
@@ -297,7 +334,7 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
     }
 }
 
-fn traffic(rate_rps: f64) -> Traffic {
+pub(crate) fn traffic(rate_rps: f64) -> Traffic {
     Traffic {
         rate_rps,
         clients: 1_000,
@@ -684,7 +721,7 @@ fn lb_spof() -> Scenario {
     ])
 }
 
-fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
+pub(crate) fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
     Gateway {
         name: name.into(),
         balancers: balancers.iter().map(|b| (*b).into()).collect(),

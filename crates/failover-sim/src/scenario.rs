@@ -5,8 +5,8 @@
 //! `option redispatch`, ALB fail-open, NGINX `max_fails`/`fail_timeout`) so that what a
 //! learner tunes here is what they would tune in production. `validate.rs` checks every
 //! field and its limits before a `Simulation` is built from it.
-pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
 use super::overload_spec::is_false;
+pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
 use serde::{Deserialize, Serialize};
 
 pub use super::passive_health::NextUpstream;

@@ -18,8 +18,7 @@ impl Simulation {
             return false;
         };
         let retry_no = q.client_tries + 1;
-        if status == Status::Ok || status == Status::DnsFailure || retry_no >= spec.max_attempts
-        {
+        if status == Status::Ok || status == Status::DnsFailure || retry_no >= spec.max_attempts {
             return false;
         }
         let delay = client_retry::backoff_us(spec, retry_no, &mut self.overload.retry_rng);

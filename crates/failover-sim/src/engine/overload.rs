@@ -47,12 +47,20 @@ impl OverloadState {
         });
         let on = client_retry.is_some()
             || checks_in_queue
-            || guards.iter().any(|g| g.budget.is_some() || g.breaker.is_some())
+            || guards
+                .iter()
+                .any(|g| g.budget.is_some() || g.breaker.is_some())
             || s.gateways.iter().any(|g| g.retry_on_5xx)
-            || s
-                .instances
+            || s.instances
                 .iter()
                 .any(|i| i.load_shedding || i.deadline_propagation);
+        let mut metrics = OverloadMetrics::new(s.instances.len());
+        // Every instance starts up: the first second's capacity is all of theirs.
+        metrics.current().capacity_rps = s
+            .instances
+            .iter()
+            .map(|i| i.workers as f64 * 1_000.0 / i.service_time.mean_ms)
+            .sum();
         OverloadState {
             on,
             guards,
@@ -62,7 +70,7 @@ impl OverloadState {
                 .map(RetryQuota::new),
             client_retry,
             retry_rng: SimRng::new(seed, CLIENT_RETRY_STREAM),
-            metrics: OverloadMetrics::new(s.instances.len()),
+            metrics,
             over: vec![false; s.instances.len()],
         }
     }
@@ -215,8 +223,7 @@ impl Simulation {
             return false;
         };
         let mean_us = ms_to_us(inst.spec.service_time.mean_ms) + inst.gray_latency_us;
-        let wait =
-            (inst.queue_len() as u64 + 1).saturating_mul(mean_us) / inst.spec.workers as u64;
+        let wait = (inst.queue_len() as u64 + 1).saturating_mul(mean_us) / inst.spec.workers as u64;
         if self.now.saturating_add(wait) <= q.deadline_us {
             return false;
         }

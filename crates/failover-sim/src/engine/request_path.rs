@@ -92,7 +92,12 @@ impl Simulation {
         } else {
             TransferKind::Request
         };
-        self.transfer(self.balancer_node(b), self.instance_node(inst), arrive, kind);
+        self.transfer(
+            self.balancer_node(b),
+            self.instance_node(inst),
+            arrive,
+            kind,
+        );
         self.push(arrive, Event::AtInstance { r, attempt });
         // Only worth an event when the balancer would give up before the client does.
         let server_deadline = arrive + timeout_server;
@@ -413,8 +418,7 @@ impl Simulation {
     fn haproxy_retry(&mut self, r: ReqRef, b: u32, slot: u32, tries: u32, failure: Failure) {
         let (retry_class, final_status) = failure.classify();
         let bal = &self.balancers[b as usize];
-        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries) || !self.retry_admitted(b)
-        {
+        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries) || !self.retry_admitted(b) {
             self.respond_client(r, self.balancer_node(b), final_status);
             return;
         }
