@@ -43,6 +43,7 @@ pub mod topology;
 pub mod trace_hash;
 pub mod traffic;
 pub mod validate;
+pub mod validate_overload;
 mod view;
 pub mod ziggurat;
 

@@ -60,6 +60,8 @@ pub struct OverloadMetrics {
     pub dropped_expired_total: u64,
     pub budget_denied_total: u64,
     pub quota_denied_total: u64,
+    /// Attempts that reached any instance, in all (first tries and every layer's retries).
+    pub instance_attempts_total: u64,
     /// Attempts that reached each instance in the current second, and in the last whole one.
     pub arrivals: Vec<u32>,
     pub last_arrivals: Vec<u32>,
@@ -79,6 +81,7 @@ impl OverloadMetrics {
             dropped_expired_total: 0,
             budget_denied_total: 0,
             quota_denied_total: 0,
+            instance_attempts_total: 0,
             arrivals: vec![0; instances],
             last_arrivals: vec![0; instances],
             last_shed_us: vec![None; instances],

@@ -56,17 +56,17 @@ impl Problems {
         }
     }
 
-    fn range_u64(&mut self, path: &str, v: u64, lo: u64, hi: u64) {
+    pub(crate) fn range_u64(&mut self, path: &str, v: u64, lo: u64, hi: u64) {
         if v < lo || v > hi {
             self.push(path, format!("must be between {lo} and {hi}, got {v}"));
         }
     }
 
-    fn range_u32(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
+    pub(crate) fn range_u32(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
         self.range_u64(path, v as u64, lo as u64, hi as u64)
     }
 
-    fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
+    pub(crate) fn range_f64(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if !v.is_finite() || v < lo || v > hi {
             self.push(path, format!("must be between {lo} and {hi}, got {v}"));
         }
@@ -663,6 +663,9 @@ pub fn validate_traffic(t: &Traffic, dns: bool, path: &str, p: &mut Problems) {
         }
         last = step.at_ms;
     }
+    if let Some(c) = &t.client_retry {
+        crate::validate_overload::validate_client_retry(c, &format!("{path}.client_retry"), p);
+    }
 }
 
 /// `traffic.rate_rps` (files and `set clients rate_rps` alike).
@@ -792,6 +795,16 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
 
 /// What `set` can change on a balancer (everything but its name, targets, zone and failures).
 pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
+    if let Some(rb) = &b.retry_budget {
+        crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
+    }
+    if let Some(cb) = &b.circuit_breaker {
+        crate::validate_overload::validate_circuit_breaker(
+            cb,
+            &format!("{path}.circuit_breaker"),
+            p,
+        );
+    }
     p.range_u32(&format!("{path}.retries"), b.retries, 0, MAX_RETRIES);
     p.range_u64(
         &format!("{path}.timeout_connect_ms"),

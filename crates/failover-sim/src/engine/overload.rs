@@ -133,6 +133,7 @@ impl Simulation {
             self.overload_roll();
         }
         self.overload.metrics.arrivals[i as usize] += 1;
+        self.overload.metrics.instance_attempts_total += 1;
     }
 
     /// The cascade's story: "app-2 at 120 % of capacity", and back under it.
