@@ -36,6 +36,7 @@ pub mod lab;
 pub mod layout;
 pub mod memory;
 pub mod node_menu;
+pub mod overload_charts;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;

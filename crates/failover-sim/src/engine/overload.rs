@@ -369,3 +369,20 @@ impl Simulation {
         self.requests_active(b)
     }
 }
+
+impl Simulation {
+    /// The overload word the diagram shows on instance `i` (with its icon): shedding wins
+    /// over "over capacity"; nothing for a scenario without overload options.
+    pub fn overload_word(&self, i: u32) -> Option<&'static str> {
+        if !self.overload.on || self.instances[i as usize].state != InstanceState::Up {
+            return None;
+        }
+        if self.shedding(i) {
+            Some("shedding")
+        } else if self.utilisation(i) >= 1.0 {
+            Some("over capacity")
+        } else {
+            None
+        }
+    }
+}
