@@ -418,8 +418,6 @@ fn bad_overload_settings_name_their_field() {
     );
     assert!(e.contains("traffic.client_retry.max_attempts"), "{e}");
     let text = r#"{"name":"x","traffic":{"rate_rps":1,"client_retry":{"jitter":"some"}},"entry":"a","instances":[{"name":"a"}]}"#;
-    let e = failover_sim::scenario::parse_scenario(text)
-        .err()
-        .expect("refused");
+    let e = failover_sim::scenario::parse_scenario(text).expect_err("refused");
     assert!(e.starts_with("traffic.client_retry.jitter"), "{e}");
 }

@@ -418,7 +418,7 @@ impl Simulation {
     fn haproxy_retry(&mut self, r: ReqRef, b: u32, slot: u32, tries: u32, failure: Failure) {
         let (retry_class, final_status) = failure.classify();
         let bal = &self.balancers[b as usize];
-        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries) || !self.retry_admitted(b) {
+        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries && self.retry_admitted(b)) {
             self.respond_client(r, self.balancer_node(b), final_status);
             return;
         }
