@@ -45,6 +45,9 @@ async fn diagram_at(rate_rps: f64) -> web_sys::Element {
         on_action: Callback::noop(),
         on_close_menu: Callback::noop(),
         on_link: Callback::noop(),
+        design: false,
+        on_design: Callback::noop(),
+        on_add_in_zone: None,
     };
     yew::Renderer::<Diagram>::with_root_and_props(host.clone(), props).render();
     for _ in 0..300 {

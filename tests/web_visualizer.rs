@@ -612,13 +612,18 @@ fn share_link_errors_name_the_problem() {
 
 /// Trace hashes of 30 simulated seconds, from the native build:
 /// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
-const NATIVE_GOLDEN_30S: [(&str, &str); 6] = [
+const NATIVE_GOLDEN_30S: [(&str, &str); 10] = [
     ("redundant-behind-lb", "16c87750b5cda9c1"),
     ("single-server", "798323dda5da1e10"),
     ("unreachable-host", "542115de11ee8fa6"),
     ("two-zones", "65ffd5d126a9fb2e"),
     ("dns-region-failover", "0239c090dae5e2cc"),
     ("multi-region-dns-failover", "d7cfb0121185bd04"),
+    // Overload presets (crates/failover-sim/tests/overload.rs pins the same values).
+    ("cascading-failure", "85bc935e4a785644"),
+    ("n-plus-one", "214a21b482993e27"),
+    ("retry-storm", "d8c362527da144ad"),
+    ("retry-budget", "ab310f0a71c62e56"),
 ];
 
 #[wasm_bindgen_test]

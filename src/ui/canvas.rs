@@ -112,6 +112,9 @@ struct Heat {
 /// Colours of the overlay for one theme (kept in sync with static/visualizer.css).
 struct Palette {
     request: &'static str,
+    /// Retries (client, gateway, balancer): a diamond in the timeout orange, so a retry
+    /// storm reads as a swarm distinct from first tries.
+    retry: &'static str,
     success: &'static str,
     failure: &'static str,
     heat_ok: &'static str,
@@ -120,6 +123,7 @@ struct Palette {
 
 const LIGHT: Palette = Palette {
     request: "rgba(71, 85, 105, 0.85)",
+    retry: "#e69f00",
     success: "#009e73",
     failure: "#d55e00",
     heat_ok: "0, 158, 115",
@@ -128,6 +132,7 @@ const LIGHT: Palette = Palette {
 
 const DARK: Palette = Palette {
     request: "rgba(203, 213, 225, 0.85)",
+    retry: "#f5b041",
     success: "#34d399",
     failure: "#fb923c",
     heat_ok: "52, 211, 153",
@@ -330,6 +335,7 @@ impl Overlay {
             (TransferKind::Request, pal.request),
             (TransferKind::Success, pal.success),
             (TransferKind::Failure, pal.failure),
+            (TransferKind::Retry, pal.retry),
         ] {
             ctx.begin_path();
             let mut any = false;
@@ -353,6 +359,13 @@ impl Overlay {
                 if kind == TransferKind::Failure {
                     // A different shape, not only a different colour: failures are squares.
                     ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r);
+                } else if kind == TransferKind::Retry {
+                    // Retries are diamonds.
+                    ctx.move_to(x, y - 1.3 * r);
+                    ctx.line_to(x + 1.3 * r, y);
+                    ctx.line_to(x, y + 1.3 * r);
+                    ctx.line_to(x - 1.3 * r, y);
+                    ctx.close_path();
                 } else {
                     ctx.move_to(x + r, y);
                     let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);

@@ -4,19 +4,20 @@
 use yew::prelude::*;
 
 use super::common::{fmt_availability, fmt_clock, fmt_count, fmt_ms, Shared};
+use super::overload_charts::overload_charts;
 use super::runner::CHART_SECONDS;
 use crate::sim::metrics::{FailureReason, FailureRecord, SecondBucket};
 use crate::sim::Snapshot;
 
 /// Chart drawing area (viewBox units); the SVG scales with the panel. The requests chart is
 /// twice as wide on wide screens (it spans both columns at the same height).
-const W: f64 = 420.0;
+pub(super) const W: f64 = 420.0;
 const W_WIDE: f64 = 860.0;
-const H: f64 = 150.0;
-const LEFT: f64 = 46.0;
-const RIGHT: f64 = 8.0;
-const TOP: f64 = 10.0;
-const BOTTOM: f64 = 20.0;
+pub(super) const H: f64 = 150.0;
+pub(super) const LEFT: f64 = 46.0;
+pub(super) const RIGHT: f64 = 8.0;
+pub(super) const TOP: f64 = 10.0;
+pub(super) const BOTTOM: f64 = 20.0;
 
 /// CSS class per failure reason (colour-blind-safe palette in visualizer.css, plus the
 /// legend's words).
@@ -86,14 +87,14 @@ pub struct ChartsProps {
 
 /// The x axis: the last CHART_SECONDS complete seconds, ending at the newest bucket.
 #[derive(Clone, Copy)]
-struct Axis {
-    first: u64,
+pub(super) struct Axis {
+    pub(super) first: u64,
     /// viewBox width of this chart.
-    w: f64,
+    pub(super) w: f64,
 }
 
 impl Axis {
-    fn x(&self, second: u64) -> f64 {
+    pub(super) fn x(&self, second: u64) -> f64 {
         let i = second.saturating_sub(self.first) as f64;
         LEFT + (i + 0.5) / CHART_SECONDS as f64 * (self.w - LEFT - RIGHT)
     }
@@ -120,6 +121,11 @@ pub fn charts(p: &ChartsProps) -> Html {
             { availability_chart(series, &axis, &markers) }
             { latency_chart(series, &axis, &markers) }
             { throughput_chart(series, &wide, &wide_markers) }
+            // Scenarios with an overload option (issue 13): load against capacity, and
+            // retries per second by layer.
+            if !p.snapshot.overload_series.is_empty() {
+                { overload_charts(series, &p.snapshot.overload_series, &axis, &markers) }
+            }
         </div>
     }
 }
@@ -220,17 +226,17 @@ fn f1(v: f64) -> String {
 }
 
 /// One chart's content, framed by `frame` (axes, markers, caption).
-struct Chart<'a> {
-    title: &'a str,
-    y_ticks: &'a [(f64, String)],
-    body: Html,
-    legend: Html,
+pub(super) struct Chart<'a> {
+    pub(super) title: &'a str,
+    pub(super) y_ticks: &'a [(f64, String)],
+    pub(super) body: Html,
+    pub(super) legend: Html,
     /// What a screen reader hears instead of the picture.
-    desc: String,
-    empty: bool,
+    pub(super) desc: String,
+    pub(super) empty: bool,
 }
 
-fn frame(c: Chart<'_>, axis: &Axis, markers: &Html) -> Html {
+pub(super) fn frame(c: Chart<'_>, axis: &Axis, markers: &Html) -> Html {
     let Chart {
         title,
         y_ticks,
@@ -449,7 +455,7 @@ fn throughput_chart(series: &[SecondBucket], axis: &Axis, markers: &Html) -> Htm
     frame(chart, axis, markers)
 }
 
-fn nice_ceiling(v: f64) -> f64 {
+pub(super) fn nice_ceiling(v: f64) -> f64 {
     let mag = 10f64.powf(v.log10().floor());
     for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
         if v <= m * mag {
@@ -459,7 +465,7 @@ fn nice_ceiling(v: f64) -> f64 {
     10.0 * mag
 }
 
-fn fmt_rate(v: f64) -> String {
+pub(super) fn fmt_rate(v: f64) -> String {
     if v >= 1000.0 {
         format!("{:.1}k/s", v / 1000.0)
     } else {

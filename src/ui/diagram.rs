@@ -577,7 +577,13 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
             _ => {}
         })
     };
-    let status_word = if is_clients { "sending" } else { l.label };
+    let status_word = if is_clients {
+        "sending"
+    } else {
+        n.overload
+            .filter(|_| n.status == NodeStatus::Up)
+            .unwrap_or(l.label)
+    };
     let aria = format!(
         "{}, {}, {status_word}: {}.{}",
         n.name,
@@ -600,17 +606,24 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
         n.name.clone()
     };
     // Status pill: icon + word, width from the word.
+    // Overload states (issue 13) take the pill of an instance or balancer that is up:
+    // "over capacity", "shedding", "circuit open", each with its icon.
+    let overload = n.overload.filter(|_| n.status == NodeStatus::Up);
     let pill_text = if is_clients {
         clients_rate(&n.detail, vertical)
+    } else if let Some(word) = overload {
+        word.to_string()
     } else {
         l.label.to_string()
     };
     let pill_w = 26.0 + pill_text.chars().count() as f64 * 6.6;
     let pill_y = if vertical { 27.0 } else { 34.0 };
-    let pill_icon = if is_clients {
-        common::icon::BOLT
-    } else {
-        l.icon
+    let pill_icon = match (is_clients, overload) {
+        (true, _) => common::icon::BOLT,
+        (false, Some("shedding")) => common::icon::DOWN,
+        (false, Some("circuit open")) => common::icon::NO_ENTRY,
+        (false, Some(_)) => common::icon::BANG,
+        (false, None) => l.icon,
     };
 
     let detail_lines: Vec<String> =
@@ -630,10 +643,15 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
         let qcap = n.queue_capacity.max(1) as f64;
         // Queue on a square-root scale: a few waiting requests are already worth seeing.
         let q = (n.queue_len as f64 / qcap).clamp(0.0, 1.0).sqrt();
-        let label = format!("{}/{} busy · {} queued", n.busy, n.workers, n.queue_len);
+        // Utilisation (offered ÷ capacity) when the scenario measures it.
+        let util = n
+            .utilisation
+            .map(|u| format!(" · {:.0} %", u * 100.0))
+            .unwrap_or_default();
+        let label = format!("{}/{} busy · {} queued{util}", n.busy, n.workers, n.queue_len);
         let (label_y, bar_y) = if vertical { (62.0, 69.0) } else if n.status == NodeStatus::Up { (70.0, 77.0) } else { (0.0, 86.0) };
         let show_label = vertical || n.status == NodeStatus::Up;
-        let short = format!("{}/{} · q{}", n.busy, n.workers, n.queue_len);
+        let short = format!("{}/{} · q{}{util}", n.busy, n.workers, n.queue_len);
         html! {
             <g class="node-load">
                 if show_label {
@@ -654,11 +672,11 @@ fn node_html(props: &DiagramProps, o: Orientation, p: &Placed, n: &NodeView) -> 
     });
 
     html! {
-        <g class={classes!("node", format!("kind-{}", kind_class(n.kind)), (!is_clients).then_some(l.class), is_clients.then_some("st-clients"), selected.then_some("selected"))}
+        <g class={classes!("node", format!("kind-{}", kind_class(n.kind)), (!is_clients).then_some(l.class), is_clients.then_some("st-clients"), overload.map(|_| "st-overload"), selected.then_some("selected"))}
            transform={format!("translate({},{})", fmt(p.x), fmt(p.y))}
            role="button" tabindex="0" aria-label={aria} aria-haspopup={(!is_clients).then_some("menu")}
            aria-expanded={(!is_clients).then_some(if open { "true" } else { "false" })}
-           data-node-id={id.to_string()} data-node-name={n.name.clone()} data-status={n.status.name()}
+           data-node-id={id.to_string()} data-node-name={n.name.clone()} data-status={n.status.name()} data-overload={overload}
            {onclick} {onkeydown}>
             <title>{ format!("{} ({}) — {status_word}: {}", n.name, kind_label(n.kind), n.detail) }</title>
             <rect class="node-focus" x="-5" y="-5" width={fmt(w + 10.0)} height={fmt(h + 10.0)} rx="15" />

@@ -48,6 +48,7 @@ pub mod layout;
 pub mod learn;
 pub mod memory;
 pub mod node_menu;
+pub mod overload_charts;
 pub mod panels;
 pub mod panic;
 pub mod panic_context;

@@ -173,6 +173,9 @@ pub enum Event {
         balancer: u32,
         slot: u32,
     },
+    /// A client's backoff is over: it sends the failed request again
+    /// (`engine/client_retries.rs`).
+    ClientRetry(ReqRef),
 }
 
 impl Event {
@@ -213,6 +216,7 @@ impl Event {
             Event::WarmedUp { instance, .. } => (41, instance),
             Event::RolloutStep { rollout, .. } => (42, rollout),
             Event::Unejected { balancer, slot } => (43, balancer << 16 ^ slot),
+            Event::ClientRetry(r) => (29, r.slot),
         }
     }
 }

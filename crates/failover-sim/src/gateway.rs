@@ -119,6 +119,7 @@ mod tests {
                 max_fails: 1,
                 fail_timeout_ms: 10_000,
             },
+            retry_on_5xx: false,
             zone: None,
             failures: None,
         };

@@ -4,6 +4,7 @@
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
 pub mod checkpoints;
+pub mod client_retry;
 pub mod compare;
 pub mod cost;
 pub mod database;
@@ -26,6 +27,9 @@ pub mod load_balancer;
 pub mod many_runs;
 pub mod metrics;
 pub mod outlier_detection;
+pub mod overload_metrics;
+pub mod overload_presets;
+pub mod overload_spec;
 pub mod params;
 pub mod passive_health;
 pub mod presets;
@@ -35,6 +39,7 @@ pub mod reliability;
 pub mod replication;
 pub mod report;
 pub mod request;
+pub mod retry_budget;
 pub mod rng;
 pub mod rollout;
 pub mod scenario;
@@ -45,6 +50,7 @@ pub mod topology;
 pub mod trace_hash;
 pub mod traffic;
 pub mod validate;
+pub mod validate_overload;
 mod view;
 pub mod ziggurat;
 

@@ -56,6 +56,13 @@ pub const MAX_SIGMA: f64 = 3.0;
 pub const MAX_STARTUP_MS: u64 = 600_000;
 pub const MAX_RESTART_AFTER_MS: u64 = 3_600_000;
 pub const MAX_RETRIES: u32 = 10;
+/// Client attempts (first try included): the AWS SDKs allow any, 3 by default; 11 is
+/// `MAX_RETRIES` retries, as for the proxies.
+pub const MAX_CLIENT_ATTEMPTS: u32 = MAX_RETRIES + 1;
+/// AWS retry quota tokens (500 by default).
+pub const MAX_RETRY_QUOTA_TOKENS: u32 = 1_000_000;
+/// Envoy circuit-breaker limits and `min_retry_concurrency` (Envoy's defaults are 1024).
+pub const MAX_BREAKER_LIMIT: u32 = 1_000_000;
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
 pub const MIN_CHECK_INTERVAL_MS: u64 = 100;
 pub const MAX_CHECK_INTERVAL_MS: u64 = 300_000;

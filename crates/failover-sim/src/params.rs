@@ -178,6 +178,8 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         slow_start: b.slow_start.clone(),
         deregistration_delay_ms: b.deregistration_delay_ms,
         rollout: b.rollout.clone(),
+        retry_budget: b.retry_budget.clone(),
+        circuit_breaker: b.circuit_breaker.clone(),
     }
 }
 

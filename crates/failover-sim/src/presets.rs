@@ -1,5 +1,6 @@
 //! Built-in scenarios, each with the paragraph the UI shows and the seed document it comes
 //! from. They are ordinary `Scenario` values: anything a preset does, a file can do.
+use super::overload_presets as overload;
 use super::scenario::*;
 
 mod recovery;
@@ -30,11 +31,13 @@ pub enum PresetGroup {
     VendorDetail,
     /// Gray failures, coming back gently, rollouts and shared dependencies (`recovery.rs`).
     Recovery,
+    /// Load as a cause of failure: capacity, shared checks, retries (issue 13).
+    Overload,
 }
 
 impl PresetGroup {
     /// Every group in teaching order.
-    pub const ALL: [PresetGroup; 7] = [
+    pub const ALL: [PresetGroup; 8] = [
         PresetGroup::Basics,
         PresetGroup::ZonesAndRegions,
         PresetGroup::Databases,
@@ -42,6 +45,7 @@ impl PresetGroup {
         PresetGroup::Cost,
         PresetGroup::VendorDetail,
         PresetGroup::Recovery,
+        PresetGroup::Overload,
     ];
 
     pub fn label(self) -> &'static str {
@@ -53,6 +57,7 @@ impl PresetGroup {
             PresetGroup::Cost => "Cost",
             PresetGroup::VendorDetail => "Vendor detail",
             PresetGroup::Recovery => "Gray failures and recovery",
+            PresetGroup::Overload => "Overload and retries",
         }
     }
 }
@@ -253,14 +258,48 @@ static PRESETS: &[Preset] = &[
     recovery::BAD_CONFIG_PUSH,
     recovery::CANARY_ROLLOUT,
     recovery::SHARED_DEPENDENCY,
+    Preset {
+        name: "cascading-failure",
+        title: "Cascading failure: redundancy without spare capacity",
+        source: "Google SRE book, \"Addressing Cascading Failures\"",
+        explanation: overload::CASCADING_FAILURE,
+        group: PresetGroup::Overload,
+        build: overload::cascading_failure,
+    },
+    Preset {
+        name: "n-plus-one",
+        title: "N+1: the same crash with one spare server",
+        source: "Google SRE book, \"Addressing Cascading Failures\"",
+        explanation: overload::N_PLUS_ONE,
+        group: PresetGroup::Overload,
+        build: overload::n_plus_one,
+    },
+    Preset {
+        name: "retry-storm",
+        title: "Retry storm: every layer retries",
+        source: "AWS Builders' Library, \"Timeouts, retries and backoff with jitter\"",
+        explanation: overload::RETRY_STORM,
+        group: PresetGroup::Overload,
+        build: overload::retry_storm,
+    },
+    Preset {
+        name: "retry-budget",
+        title: "Retry budget: the same storm, contained",
+        source: "Envoy retry budgets; AWS SDK retry quota; Google SRE book",
+        explanation: overload::RETRY_BUDGET,
+        group: PresetGroup::Overload,
+        build: overload::retry_budget,
+    },
 ];
 
-fn instance(name: &str) -> Instance {
+pub(crate) fn instance(name: &str) -> Instance {
     Instance {
         name: name.into(),
         workers: 8,
         queue_capacity: 256,
         accept_backlog: 0,
+        load_shedding: false,
+        deadline_propagation: false,
         service_time: ServiceTime {
             distribution: Distribution::Exponential,
             mean_ms: 20.0,
@@ -282,7 +321,7 @@ fn target(name: &str) -> Target {
     }
 }
 
-fn haproxy_lb(targets: &[&str]) -> Balancer {
+pub(crate) fn haproxy_lb(targets: &[&str]) -> Balancer {
     Balancer {
         name: "lb-1".into(),
         algorithm: Algorithm::RoundRobin,
@@ -309,10 +348,12 @@ fn haproxy_lb(targets: &[&str]) -> Balancer {
         slow_start: None,
         deregistration_delay_ms: crate::scenario::default_deregistration_delay_ms(),
         rollout: None,
+        retry_budget: None,
+        circuit_breaker: None,
     }
 }
 
-fn traffic(rate_rps: f64) -> Traffic {
+pub(crate) fn traffic(rate_rps: f64) -> Traffic {
     Traffic {
         rate_rps,
         clients: 1_000,
@@ -322,6 +363,7 @@ fn traffic(rate_rps: f64) -> Traffic {
         region: None,
         populations: Vec::new(),
         write_fraction: 0.0,
+        client_retry: None,
     }
 }
 
@@ -698,7 +740,7 @@ fn lb_spof() -> Scenario {
     ])
 }
 
-fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
+pub(crate) fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
     Gateway {
         name: name.into(),
         balancers: balancers.iter().map(|b| (*b).into()).collect(),
@@ -708,6 +750,7 @@ fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
             max_fails: 1,
             fail_timeout_ms: 10_000,
         },
+        retry_on_5xx: false,
         zone: Some(zone.into()),
         failures: None,
     }

@@ -35,6 +35,10 @@ pub struct Request {
     pub arrived_while_down: bool,
     /// Node id to blame if this request fails (the last node that failed it).
     pub blame: Option<u32>,
+    /// Client retries made so far (0: the first try; `engine/client_retries.rs`).
+    pub client_tries: u32,
+    /// Whether the current attempt is a balancer retry (its retry budget counts it).
+    pub attempt_is_retry: bool,
 }
 
 #[derive(Clone, Debug)]

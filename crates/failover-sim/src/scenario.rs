@@ -6,6 +6,8 @@
 //! learner tunes here is what they would tune in production. `validate.rs` checks every
 //! field and its limits before a `Simulation` is built from it.
 pub use super::outlier_detection::{Observe, OnError, OutlierDetection};
+use super::overload_spec::is_false;
+pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
 pub use super::rollout::{ColdStart, RolloutPolicy};
 pub use super::slow_start::{SlowStart, SlowStartRamp};
 use serde::{Deserialize, Serialize};
@@ -90,6 +92,9 @@ pub struct Traffic {
     /// to every node, and the partitions that cut it off, are its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub populations: Vec<Population>,
+    /// Client retries (AWS SDK standard mode, `overload_spec.rs`); none when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_retry: Option<ClientRetry>,
 }
 
 /// Clients in one region.
@@ -570,6 +575,12 @@ pub struct Balancer {
     /// targets in its own zone.
     #[serde(default = "default_true")]
     pub cross_zone: bool,
+    /// Envoy retry budget (`overload_spec.rs`): retries in flight ≤ a share of requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_budget: Option<RetryBudget>,
+    /// Envoy circuit breakers: over a limit, fail fast (503 `overflow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circuit_breaker: Option<CircuitBreaker>,
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,
@@ -662,6 +673,10 @@ pub struct Gateway {
     /// How a balancer that failed a connection is taken out (`max_fails` / `fail_timeout`).
     #[serde(default = "default_gateway_passive")]
     pub passive: PassiveHealth,
+    /// Also retry a 5xx answer from a balancer on another one (Envoy `retry_on: 5xx`), not
+    /// only a failed connection: one more retrying layer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub retry_on_5xx: bool,
     /// The availability zone (data center) it runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
@@ -739,6 +754,8 @@ impl CheckPreset {
                 timeout_bounds_read: false,
                 start_healthy: true,
                 start_at_rise: true,
+                served_by_queue: false,
+                liveness: false,
             },
             CheckPreset::AwsAlb => ResolvedCheck {
                 inter_ms: 30_000,
@@ -750,6 +767,8 @@ impl CheckPreset {
                 timeout_bounds_read: false,
                 start_healthy: false,
                 start_at_rise: false,
+                served_by_queue: false,
+                liveness: false,
             },
             CheckPreset::Kubernetes => ResolvedCheck {
                 inter_ms: 10_000,
@@ -761,6 +780,8 @@ impl CheckPreset {
                 timeout_bounds_read: false,
                 start_healthy: false,
                 start_at_rise: false,
+                served_by_queue: false,
+                liveness: false,
             },
         }
     }
@@ -792,6 +813,12 @@ pub struct HealthCheck {
     /// Whether a target counts as healthy before its first check (HAProxy yes, ALB no).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_healthy: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served_by: Option<CheckServedBy>,
+    /// Kubernetes liveness probe: after `fall` (`failureThreshold`) failures the kubelet
+    /// restarts the instance instead of only taking it out of rotation (readiness).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub liveness: bool,
 }
 
 /// A health check with every parameter filled in.
@@ -813,6 +840,11 @@ pub struct ResolvedCheck {
     /// its first pass marks it DOWN (`fall` applies once it has passed a check).
     #[serde(default)]
     pub start_at_rise: bool,
+    /// Checks answered by the instance's workers behind its queue (`CheckServedBy`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub served_by_queue: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub liveness: bool,
 }
 
 impl HealthCheck {
@@ -846,6 +878,8 @@ impl HealthCheck {
             timeout_bounds_read,
             start_healthy: self.start_healthy.unwrap_or(base.start_healthy),
             start_at_rise: base.start_at_rise,
+            served_by_queue: self.served_by == Some(CheckServedBy::RequestQueue),
+            liveness: self.liveness,
         }
     }
 }
@@ -883,6 +917,14 @@ pub struct Instance {
     /// Node 512): those requests hang, later connects time out. 0: the backlog is full.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub accept_backlog: u32,
+    /// Load shedding: refuse (503) a request at once when its expected wait in the queue
+    /// already exceeds what is left of its client's deadline.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub load_shedding: bool,
+    /// Deadline propagation (gRPC deadlines): a queued request whose caller gave up (client
+    /// timeout, balancer timeout, retried elsewhere) is dropped, not served.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deadline_propagation: bool,
     #[serde(default)]
     pub service_time: ServiceTime,
     /// Boot time after a restart, during which connections are refused.

@@ -69,6 +69,14 @@ pub struct NodeView {
     pub in_flight: u32,
     /// The zone it runs in, if the scenario places it (clients: their region).
     pub zone: Option<String>,
+    /// An instance's offered load ÷ capacity over the last second (1.0 = 100 %), when the
+    /// scenario uses an overload option (issue 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<f64>,
+    /// An overload state word: "over capacity", "shedding" (instances), "circuit open"
+    /// (a balancer whose breaker refused in the last second).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overload: Option<&'static str>,
 }
 
 impl NodeView {
@@ -94,6 +102,8 @@ impl NodeView {
             queue_capacity: 0,
             in_flight,
             zone,
+            utilisation: None,
+            overload: None,
         }
     }
 }
@@ -201,7 +211,14 @@ pub struct Snapshot {
     pub dns: Option<DnsView>,
     pub cost: super::cost::CostReport,
     pub database: Option<DatabaseView>,
+    /// Overload series (retries per second by layer, capacity, shed, overflow, dropped) for
+    /// the last `OVERLOAD_SECONDS` seconds, when the scenario uses an overload option.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overload_series: Vec<super::overload_metrics::OverloadSecond>,
 }
+
+/// Seconds of overload series a snapshot carries (the charts' window plus the current one).
+pub const OVERLOAD_SECONDS: usize = 121;
 
 /// The database panel: replication, data lost at failover (RPO), stalls, split brain.
 #[derive(Clone, Debug, Serialize)]
@@ -244,6 +261,8 @@ pub enum TransferKind {
     Request,
     Success,
     Failure,
+    /// A retry (client, gateway or balancer): drawn apart from first attempts.
+    Retry,
 }
 
 /// One message on one edge: drawn as a dot moving from `from` to `to` between the two times.

@@ -663,6 +663,9 @@ pub fn validate_traffic(t: &Traffic, dns: bool, path: &str, p: &mut Problems) {
         }
         last = step.at_ms;
     }
+    if let Some(c) = &t.client_retry {
+        crate::validate_overload::validate_client_retry(c, &format!("{path}.client_retry"), p);
+    }
 }
 
 /// `traffic.rate_rps` (files and `set clients rate_rps` alike).
@@ -806,6 +809,16 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
 
 /// What `set` can change on a balancer (everything but its name, targets, zone and failures).
 pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
+    if let Some(rb) = &b.retry_budget {
+        crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
+    }
+    if let Some(cb) = &b.circuit_breaker {
+        crate::validate_overload::validate_circuit_breaker(
+            cb,
+            &format!("{path}.circuit_breaker"),
+            p,
+        );
+    }
     p.range_u32(&format!("{path}.retries"), b.retries, 0, MAX_RETRIES);
     p.range_u64(
         &format!("{path}.timeout_connect_ms"),

@@ -52,6 +52,8 @@ impl Simulation {
             queue_capacity: 0,
             in_flight: live,
             zone: self.place_name(CLIENTS_ID),
+            utilisation: None,
+            overload: None,
         });
         for (bi, b) in self.balancers.iter().enumerate() {
             let id = self.balancer_node(bi as u32);
@@ -80,6 +82,8 @@ impl Simulation {
                 queue_capacity: 0,
                 in_flight,
                 zone: self.place_name(id),
+                utilisation: None,
+                overload: self.circuit_open(bi as u32).then_some("circuit open"),
             });
             // A balancer that is down, or silenced by its zone or region, checks nothing: its
             // last belief is no longer anybody's knowledge, so the badge says "unknown".
@@ -243,6 +247,8 @@ impl Simulation {
                 queue_capacity: inst.spec.queue_capacity,
                 in_flight: inst.busy() + inst.queue_len(),
                 zone: self.place_name(id),
+                utilisation: self.overload.on.then(|| self.utilisation(ii as u32)),
+                overload: self.overload_word(ii as u32),
             });
         }
         let dns_view = self.dns_view(&mut nodes, &mut edges);
@@ -305,6 +311,13 @@ impl Simulation {
             breakdown: self.breakdown(),
             dns: dns_view,
             database,
+            overload_series: if self.overload.on {
+                self.overload
+                    .metrics
+                    .last_seconds(super::snapshot::OVERLOAD_SECONDS)
+            } else {
+                Vec::new()
+            },
             cost: super::cost::report(
                 &self.scenario,
                 self.analysis.availability,
@@ -550,6 +563,8 @@ impl Simulation {
             queue_capacity: 0,
             in_flight: 0,
             zone: None,
+            utilisation: None,
+            overload: None,
         });
         let mut records = Vec::new();
         for (k, r) in dns.records.iter().enumerate() {

@@ -174,6 +174,7 @@ fn gateway(name: &str, balancers: &[&str]) -> Gateway {
         name: name.into(),
         balancers: balancers.iter().map(|b| (*b).into()).collect(),
         retries: 1,
+        retry_on_5xx: false,
         timeout_connect_ms: 1_000,
         passive: PassiveHealth {
             max_fails: 1,

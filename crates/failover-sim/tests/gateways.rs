@@ -19,6 +19,7 @@ fn gateway(name: &str, balancers: &[&str]) -> Gateway {
             max_fails: 1,
             fail_timeout_ms: 10_000,
         },
+        retry_on_5xx: false,
         zone: None,
         failures: None,
     }

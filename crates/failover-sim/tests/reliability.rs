@@ -138,6 +138,7 @@ fn gateway(name: &str, balancers: Vec<String>, zone: Option<String>) -> Gateway 
             max_fails: 1,
             fail_timeout_ms: 10_000,
         },
+        retry_on_5xx: false,
         zone,
         failures: failing(20_000.0, 30.0),
     }

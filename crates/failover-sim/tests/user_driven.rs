@@ -105,6 +105,7 @@ prop_compose! {
                 retries: 1,
                 timeout_connect_ms: 500,
                 passive: PassiveHealth { max_fails: 1, fail_timeout_ms: 2_000 },
+                retry_on_5xx: false,
                 zone: None,
                 failures: None,
             }];

@@ -41,12 +41,28 @@ impl Simulation {
             attempt_open: false,
             arrived_while_down: !self.system_up,
             blame: None,
+            client_tries: 0,
+            attempt_is_retry: false,
         });
         self.metrics.on_sent(self.now);
         self.add_deadline(deadline, r);
         if let Some(g) = gateway {
             self.gateways[g as usize].in_flight += 1;
         }
+        self.send_from_client(r, client, entry, resolve_us, TransferKind::Request);
+        self.schedule_next_arrival();
+    }
+
+    /// Send request `r` from its client to its entry (after `resolve_us` of DNS lookup): a
+    /// first try (`kind` Request) or a client retry (`kind` Retry).
+    pub(super) fn send_from_client(
+        &mut self,
+        r: ReqRef,
+        client: u32,
+        entry: Entry,
+        resolve_us: TimeUs,
+        kind: TransferKind,
+    ) {
         let entry_node = self.entry_node(entry);
         let from = self.client_node(client);
         let arrive = later(
@@ -58,16 +74,15 @@ impl Simulation {
             if let Some(q) = self.requests.get_mut(r) {
                 q.blame = Some(entry_node);
             }
-            self.schedule_next_arrival();
             return;
         }
         match entry {
             Entry::Gateway(g) => {
-                self.transfer(from, self.gateway_node(g), arrive, TransferKind::Request);
+                self.transfer(from, self.gateway_node(g), arrive, kind);
                 self.push(arrive, Event::AtGateway(r));
             }
             Entry::Balancer(b) => {
-                self.transfer(from, self.balancer_node(b), arrive, TransferKind::Request);
+                self.transfer(from, self.balancer_node(b), arrive, kind);
                 self.push(arrive, Event::AtBalancer(r));
             }
             Entry::Instance(i) => {
@@ -75,12 +90,11 @@ impl Simulation {
                     q.attempt = 1;
                     q.tries = 1;
                 }
-                self.transfer(from, self.instance_node(i), arrive, TransferKind::Request);
+                self.transfer(from, self.instance_node(i), arrive, kind);
                 self.push(arrive, Event::AtInstance { r, attempt: 1 });
             }
             Entry::Dns => {}
         }
-        self.schedule_next_arrival();
     }
 
     /// Remember a client's deadline (`Deadlines` keeps them in time order cheaply, even
@@ -103,7 +117,7 @@ impl Simulation {
         while let Some((at, r)) = self.deadlines.front() {
             if at <= self.now {
                 self.deadlines.pop_front();
-                if self.requests.get(r).is_some() {
+                if self.requests.get(r).is_some() && !self.retry_from_client(r, Status::Timeout) {
                     self.finish(r, Status::Timeout);
                 }
             } else if self.requests.get(r).is_none() {

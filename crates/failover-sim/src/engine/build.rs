@@ -131,6 +131,7 @@ impl Simulation {
             system_since_us: 0,
             system_up_us: 0,
             rollouts: Vec::new(),
+            overload: overload::OverloadState::new(scenario, seed),
         };
         sim.start_random_failures();
         // Which targets share their balancer's zone (for cross-zone load balancing off).

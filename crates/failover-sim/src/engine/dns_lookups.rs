@@ -36,6 +36,8 @@ impl Simulation {
             attempt_open: false,
             arrived_while_down: !self.system_up,
             blame: self.dns_node(),
+            client_tries: 0,
+            attempt_is_retry: false,
         });
         self.metrics.on_sent(self.now);
         self.add_deadline(deadline, r);

@@ -68,7 +68,13 @@ impl Simulation {
             // A broken config or a flap's failing turn: the check is answered, with an error.
             InstanceState::Up if inst.overlays.check_fails(self.now) => (false, rtt.min(timeout)),
             InstanceState::Up => {
-                let t = rtt + inst.extra_latency_us;
+                // Answered by the workers behind the queue: it waits its turn.
+                let queued = if cfg.served_by_queue {
+                    self.check_queue_wait_us(inst_index as u32)
+                } else {
+                    0
+                };
+                let t = rtt + inst.extra_latency_us + queued;
                 if t <= timeout {
                     (true, t)
                 } else {
@@ -172,6 +178,9 @@ impl Simulation {
                 format!("{bname}: {iname} passed a check again; suspicion cleared"),
             ),
             None => {}
+        }
+        if cfg.liveness && transition == Some(Transition::MarkedDown) {
+            self.liveness_restart(inst, cfg.fall);
         }
     }
 

@@ -12,6 +12,7 @@
 //! fields because they are child modules.
 mod arrivals;
 mod build;
+mod client_retries;
 mod commands;
 mod database_calls;
 mod dns_lookups;
@@ -21,6 +22,7 @@ mod health_checks;
 mod instance_life_cycle;
 mod node_ids;
 mod outlier_ejection;
+mod overload;
 mod random_failures;
 mod request_path;
 mod rollouts;
@@ -180,6 +182,8 @@ pub struct Simulation {
     system_up_us: TimeUs,
     /// Canary rollouts started by `canary` commands (`engine/rollouts.rs`).
     rollouts: Vec<super::rollout::Rollout>,
+    /// Overload policies, retries by layer and utilisation (`overload.rs`, issue 13).
+    pub(crate) overload: overload::OverloadState,
 }
 
 impl Simulation {
@@ -435,7 +439,9 @@ impl Simulation {
                 // A gateway that died meanwhile relays nothing: the client times out.
                 if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up)
                 {
-                    self.respond_client(r, self.gateway_node(g), status);
+                    if status == Status::Ok || !self.gateway_retries_5xx(r, g, status) {
+                        self.respond_client(r, self.gateway_node(g), status);
+                    }
                 }
             }
             Event::AtBalancer(r) => self.on_at_balancer(r),
@@ -478,10 +484,13 @@ impl Simulation {
                 }
             }
             Event::ResponseAtClient { r, status } => {
-                if self.requests.get(r).is_some() {
+                if self.requests.get(r).is_some()
+                    && (status == Status::Ok || !self.retry_from_client(r, status))
+                {
                     self.finish(r, status);
                 }
             }
+            Event::ClientRetry(r) => self.on_client_retry(r),
             Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
             Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
             Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),

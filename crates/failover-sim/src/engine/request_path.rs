@@ -2,6 +2,7 @@
 //! and served (or refused, reset, timed out), and the answer or the failure travels back;
 //! retries, redispatch and passive health on the way.
 use super::*;
+use crate::overload_metrics::RetryLayer;
 
 impl Simulation {
     pub(super) fn on_at_balancer(&mut self, r: ReqRef) {
@@ -63,6 +64,9 @@ impl Simulation {
     }
 
     pub(super) fn send_attempt(&mut self, r: ReqRef, b: u32, slot: u32, deadline: TimeUs) {
+        if !self.breaker_admits(r, b) {
+            return;
+        }
         let Some(q) = self.requests.get_mut(r) else {
             return;
         };
@@ -70,7 +74,10 @@ impl Simulation {
         q.tries += 1;
         q.target = slot;
         q.attempt_open = true;
+        let retry = q.tries > 1;
+        q.attempt_is_retry = retry;
         let attempt = q.attempt;
+        self.guard_attempt_started(b, retry);
         let bal = &mut self.balancers[b as usize];
         bal.targets[slot as usize].active += 1;
         let inst = bal.targets[slot as usize].instance;
@@ -80,11 +87,16 @@ impl Simulation {
             + self
                 .topology
                 .latency_us(self.balancer_node(b), self.instance_node(inst));
+        let kind = if retry {
+            TransferKind::Retry
+        } else {
+            TransferKind::Request
+        };
         self.transfer(
             self.balancer_node(b),
             self.instance_node(inst),
             arrive,
-            TransferKind::Request,
+            kind,
         );
         self.push(arrive, Event::AtInstance { r, attempt });
         // Only worth an event when the balancer would give up before the client does.
@@ -115,6 +127,7 @@ impl Simulation {
         let client_node = self.client_node(q.client);
         let up_node = via.map(|b| self.balancer_node(b)).unwrap_or(client_node);
         let hop_us = self.topology.latency_us(inst_node, up_node);
+        self.note_instance_arrival(i);
         // Across a partition the instance is as silent as a dead host.
         let state = if self.topology.partitioned(up_node, inst_node) {
             InstanceState::Unreachable
@@ -130,6 +143,8 @@ impl Simulation {
             return;
         }
         match state {
+            InstanceState::Up
+                if self.instances[i as usize].spec.load_shedding && self.shed(i, r, attempt) => {}
             InstanceState::Up => match self.instances[i as usize].admit(Job { r, attempt }) {
                 Admission::Started { worker, service_us } => {
                     let epoch = self.instances[i as usize].epoch;
@@ -247,9 +262,14 @@ impl Simulation {
             return;
         }
         if self.db.is_some() {
-            // The worker now waits for its data store (client → server → data store).
+            // The worker now waits for its data store (client → server → data store), unless
+            // its caller gave up and the deadline travelled with the request.
             if let Some(job) = inst.job_of(worker) {
-                self.send_query(i, worker, job);
+                if self.abandoned(i, job) {
+                    self.complete_job(i, worker, epoch, false);
+                } else {
+                    self.send_query(i, worker, job);
+                }
             }
             return;
         }
@@ -262,7 +282,14 @@ impl Simulation {
         let Some(Finished { job, error, next }) = self.instances[i as usize].finish(worker) else {
             return;
         };
-        if let Some((_, service_us)) = next {
+        if let Some((next_job, service_us)) = next {
+            // Deadline propagation: work whose caller gave up is dropped, not served.
+            let service_us = if self.abandoned(i, next_job) {
+                self.note_dropped_expired();
+                0
+            } else {
+                service_us
+            };
             self.push(
                 self.now + service_us,
                 Event::ServiceDone {
@@ -302,9 +329,10 @@ impl Simulation {
             return;
         }
         q.attempt_open = false;
-        let (Some(b), slot) = (q.via, q.target) else {
+        let (Some(b), slot, retry) = (q.via, q.target, q.attempt_is_retry) else {
             return;
         };
+        self.guard_attempt_ended(b, retry);
         let t = &mut self.balancers[b as usize].targets[slot as usize];
         t.active = t.active.saturating_sub(1);
         let i = t.instance;
@@ -373,8 +401,12 @@ impl Simulation {
             self.on_marked_down(b, inst, detail);
         }
         let bal = &self.balancers[b as usize];
-        if bal.spec.next_upstream.contains(&class) && tries < bal.next_upstream_limit() {
+        if bal.spec.next_upstream.contains(&class)
+            && tries < bal.next_upstream_limit()
+            && self.retry_admitted(b)
+        {
             self.metrics.on_retry(self.now);
+            self.count_retry(RetryLayer::Balancer);
             self.dispatch(r, Some(slot));
         } else {
             self.respond_client(r, self.balancer_node(b), final_status);
@@ -389,11 +421,13 @@ impl Simulation {
     fn haproxy_retry(&mut self, r: ReqRef, b: u32, slot: u32, tries: u32, failure: Failure) {
         let (retry_class, final_status) = failure.classify();
         let bal = &self.balancers[b as usize];
-        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries) {
+        if !(bal.retries_on(retry_class) && tries <= bal.spec.retries && self.retry_admitted(b)) {
             self.respond_client(r, self.balancer_node(b), final_status);
             return;
         }
         self.metrics.on_retry(self.now);
+        self.count_retry(RetryLayer::Balancer);
+        let bal = &self.balancers[b as usize];
         let refused = matches!(failure, Failure::Attempt(AttemptFailure::Refused));
         let hashed = bal.spec.algorithm == Algorithm::ConsistentHash;
         if bal.spec.redispatch && (!hashed || tries == bal.spec.retries) {
@@ -483,6 +517,9 @@ impl Simulation {
         match status {
             Status::Ok => {
                 self.metrics.on_success(now, now - q.start_us);
+                if let Some(quota) = self.overload.quota.as_mut() {
+                    quota.on_success(q.client_tries > 0);
+                }
                 if q.blame.is_some() {
                     self.metrics.attribution.saved_by_retry += 1;
                 }

@@ -28,6 +28,8 @@ pub fn instance(name: &str, workers: u32, mean_ms: f64) -> Instance {
         workers,
         queue_capacity: 100_000,
         accept_backlog: 0,
+        load_shedding: false,
+        deadline_propagation: false,
         service_time: ServiceTime {
             distribution: Distribution::Exponential,
             mean_ms,
@@ -73,6 +75,8 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         slow_start: None,
         deregistration_delay_ms: default_deregistration_delay_ms(),
         rollout: None,
+        retry_budget: None,
+        circuit_breaker: None,
     }
 }
 
@@ -96,6 +100,7 @@ pub fn scenario(
             region: None,
             populations: Vec::new(),
             write_fraction: 0.0,
+            client_retry: None,
         },
         network: Network {
             latency_ms: 0.0,
