@@ -421,9 +421,11 @@ pub fn decode(hash: &str) -> Result<Option<Recipe>, String> {
             "vs" => design.versus = Some(Versus::decode(value)?),
             // The moment on screen and the tour step: read by `share_moment::decode`.
             key if crate::share_moment::KEYS.contains(&key) => {}
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "unknown key `{other}` (known: v, p, s, seed, o, c, embed, e, vs, t, tour, step)"
-            )),
+            ))
+            }
         }
     }
     if version.is_none() {

@@ -5,23 +5,10 @@
 // artifacts/screenshots/hardening-*.png.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
+import { nodeAction, openApp, pause, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
-
-async function pause(page) {
-  await page.waitForSelector(`${ROOT}[data-playing]`);
-  if ((await page.getAttribute(ROOT, 'data-playing')) === '1') await page.click('[data-control="play"]');
-  await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
-
-async function nodeAction(page, node, action) {
-  await page.click(`[data-node-name="${node}"]`);
-  await page.waitForSelector(`.node-menu[data-menu-for="${node}"]`);
-  await page.click(`.node-menu [data-action="${action}"]`);
-  await page.waitForSelector('.node-menu', { state: 'detached' });
-}
 
 const runState = async (page) => ({
   url: page.url(),

@@ -5,28 +5,13 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
+import { nodeAction, openApp, pause, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 
 const simTimeUs = async (page) => Number(await page.getAttribute(ROOT, 'data-sim-time-us'));
 const traceHash = (page) => page.getAttribute(ROOT, 'data-trace-hash');
 const nodeStatus = (page, node) => page.getAttribute(`[data-node-name="${node}"]`, 'data-status');
-
-async function pause(page) {
-  await page.waitForSelector(`${ROOT}[data-playing]`);
-  if ((await page.getAttribute(ROOT, 'data-playing')) === '1') {
-    await page.click('[data-control="play"]');
-  }
-  await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
-
-async function nodeAction(page, node, action) {
-  await page.click(`[data-node-name="${node}"]`);
-  await page.waitForSelector(`.node-menu[data-menu-for="${node}"]`);
-  await page.click(`.node-menu [data-action="${action}"]`);
-  await page.waitForSelector('.node-menu', { state: 'detached' });
-}
 
 /** Waits until tour step `n` (from 1) is on screen and its task is done. */
 async function stepDone(page, n) {

@@ -3,17 +3,9 @@
 // and the new commands from a node's menu. One screenshot per preset in artifacts/.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
+import { openApp, pause, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
-
-async function pause(page) {
-  await page.waitForSelector(`${ROOT}[data-playing]`);
-  if ((await page.getAttribute(ROOT, 'data-playing')) === '1') {
-    await page.click('[data-control="play"]');
-  }
-  await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
 
 /** Opens `preset`, paused, run to `seconds`. */
 async function openAt(browser, server, preset, seconds) {

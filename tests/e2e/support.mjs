@@ -231,3 +231,21 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Pauses the run (no-op when already paused) and waits until the frame loop agrees. */
+export async function pause(page) {
+  const root = '[data-lab]';
+  await page.waitForSelector(`${root}[data-playing]`);
+  if ((await page.getAttribute(root, 'data-playing')) === '1') {
+    await page.click('[data-control="play"]');
+  }
+  await page.waitForSelector(`${root}[data-playing="0"]`);
+}
+
+/** Opens a node's menu by clicking it and picks `action` (crash, heal, ...). */
+export async function nodeAction(page, node, action) {
+  await page.click(`[data-node-name="${node}"]`);
+  await page.waitForSelector(`.node-menu[data-menu-for="${node}"]`);
+  await page.click(`.node-menu [data-action="${action}"]`);
+  await page.waitForSelector('.node-menu', { state: 'detached' });
+}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { openApp, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
+import { nodeAction, openApp, pause, runTo, screenshot, serveAppAndBrowser } from './support.mjs';
 
 const ROOT = '[data-lab]';
 const DEFAULT_TITLE = 'Redundant instances behind a load balancer';
@@ -18,23 +18,6 @@ async function simTimeUs(page) {
 
 async function traceHash(page) {
   return page.getAttribute(ROOT, 'data-trace-hash');
-}
-
-/** Pauses the run (no-op when already paused) and waits until the frame loop agrees. */
-async function pause(page) {
-  await page.waitForSelector(`${ROOT}[data-playing]`);
-  if ((await page.getAttribute(ROOT, 'data-playing')) === '1') {
-    await page.click('[data-control="play"]');
-  }
-  await page.waitForSelector(`${ROOT}[data-playing="0"]`);
-}
-
-/** Opens a node's menu by clicking it and picks `action` (crash, heal, ...). */
-async function nodeAction(page, node, action) {
-  await page.click(`[data-node-name="${node}"]`);
-  await page.waitForSelector(`.node-menu[data-menu-for="${node}"]`);
-  await page.click(`.node-menu [data-action="${action}"]`);
-  await page.waitForSelector('.node-menu', { state: 'detached' });
 }
 
 async function nodeStatus(page, node) {
