@@ -41,7 +41,7 @@ describe('overload presets', () => {
     const { page, context, errors } = await open('n-plus-one');
     await runTo(page, 30);
     // Instances show their utilisation next to their queue.
-    const load = await page.locator('[data-node-name="app-2"] .node-load').innerText();
+    const load = await page.locator('[data-node-name="app-2"] .node-load').textContent();
     assert.match(load, /\d+ %/);
     const text = await page.locator('body').innerText();
     assert.doesNotMatch(text, /marked app-[234] DOWN/);
