@@ -133,6 +133,18 @@ fn every_tour_completes_with_measured_explanations() {
                     }
                 }
                 Explain::Cost => assert!(text.contains("a month"), "{at}: {text}"),
+                // The capacity finding is the core's, with the run's measured counts.
+                Explain::Capacity => {
+                    assert!(!snap.capacity.tiers.is_empty(), "{at}");
+                    for tier in &snap.capacity.tiers {
+                        assert!(text.contains(&tier.finding), "{at}: {text}");
+                    }
+                    let t = &snap.totals;
+                    assert!(
+                        text.contains(&format!("of {} failed", t.succeeded + t.failed)),
+                        "{at}: {text}"
+                    );
+                }
             }
         }
     }

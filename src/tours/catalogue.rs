@@ -6,7 +6,7 @@
 use super::{Explain, Step, Task, Tour};
 use crate::sim::FaultAction;
 
-pub(super) static TOURS: &[Tour] = &[ONE_SERVER, EVERY_LAYER, WHAT_IT_COSTS, DETECTION];
+pub(super) static TOURS: &[Tour] = &[ONE_SERVER, EVERY_LAYER, WHAT_IT_COSTS, DETECTION, HEADROOM];
 
 const ONE_SERVER: Tour = Tour {
     id: "one-server",
@@ -254,6 +254,55 @@ const DETECTION: Tour = Tour {
             text: "Route 53-style failover routing checks every 30 s with FailureThreshold 3; answers are cached for the TTL (60 s). At 30 s the eu-west region goes dark.",
             task: Task::PlayTo { ms: 150_000 },
             explain: Explain::Dns,
+        },
+    ],
+};
+
+const HEADROOM: Tour = Tour {
+    id: "headroom",
+    title: "Redundancy without headroom",
+    summary: "Three servers at 80 %: one crash overloads the rest and the health checks finish the job; one spare server, and retries that do not multiply the load.",
+    source: "seed 004 (CPU overload); Google SRE book and AWS Builders' Library",
+    steps: &[
+        Step {
+            title: "Three servers, no spare",
+            preset: "cascading-failure",
+            setup: &[],
+            open_at_ms: 0,
+            highlight: &["lb-1", "app-1", "app-2", "app-3"],
+            text: "Each server can serve 400 requests/s (8 workers, 20 ms each); together they carry 960 requests/s, 80 % each. Read the sentence under the diagram: structurally nothing but the balancer is a single point of failure, but under this load losing any one server overloads the other two. At 20 s app-1 crashes. Their health checks wait in the same queue as the requests.",
+            task: Task::PlayTo { ms: 40_000 },
+            explain: Explain::Capacity,
+        },
+        Step {
+            title: "N+1: the same crash with one spare",
+            preset: "n-plus-one",
+            setup: &[],
+            open_at_ms: 0,
+            highlight: &["lb-1", "app-1"],
+            text: "The same load and the same checks on four servers instead of three: 60 % each, 80 % after losing one. The capacity sentence now says one spare. Play past app-1's crash at 20 s.",
+            task: Task::PlayTo { ms: 40_000 },
+            explain: Explain::Capacity,
+        },
+        Step {
+            title: "Retries that multiply the load",
+            preset: "retry-storm",
+            setup: &[],
+            open_at_ms: 0,
+            highlight: &["gw-1"],
+            text: "Clients, gateway and balancers each retry: one user request can become 3 × 3 × 3 = 27 attempts. A 5 s spike at 20 s pushes the servers past capacity. Watch retries per second by layer and the offered load against capacity after the spike ends.",
+            task: Task::PlayTo { ms: 40_000 },
+            explain: Explain::Outage,
+        },
+        Step {
+            title: "A retry budget contains it",
+            preset: "retry-budget",
+            setup: &[],
+            open_at_ms: 0,
+            highlight: &["gw-1"],
+            text: "The same spike with an Envoy retry budget (retries ≤ 20 % of active requests), retries at one layer only, the SDK's retry quota and deadline propagation. The spike still costs some requests; the system comes back when it ends.",
+            task: Task::PlayTo { ms: 40_000 },
+            explain: Explain::Outage,
         },
     ],
 };

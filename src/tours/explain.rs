@@ -17,6 +17,8 @@ pub enum Explain {
     Dns,
     /// The database's failover: writes lost, failovers, and the outage.
     Database,
+    /// The capacity-aware finding (k of n under the peak load), then what the run measured.
+    Capacity,
 }
 
 fn secs(us: u64) -> String {
@@ -138,6 +140,22 @@ pub fn explain(what: Explain, snap: &Snapshot) -> String {
                 dollars(c.expected_downtime_cost_per_month),
                 dollars(c.total_expected_per_month),
                 snap.analytic_availability * 100.0
+            )
+        }
+        Explain::Capacity => {
+            let c = &snap.capacity;
+            let tiers: Vec<String> = c.tiers.iter().map(|t| t.finding.clone()).collect();
+            let lost_one = c
+                .tiers
+                .iter()
+                .filter_map(|t| t.utilisation_after_one_lost)
+                .fold(0.0, f64::max);
+            format!(
+                "The capacity analysis at the peak of {:.0} req/s: {}. After losing one \
+                 instance the busiest tier runs at {:.0} % of what it can serve. {requests}",
+                c.peak_rps,
+                tiers.join("; "),
+                lost_one * 100.0
             )
         }
         Explain::Dns => match &snap.dns {
