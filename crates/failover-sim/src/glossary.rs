@@ -188,6 +188,34 @@ pub const TERMS: &[Term] = &[
         plain: "one more server than the load needs, so losing any one still leaves enough.",
         detail: "A tier that needs k of its n instances has n − k spare; at ρ > (n − 1)/n losing one overloads the rest.",
     },
+    Term {
+        key: "retry-budget",
+        term: "retry budget",
+        words: &["retry budget", "retry budgets"],
+        plain: "a cap on retries so that, in an outage, retrying cannot multiply the load.",
+        detail: "Envoy `budget_percent` (20 %) with `min_retry_concurrency` (3): retries in flight stay at most that share of requests in flight.",
+    },
+    Term {
+        key: "circuit-breaker",
+        term: "circuit breaker",
+        words: &["circuit breaker", "circuit breakers", "circuit open"],
+        plain: "a limit that makes a caller fail fast instead of piling more work on an overloaded server.",
+        detail: "Envoy `max_connections`, `max_pending_requests`, `max_requests`, `max_retries` (1024 / 1024 / 1024 / 3): over a limit the request fails at once (503, `overflow`).",
+    },
+    Term {
+        key: "outlier-detection",
+        term: "outlier detection",
+        words: &["outlier detection", "ejected"],
+        plain: "the balancer takes out a server that keeps failing real requests, even if its health checks pass.",
+        detail: "Envoy ejects a host after `consecutive_5xx` (5) errors for `base_ejection_time` (30 s) × its number of ejections, never more than `max_ejection_percent` of the hosts.",
+    },
+    Term {
+        key: "slow-start",
+        term: "slow start",
+        words: &["slow start", "slowstart"],
+        plain: "a server that comes back gets a small share of traffic first, growing while it warms up.",
+        detail: "HAProxy `slowstart`, Envoy `slow_start_window` (weight × max(`min_weight_percent`, (t / window)^(1/aggression))), ALB `slow_start.duration_seconds` (linear).",
+    },
 ];
 
 /// The term with this key.
