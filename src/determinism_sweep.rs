@@ -279,10 +279,23 @@ pub fn parse_golden(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The CI slice: `n` cases spread evenly over the golden file (every preset appears).
+/// The CI slice: `n` cases spread evenly over the golden file. Case `i` runs preset
+/// `i % presets`, so the k-th pick is moved up to the first case at or after its even spot
+/// whose preset is number `k % presets`: with `n` ≥ the preset count every preset appears,
+/// whatever that count is.
 pub fn slice(n: u32) -> impl Iterator<Item = u32> {
     let step = (CASES / n.max(1)).max(1);
-    (0..n.min(CASES)).map(move |k| k * step + k % step)
+    let presets = (presets::all().len() as u32).max(1);
+    (0..n.min(CASES)).map(move |k| {
+        let base = k * step;
+        let pick = base + (k % presets + presets - base % presets) % presets;
+        // Past the golden file: the same preset one round earlier.
+        if pick >= CASES {
+            pick - presets
+        } else {
+            pick
+        }
+    })
 }
 
 /// Compare cases `indices` with the golden lines; returns (cases checked, mismatches as
