@@ -301,7 +301,7 @@ async fn clicking_a_node_opens_its_menu_and_crash_schedules_a_command() {
         "the menu closes after a choice"
     );
 
-    // A load balancer offers fail / make unreachable / heal.
+    // A load balancer offers fail / make unreachable / push config / canary / heal.
     let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
     click(&lb);
     let menu = wait_for(&host, ".node-menu[data-menu-for=\"lb-1\"]", "lb menu").await;
@@ -310,7 +310,7 @@ async fn clicking_a_node_opens_its_menu_and_crash_schedules_a_command() {
         .query_selector_all("[role=menuitem][data-action]")
         .expect("valid")
         .length();
-    assert_eq!(n, 3);
+    assert_eq!(n, 5);
     handle.destroy();
     host.remove();
 }
