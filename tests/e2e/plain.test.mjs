@@ -291,9 +291,9 @@ describe('plain and true (issue 19)', () => {
         label: g.label,
         options: [...g.querySelectorAll('option')].map((o) => ({ value: o.value, text: o.textContent })),
       })));
-      assert.deepEqual(groups.map((g) => g.label), ['Basics', 'Zones and regions', 'Databases', 'DNS', 'Cost', 'Vendor detail']);
+      assert.deepEqual(groups.map((g) => g.label), ['Basics', 'Zones and regions', 'Databases', 'DNS', 'Cost', 'Vendor detail', 'Gray failures and recovery', 'Overload and retries']);
       const all = groups.flatMap((g) => g.options);
-      assert.equal(all.length, 21);
+      assert.equal(all.length, 31);
       for (const o of all) assert.doesNotMatch(o.text, /seed/i, `${o.value}: "${o.text}"`);
       assert.ok(groups[2].options.some((o) => o.value === 'db-async-vs-sync'), 'ids unchanged');
       await screenshot(page, 'plain-words');
