@@ -1,7 +1,8 @@
 // The engine compiled to wasm32, under Node: runs the benchmark model (src/bench_model.rs,
 // exported by src/wasm_bench.rs) and times it with performance.now().
 //
-// Usage: node benches/wasm_bench.mjs [--seconds S] [--rate RPS] [--repeat N] [--pkg DIR]
+// Usage: node benches/wasm_bench.mjs [--seconds S] [--rate RPS] [--repeat N] [--pkg DIR] [--guarded]
+// (--guarded: the model with every overload guard of issue #13 on, bench_model::guarded_scenario)
 // DIR (default target/bench-wasm) holds the output of
 //   wasm-bindgen --target nodejs --out-dir target/bench-wasm \
 //     target/wasm32-unknown-unknown/release/failover_lab.wasm
@@ -18,9 +19,14 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const opts = { seconds: 60, rate: 1000, repeat: 3, pkg: "target/bench-wasm" };
+  const opts = { seconds: 60, rate: 1000, repeat: 3, pkg: "target/bench-wasm", guarded: false };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
+    if (key === "--guarded") {
+      opts.guarded = true;
+      i -= 1;
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined) fail(`${key} needs a value`);
     switch (key) {
@@ -41,7 +47,7 @@ function parseArgs(argv) {
         opts.pkg = value;
         break;
       default:
-        fail(`unknown argument ${key} (expected --seconds, --rate, --repeat, --pkg)`);
+        fail(`unknown argument ${key} (expected --seconds, --rate, --repeat, --pkg, --guarded)`);
     }
   }
   return opts;
@@ -62,7 +68,7 @@ let best = Infinity;
 let result;
 for (let i = 0; i < opts.repeat; i++) {
   const t0 = performance.now();
-  const json = wasm.bench_redundant_lb(opts.seconds, opts.rate);
+  const json = wasm.bench_redundant_lb(opts.seconds, opts.rate, opts.guarded);
   const wall = (performance.now() - t0) / 1000;
   result = JSON.parse(json);
   if (result.error) fail(result.error);

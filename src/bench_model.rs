@@ -25,6 +25,50 @@ pub fn scenario(seconds: u64, rate_rps: f64) -> Result<Scenario, String> {
     Ok(s)
 }
 
+/// The same model with every overload and recovery guard of issue #13 switched on, so their
+/// bookkeeping runs on every request (`make bench`'s second row): AWS SDK client retries with
+/// a retry quota, an Envoy retry budget, circuit breakers and outlier detection, HAProxy slow
+/// start, checks served by the request queue, load shedding and deadline propagation. Set
+/// through the scenario format (a JSON patch of the documented field names), so it is exactly
+/// what a scenario file with these fields would run.
+pub fn guarded_scenario(seconds: u64, rate_rps: f64) -> Result<Scenario, String> {
+    let plain = scenario(seconds, rate_rps)?;
+    let mut v = serde_json::to_value(&plain).map_err(|e| e.to_string())?;
+    v["name"] = "redundant-behind-lb-guarded".into();
+    v["traffic"]["client_retry"] = serde_json::json!({
+        "max_attempts": 3, "backoff_base_ms": 100, "backoff_cap_ms": 20000,
+        "jitter": "full", "retry_quota_tokens": 500
+    });
+    for b in v["balancers"]
+        .as_array_mut()
+        .ok_or("the preset has no balancers")?
+    {
+        b["retry_budget"] =
+            serde_json::json!({ "budget_percent": 20.0, "min_retry_concurrency": 3 });
+        b["circuit_breaker"] = serde_json::json!({});
+        b["outlier_detection"] = serde_json::json!({});
+        b["slow_start"] = serde_json::json!({ "ramp": "haproxy", "window_ms": 60000 });
+        b["health_check"]["served_by"] = "request-queue".into();
+    }
+    for i in v["instances"]
+        .as_array_mut()
+        .ok_or("the preset has no instances")?
+    {
+        i["load_shedding"] = true.into();
+        i["deadline_propagation"] = true.into();
+    }
+    serde_json::from_value(v).map_err(|e| format!("the guarded benchmark scenario: {e}"))
+}
+
+/// `guarded`: `guarded_scenario`, else `scenario`.
+pub fn scenario_of(guarded: bool, seconds: u64, rate_rps: f64) -> Result<Scenario, String> {
+    if guarded {
+        guarded_scenario(seconds, rate_rps)
+    } else {
+        scenario(seconds, rate_rps)
+    }
+}
+
 /// Build `scenario` with its own seed and run it to its end: the part that is timed.
 pub fn run(scenario: &Scenario) -> Result<Simulation, String> {
     let mut sim =
@@ -37,7 +81,7 @@ pub fn run(scenario: &Scenario) -> Result<Simulation, String> {
 pub fn outcome(sim: &Simulation) -> serde_json::Map<String, serde_json::Value> {
     let r = sim.report(0.0);
     let mut m = serde_json::Map::new();
-    m.insert("model".into(), PRESET.into());
+    m.insert("model".into(), sim.scenario().name.clone().into());
     m.insert("rate_rps".into(), sim.scenario().traffic.rate_rps.into());
     m.insert("sim_seconds".into(), sim.scenario().duration_s.into());
     m.insert("requests".into(), r.requests.sent.into());
@@ -66,6 +110,29 @@ mod tests {
             .as_u64()
             .is_some_and(|n| (4_500..5_500).contains(&n)));
         assert_eq!(out["trace_hash"], a.trace_hash_hex().as_str());
+    }
+
+    #[test]
+    fn guarded_model_switches_every_guard_on_and_runs() {
+        let s = guarded_scenario(5, 1_000.0).expect("the guarded scenario builds");
+        assert!(s.traffic.client_retry.is_some());
+        for b in &s.balancers {
+            assert!(b.retry_budget.is_some() && b.circuit_breaker.is_some());
+            assert!(b.outlier_detection.is_some() && b.slow_start.is_some());
+        }
+        assert!(s
+            .instances
+            .iter()
+            .all(|i| i.load_shedding && i.deadline_propagation));
+        let (a, b) = (run(&s).expect("valid"), run(&s).expect("valid"));
+        assert_eq!(a.trace_hash(), b.trace_hash());
+        let plain = run(&scenario(5, 1_000.0).expect("builds")).expect("valid");
+        assert_ne!(
+            a.trace_hash(),
+            plain.trace_hash(),
+            "the guards change the run"
+        );
+        assert_eq!(outcome(&a)["model"], "redundant-behind-lb-guarded");
     }
 
     #[test]

@@ -10,9 +10,11 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Run the benchmark model for `seconds` simulated seconds at `rate` requests/s and return
 /// its deterministic results as JSON: requests, events, trace_hash, ... (`{"error": ...}`
 /// for an invalid input).
+/// `guarded`: the model with every #13 overload guard on (`bench_model::guarded_scenario`).
 #[wasm_bindgen]
-pub fn bench_redundant_lb(seconds: u32, rate: f64) -> String {
-    let result = bench_model::scenario(u64::from(seconds), rate).and_then(|s| bench_model::run(&s));
+pub fn bench_redundant_lb(seconds: u32, rate: f64, guarded: bool) -> String {
+    let result = bench_model::scenario_of(guarded, u64::from(seconds), rate)
+        .and_then(|s| bench_model::run(&s));
     let value = match result {
         Ok(sim) => serde_json::Value::Object(bench_model::outcome(&sim)),
         Err(e) => serde_json::json!({ "error": e }),

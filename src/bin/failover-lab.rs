@@ -119,6 +119,10 @@ mod cli {
             rate: f64,
             #[arg(long, default_value_t = 3)]
             repeat: u32,
+            /// Switch every overload and recovery guard on (client retries, retry budget,
+            /// circuit breakers, outlier detection, slow start, load shedding, …).
+            #[arg(long)]
+            guarded: bool,
             #[arg(long)]
             json: bool,
         },
@@ -177,8 +181,9 @@ mod cli {
                 seconds,
                 rate,
                 repeat,
+                guarded,
                 json,
-            } => bench(seconds, rate, repeat, json).map_err(Failure::from),
+            } => bench(seconds, rate, repeat, guarded, json).map_err(Failure::from),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -690,6 +695,9 @@ mod cli {
                 escape(&f.node), f.fault, f.fault_at_s, opt(f.detected_at_s), opt(f.rerouted_at_s), opt(f.recovered_at_s), f.lost_requests, f.saved_by_retry
             );
         }
+        if let Some(story) = &r.cascade {
+            say!("cascade: {}", escape(story));
+        }
         for note in &r.notes {
             say!("note: {}", escape(note));
         }
@@ -699,8 +707,14 @@ mod cli {
     /// Simulated requests per wall second on the redundant-behind-lb model (no faults, so
     /// the figure is comparable with the SimPy model in benches/). The scenario and the run
     /// are shared with the wasm32 benchmark (src/bench_model.rs); only the timing is here.
-    fn bench(seconds: u64, rate: f64, repeat: u32, json: bool) -> Result<(), String> {
-        let scenario = bench_model::scenario(seconds, rate)?;
+    fn bench(
+        seconds: u64,
+        rate: f64,
+        repeat: u32,
+        guarded: bool,
+        json: bool,
+    ) -> Result<(), String> {
+        let scenario = bench_model::scenario_of(guarded, seconds, rate)?;
         let mut best = f64::INFINITY;
         let mut last = None;
         for _ in 0..repeat.max(1) {

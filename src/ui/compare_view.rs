@@ -4,8 +4,8 @@
 //! silently.
 //!
 //! Both diagrams follow the simulated clock of the main run: on every panel refresh B is run
-//! up to A's time (within an event budget, so a long "run to" catches up over a few
-//! refreshes), so a crash clicked on A shows on both at the same instant. The table is
+//! up to A's time (within an event budget, so a long "run to" or a seek back catches up over
+//! a few refreshes, which the view schedules itself when paused), so a crash clicked on A shows on both at the same instant. The table is
 //! `sim::compare` over the whole run (at most `TABLE_MAX_S` simulated seconds), the same
 //! figures as `failover-lab compare A B`.
 use std::rc::Rc;
@@ -25,6 +25,8 @@ use crate::sim::{Fault, Scenario, Simulation, Snapshot};
 pub const TABLE_MAX_S: u64 = 600;
 /// Events B may process per panel refresh while catching up with A.
 const CATCH_UP_EVENTS: u64 = 400_000;
+/// Pause between catch-up refreshes (the page stays responsive while B catches up).
+const CATCH_UP_PAUSE_MS: u32 = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
@@ -67,7 +69,7 @@ pub fn compare_view(p: &CompareProps) -> Html {
     };
     // (Re)build B when its inputs change or A went back in time (a restart).
     let key = (b.clone(), p.seed, (*p.commands).clone());
-    let (b_snap, b_layout, b_hash, b_now, not_applicable) = {
+    let (b_snap, b_layout, b_hash, b_now, not_applicable, b_behind) = {
         let mut slot = side.borrow_mut();
         let stale = slot
             .as_ref()
@@ -100,15 +102,29 @@ pub fn compare_view(p: &CompareProps) -> Html {
         let Some(s) = slot.as_mut() else {
             return html! {};
         };
-        s.sim.run_until(p.now_us, CATCH_UP_EVENTS);
+        let outcome = s.sim.run_until(p.now_us, CATCH_UP_EVENTS);
         (
             Shared::new(s.sim.snapshot()),
             Shared(Rc::clone(&s.layout)),
             s.sim.trace_hash_hex(),
             s.sim.now_us(),
             s.not_applicable.clone(),
+            !outcome.reached,
         )
     };
+
+    // B still behind A (rebuilt after a seek back, or a long "Run to", beyond one refresh's
+    // event budget): keep refreshing until it has caught up. While paused nothing else
+    // re-renders this view, and B would stay behind the time A shows.
+    {
+        let force = use_force_update();
+        use_effect_with((b_now, p.now_us, b_behind), move |&(_, _, behind)| {
+            let timer = behind.then(|| {
+                gloo_timers::callback::Timeout::new(CATCH_UP_PAUSE_MS, move || force.force_update())
+            });
+            move || drop(timer)
+        });
+    }
 
     // The table: once per (B, seed, commands), when they change.
     {

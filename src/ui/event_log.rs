@@ -46,9 +46,22 @@ pub fn failure_sentence(f: &FailureRecord, now: TimeUs, monitored: bool, domain:
     }
     let verb = match f.fault.as_str() {
         "process crash" => "crashed".to_string(),
-        "host unreachable" | "balancer unreachable" => "became unreachable".to_string(),
+        "host unreachable" | "balancer unreachable" | "gateway unreachable" => {
+            "became unreachable".to_string()
+        }
         "process frozen" => "froze".to_string(),
-        "balancer failed" => "failed".to_string(),
+        "balancer failed" | "gateway failed" | "database failure" | "DNS failure" => {
+            "failed".to_string()
+        }
+        "overloaded" => match f.utilisation_percent {
+            Some(u) => format!("went over capacity ({u} % of what its workers can serve)"),
+            None => "went over capacity".to_string(),
+        },
+        "liveness restart" => {
+            "was restarted by its liveness probe (too slow to answer)".to_string()
+        }
+        "flapping" => "started flapping".to_string(),
+        "bad configuration" => "got a bad configuration".to_string(),
         "gray failure" => "started failing gray".to_string(),
         "added latency" => "slowed down (added latency)".to_string(),
         other => format!("had a fault ({other})"),
@@ -209,8 +222,13 @@ pub fn failure_timeline(p: &LogProps) -> Html {
             </li>
         }
     });
+    // A cascade reads as one story above the records it links (`sim::cascade`).
+    let story = crate::sim::cascade::cascade_story(&snap.failures);
     html! {
         <div class="timeline" aria-live="polite">
+            if let Some(story) = story {
+                <p class="cascade-story">{ super::glossary::annotated(&story) }</p>
+            }
             <ol class="failures" reversed=true>{ for items }</ol>
             <p class="muted small">{ if hidden > 0 { format!("{hidden} older failures not shown") } else { String::new() } }</p>
             <p class="phase-key small" aria-hidden="true">

@@ -394,6 +394,8 @@ pub fn lab(props: &LabProps) -> Html {
                     });
                 match imported {
                     Ok(name) => {
+                        // Another scenario leaves the tour, as picking a preset does.
+                        r.tour = None;
                         r.notice = Some(Notice::info(format!(
                             "Imported scenario “{name}”. Back returns to the run before."
                         )));

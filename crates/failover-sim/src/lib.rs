@@ -3,6 +3,7 @@
 //! The UI (and the CLI, and tests) drive it only through `Simulation`'s commands
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
+pub mod cascade;
 pub mod checkpoints;
 pub mod client_retry;
 pub mod compare;

@@ -75,7 +75,8 @@ pub struct Attribution {
     /// (before its health check marked it down), a request it held when it failed, or no
     /// target yet back in rotation after a repair (`rise` checks): the detection window.
     pub failed_in_detection: u64,
-    /// Refused for want of capacity (a full queue, 503) while the topology could serve.
+    /// Refused for want of capacity (a full queue, 503) while the topology could serve, or
+    /// lost to an instance over capacity (a queue past the timeout, checks timed out).
     pub failed_for_capacity: u64,
     /// Server errors (gray failure) while the topology could serve.
     pub failed_other: u64,
@@ -129,11 +130,24 @@ pub struct FailureRecord {
     pub saved_by_retry: u64,
     /// Detected by whom ("lb-1 health check: fall=3 × inter=2 s").
     pub detected_by: Option<String>,
+    /// An "overloaded" record: the instance's load against its capacity when it went over
+    /// (offered ÷ (workers ÷ mean service time)), for the cascade's story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utilisation_percent: Option<u32>,
 }
+
+/// The failure-record faults that are load, not breakage: an instance over capacity and a
+/// liveness restart of a busy one (`engine/overload.rs`).
+pub const OVERLOAD_FAULTS: [&str; 2] = ["overloaded", "liveness restart"];
 
 impl FailureRecord {
     pub fn is_open(&self) -> bool {
         self.recovered_at_us.is_none()
+    }
+
+    /// Load, not breakage (`OVERLOAD_FAULTS`).
+    pub fn is_overload(&self) -> bool {
+        OVERLOAD_FAULTS.contains(&self.fault.as_str())
     }
 }
 
@@ -271,12 +285,15 @@ impl Metrics {
 
     /// Sort a failed request for the breakdown: `system_up` is whether the topology could
     /// serve when it arrived.
-    pub fn attribute_failure(&mut self, reason: FailureReason, system_up: bool) {
+    /// `overload`: the failure it is blamed on is an instance over capacity (or restarted
+    /// for being slow), so a timeout or a missing healthy target is for want of capacity.
+    pub fn attribute_failure(&mut self, reason: FailureReason, system_up: bool, overload: bool) {
         let a = &mut self.attribution;
         match (system_up, reason) {
             (false, _) => a.failed_while_down += 1,
             (true, FailureReason::QueueFull) => a.failed_for_capacity += 1,
             (true, FailureReason::ServerError) => a.failed_other += 1,
+            (true, _) if overload => a.failed_for_capacity += 1,
             (true, _) => a.failed_in_detection += 1,
         }
     }

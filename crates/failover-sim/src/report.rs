@@ -80,6 +80,9 @@ pub struct Report {
     pub failures: Vec<FailureReport>,
     /// Failure records in the run, including those past the cap not listed in `failures`.
     pub failures_total: u64,
+    /// Load-caused failures told as one story (`cascade.rs`), when the run had any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cascade: Option<String>,
     /// From the analytic figure to what users saw, step by step, predicted and measured.
     pub breakdown: Breakdown,
     /// What the figures quietly include or leave out (startup in MTTR, targets starting
@@ -182,6 +185,7 @@ impl Simulation {
                 })
                 .collect(),
             failures_total: self.metrics().failures_total,
+            cascade: crate::cascade::cascade_story(&self.metrics().failures),
             notes: breakdown.notes.clone(),
             breakdown,
             peak_live_requests: self.requests.capacity() as u64,

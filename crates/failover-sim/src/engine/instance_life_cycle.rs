@@ -73,6 +73,7 @@ impl Simulation {
             lost_requests: 0,
             saved_by_retry: 0,
             detected_by: None,
+            utilisation_percent: None,
         });
     }
 

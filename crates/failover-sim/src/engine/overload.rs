@@ -155,6 +155,11 @@ impl Simulation {
                 self.capacity_rps(i)
             );
             self.open_failure(node, "overloaded");
+            if let Some(rec) = self.metrics.open_record(node) {
+                if rec.fault == "overloaded" && rec.fault_at_us == self.now {
+                    rec.utilisation_percent = Some(libm::round(util * 100.0) as u32);
+                }
+            }
             self.log(Some(node), LogKind::Fault, text);
         } else {
             self.log(

@@ -540,8 +540,6 @@ impl Simulation {
                     Status::Timeout | Status::Ok => FailureReason::Timeout,
                 };
                 self.metrics.on_failure(now, reason);
-                self.metrics
-                    .attribute_failure(reason, !q.arrived_while_down);
                 let blamed = q.blame.and_then(|n| self.metrics.open_record(n).map(|_| n));
                 let target = blamed.or_else(|| {
                     self.metrics
@@ -551,6 +549,14 @@ impl Simulation {
                         .find(|f| f.is_open())
                         .map(|f| f.node)
                 });
+                // A request lost to an overloaded instance (a queue past the client's
+                // timeout, or a busy instance whose checks timed out) is a capacity loss,
+                // not a detection window: nothing was broken that a check could find.
+                let overload = target
+                    .and_then(|node| self.metrics.open_record(node))
+                    .is_some_and(|rec| rec.is_overload());
+                self.metrics
+                    .attribute_failure(reason, !q.arrived_while_down, overload);
                 if let Some(node) = target {
                     if let Some(rec) = self.metrics.open_record(node) {
                         rec.lost_requests += 1;
