@@ -32,6 +32,12 @@ describe('overload presets', () => {
     assert.match(text, /app-2 at \d+ % of capacity/);
     assert.match(text, /marked app-\d DOWN/);
     assert.match(await page.locator('svg[aria-label^="Requests per second offered"]').getAttribute('aria-label'), /peaked at \d+ % of capacity/);
+    // The failure timeline tells the cascade as one story, from the crash that set it off.
+    const story = await page.locator('.cascade-story').innerText();
+    assert.match(story, /^One failure became a cascade: app-1 crashed at 20\.0 s → app-2 and app-3 over capacity at 21\.0 s \(\d+ %, \d+ %\)/);
+    assert.match(story, /marked down at 3\d\.\d s by the lb-1 health check \(busy, not broken\)/);
+    await page.locator('.cascade-story').scrollIntoViewIfNeeded();
+    await screenshot(page, 'overload-cascade-story', { fullPage: false });
     await screenshot(page, 'overload-cascading-failure');
     assert.deepEqual(errors, []);
     await context.close();

@@ -225,10 +225,10 @@ export async function runTo(page, seconds) {
 }
 
 /** Saves a full-page screenshot to artifacts/screenshots/NAME.png and returns its path. */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
