@@ -4,8 +4,12 @@
 //! Validation runs before a `Simulation` is built; the engine may then rely on every name
 //! resolving and every number being inside `limits.rs`.
 use super::limits::*;
-use super::params;
+
 use super::scenario::*;
+use super::validate_counts::validate_counts;
+use super::validate_dns::validate_dns;
+pub use super::validate_fault::validate_fault;
+use super::validate_fault::validate_fault_with;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -73,7 +77,7 @@ impl Problems {
     }
 
     /// Free text (`description`, `traffic.path`): at most `max` characters.
-    fn text(&mut self, path: &str, text: &str, max: usize) {
+    pub(crate) fn text(&mut self, path: &str, text: &str, max: usize) {
         // Bytes first: a string of at most `max` bytes has at most `max` characters.
         if text.len() > max && text.chars().count() > max {
             self.push(path, format!("at most {max} characters"));
@@ -82,12 +86,12 @@ impl Problems {
 
     /// A reference to a name (checked against the definitions by the caller): false, with
     /// the problem noted, when it is too long to be any name. A long string is never echoed.
-    fn reference(&mut self, path: &str, name: &str) -> bool {
+    pub(crate) fn reference(&mut self, path: &str, name: &str) -> bool {
         self.short(path, name, MAX_NAME_LEN, "a name")
     }
 
     /// False, with the problem noted, if `text` is longer than `max` bytes.
-    fn short(&mut self, path: &str, text: &str, max: usize, what: &str) -> bool {
+    pub(crate) fn short(&mut self, path: &str, text: &str, max: usize, what: &str) -> bool {
         if text.len() > max {
             self.push(
                 path,
@@ -99,7 +103,7 @@ impl Problems {
         }
     }
 
-    fn name(&mut self, path: &str, name: &str) {
+    pub(crate) fn name(&mut self, path: &str, name: &str) {
         if name.is_empty() || name.len() > MAX_NAME_LEN {
             self.push(path, format!("must be 1 to {MAX_NAME_LEN} characters"));
         } else if !name
@@ -174,7 +178,7 @@ pub fn lookup(s: &Scenario, name: &str) -> Option<NameKind> {
 
 /// Every name in the scenario, for lookups in O(log n) while validating (a file may hold
 /// thousands of names and ten thousand faults naming them). Lookup only: never iterated.
-struct Index<'a> {
+pub(crate) struct Index<'a> {
     kinds: BTreeMap<&'a str, NameKind>,
     zones: BTreeSet<&'a str>,
     regions: BTreeSet<&'a str>,
@@ -233,7 +237,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn kind(&self, name: &str) -> Option<NameKind> {
+    pub(crate) fn kind(&self, name: &str) -> Option<NameKind> {
         self.kinds.get(name).copied()
     }
 }
@@ -241,13 +245,13 @@ impl<'a> Index<'a> {
 /// Node, zone and region names seen so far, with the path of each first use: a name must be
 /// unique across every kind (faults address nodes by name).
 #[derive(Default)]
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     first: BTreeMap<&'a str, String>,
 }
 
 impl<'a> Names<'a> {
     /// Check `name` (a definition at `path`) and remember it.
-    fn define(&mut self, p: &mut Problems, path: String, name: &'a str) {
+    pub(crate) fn define(&mut self, p: &mut Problems, path: String, name: &'a str) {
         p.name(&path, name);
         if name == CLIENTS_NODE {
             p.push(path, "`clients` is reserved for the traffic source");
@@ -260,118 +264,6 @@ impl<'a> Names<'a> {
             self.first.insert(name, path);
         }
     }
-}
-
-/// Count limits, checked before anything is looked at item by item: a file with 40,000
-/// instances is refused for that alone, in time proportional to the few lists it has.
-fn validate_counts(s: &Scenario, p: &mut Problems) {
-    let most = |p: &mut Problems, path: String, what: &str, n: usize, max: usize| {
-        if n > max {
-            p.push(path, format!("at most {max} {what}, got {n}"));
-        }
-    };
-    if s.instances.is_empty() {
-        p.push("instances", "at least one instance is needed");
-    }
-    most(
-        p,
-        "instances".into(),
-        "instances",
-        s.instances.len(),
-        MAX_INSTANCES,
-    );
-    most(
-        p,
-        "balancers".into(),
-        "balancers",
-        s.balancers.len(),
-        MAX_BALANCERS,
-    );
-    most(
-        p,
-        "gateways".into(),
-        "gateways",
-        s.gateways.len(),
-        MAX_GATEWAYS,
-    );
-    let nodes = s.instances.len() + s.balancers.len() + s.gateways.len() + 1;
-    if nodes > MAX_NODES {
-        p.push(
-            "instances",
-            format!("at most {MAX_NODES} nodes in all, got {nodes}"),
-        );
-    }
-    most(p, "regions".into(), "regions", s.regions.len(), MAX_REGIONS);
-    if s.regions.len() <= MAX_REGIONS {
-        for (ri, r) in s.regions.iter().enumerate() {
-            if r.zones.is_empty() || r.zones.len() > MAX_ZONES_PER_REGION {
-                p.push(
-                    format!("regions[{ri}].zones"),
-                    format!(
-                        "a region needs 1 to {MAX_ZONES_PER_REGION} zones, got {}",
-                        r.zones.len()
-                    ),
-                );
-            }
-        }
-    }
-    let t = &s.traffic;
-    most(
-        p,
-        "traffic.populations".into(),
-        "populations",
-        t.populations.len(),
-        MAX_REGIONS,
-    );
-    most(
-        p,
-        "traffic.profile".into(),
-        "steps",
-        t.profile.len(),
-        MAX_PROFILE_STEPS,
-    );
-    if s.balancers.len() <= MAX_BALANCERS {
-        for (i, b) in s.balancers.iter().enumerate() {
-            let path = format!("balancers[{i}]");
-            most(
-                p,
-                format!("{path}.targets"),
-                "targets",
-                b.targets.len(),
-                MAX_INSTANCES,
-            );
-            most(
-                p,
-                format!("{path}.retry_on"),
-                "conditions",
-                b.retry_on.len(),
-                MAX_RETRY_ON,
-            );
-        }
-    }
-    if s.gateways.len() <= MAX_GATEWAYS {
-        for (i, g) in s.gateways.iter().enumerate() {
-            if g.balancers.is_empty() || g.balancers.len() > MAX_BALANCERS {
-                p.push(
-                    format!("gateways[{i}].balancers"),
-                    format!(
-                        "a gateway forwards to 1 to {MAX_BALANCERS} balancers, got {}",
-                        g.balancers.len()
-                    ),
-                );
-            }
-        }
-    }
-    if let Some(d) = &s.dns {
-        most(
-            p,
-            "dns.records".into(),
-            "records",
-            d.records.len(),
-            MAX_DNS_RECORDS,
-        );
-    }
-    most(p, "faults".into(), "faults", s.faults.len(), MAX_FAULTS);
 }
 
 pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
@@ -594,58 +486,6 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
     p.into_result()
 }
 
-fn validate_dns<'a>(index: &Index, d: &'a Dns, p: &mut Problems, names: &mut Names<'a>) {
-    names.define(p, "dns.name".into(), &d.name);
-    p.range_u64("dns.ttl_s", d.ttl_s, 0, MAX_DURATION_S);
-    p.range_f64(
-        "dns.resolve_ms",
-        d.resolve_ms,
-        0.0,
-        MAX_HOP_LATENCY_MS * 10.0,
-    );
-    let hc = &d.health_check;
-    if hc.request_interval_s != 10 && hc.request_interval_s != 30 {
-        p.push(
-            "dns.health_check.request_interval_s",
-            format!(
-                "Route 53 checks every 10 or 30 s, got {}",
-                hc.request_interval_s
-            ),
-        );
-    }
-    p.range_u32(
-        "dns.health_check.failure_threshold",
-        hc.failure_threshold,
-        1,
-        MAX_THRESHOLD,
-    );
-    validate_reliability(d.failures.as_ref(), "dns", p);
-    let primaries = d
-        .records
-        .iter()
-        .filter(|r| r.role == RecordRole::Primary)
-        .count();
-    let secondaries = d
-        .records
-        .iter()
-        .filter(|r| r.role == RecordRole::Secondary)
-        .count();
-    if primaries != 1 || secondaries > 1 {
-        p.push("dns.records", format!("failover routing needs one primary and at most one secondary record, got {primaries} and {secondaries}"));
-    }
-    for (i, r) in d.records.iter().enumerate() {
-        let path = format!("dns.records[{i}].target");
-        if p.reference(&path, &r.target)
-            && !index.kind(&r.target).is_some_and(NameKind::is_endpoint)
-        {
-            p.push(
-                path,
-                format!("no gateway, balancer or instance is named `{}`", r.target),
-            );
-        }
-    }
-}
-
 /// The traffic section. `dns`: the scenario has DNS in front (each client then caches an
 /// answer, which bounds `clients`).
 pub fn validate_traffic(t: &Traffic, dns: bool, path: &str, p: &mut Problems) {
@@ -764,7 +604,7 @@ pub fn validate_instance(inst: &Instance, path: &str, p: &mut Problems) {
     }
 }
 
-fn validate_reliability(r: Option<&Reliability>, path: &str, p: &mut Problems) {
+pub(crate) fn validate_reliability(r: Option<&Reliability>, path: &str, p: &mut Problems) {
     if let Some(r) = r {
         p.range_f64(
             &format!("{path}.failures.mtbf_s"),
@@ -929,178 +769,4 @@ fn validate_gateway_in(index: &Index, g: &Gateway, path: &str, p: &mut Problems)
     );
     validate_passive(&g.passive, &format!("{path}.passive"), p);
     validate_reliability(g.failures.as_ref(), path, p);
-}
-
-/// One timed command, of a file or given live (the engine validates every command with this).
-pub fn validate_fault(s: &Scenario, f: &Fault, path: &str, p: &mut Problems) {
-    validate_fault_with(s, &|n| lookup(s, n), f, path, p)
-}
-
-fn validate_fault_with(
-    s: &Scenario,
-    kind_of: &dyn Fn(&str) -> Option<NameKind>,
-    f: &Fault,
-    path: &str,
-    p: &mut Problems,
-) {
-    p.range_u64(&format!("{path}.at_ms"), f.at_ms, 0, MAX_TIME_MS);
-    // Lengths first: a string too long to be a name or a parameter is neither looked up nor
-    // echoed in a message.
-    let strings_ok = [
-        p.reference(&format!("{path}.node"), &f.node),
-        f.peer
-            .as_ref()
-            .is_none_or(|peer| p.reference(&format!("{path}.peer"), peer)),
-        f.param.as_ref().is_none_or(|param| {
-            p.short(
-                &format!("{path}.param"),
-                param,
-                MAX_PARAM_LEN,
-                "a parameter",
-            )
-        }),
-        match &f.value {
-            Some(ParamValue::Text(v)) => {
-                p.short(&format!("{path}.value"), v, MAX_VALUE_LEN, "a value")
-            }
-            _ => true,
-        },
-    ];
-    if strings_ok.contains(&false) {
-        return;
-    }
-    let Some(kind) = kind_of(&f.node) else {
-        p.push(
-            format!("{path}.node"),
-            format!("no node, zone or region is named `{}`", f.node),
-        );
-        return;
-    };
-    let act = f.action.name();
-    let ok_for_kind = match (f.action, kind) {
-        (
-            FaultAction::Set,
-            NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_),
-        ) => false,
-        (
-            FaultAction::Crash | FaultAction::Unreachable | FaultAction::Heal,
-            NameKind::Database(_),
-        ) => true,
-        (_, NameKind::Database(_)) => false,
-        (FaultAction::Fail | FaultAction::Heal, NameKind::Dns) => true,
-        (_, NameKind::Dns) => false,
-        (FaultAction::Set, _) => true,
-        (_, NameKind::Clients) => false,
-        (
-            FaultAction::Fail | FaultAction::Heal | FaultAction::Partition | FaultAction::Repair,
-            NameKind::Domain,
-        ) => true,
-        (_, NameKind::Domain) => false,
-        (FaultAction::Partition | FaultAction::Repair, _) => false,
-        (FaultAction::Fail, NameKind::Instance(_)) => false,
-        // A crashed balancer or gateway is a failed one.
-        (FaultAction::Crash, NameKind::Balancer(_) | NameKind::Gateway(_)) => true,
-        (
-            FaultAction::AddLatency | FaultAction::Gray | FaultAction::Freeze,
-            NameKind::Balancer(_) | NameKind::Gateway(_),
-        ) => false,
-        (FaultAction::Drain | FaultAction::Stop | FaultAction::Flap, k) => {
-            matches!(k, NameKind::Instance(_))
-        }
-        (FaultAction::Canary, k) => matches!(k, NameKind::Balancer(_)),
-        (FaultAction::PushConfig, k) => {
-            matches!(k, NameKind::Instance(_) | NameKind::Balancer(_))
-        }
-        _ => true,
-    };
-    if !ok_for_kind {
-        p.push(
-            format!("{path}.action"),
-            format!("`{act}` does not apply to `{}`", f.node),
-        );
-    }
-    match f.action {
-        FaultAction::AddLatency => match f.extra_latency_ms {
-            Some(v) => p.range_f64(
-                &format!("{path}.extra_latency_ms"),
-                v,
-                0.0,
-                MAX_EXTRA_LATENCY_MS,
-            ),
-            None => p.push(
-                format!("{path}.extra_latency_ms"),
-                "`add-latency` needs extra_latency_ms",
-            ),
-        },
-        FaultAction::Gray => {
-            if let Some(v) = f.extra_latency_ms {
-                p.range_f64(
-                    &format!("{path}.extra_latency_ms"),
-                    v,
-                    0.0,
-                    MAX_EXTRA_LATENCY_MS,
-                );
-            }
-            if let Some(v) = f.error_rate {
-                p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
-            }
-        }
-        FaultAction::PushConfig | FaultAction::Canary => {
-            if let Some(v) = f.error_rate {
-                p.range_f64(&format!("{path}.error_rate"), v, 0.0, 1.0);
-            }
-        }
-        FaultAction::Flap => match &f.value {
-            Some(ParamValue::Number(v)) => p.range_f64(
-                &format!("{path}.value"),
-                *v,
-                MIN_CHECK_INTERVAL_MS as f64,
-                MAX_TIMEOUT_MS as f64,
-            ),
-            Some(_) => p.push(
-                format!("{path}.value"),
-                "`flap` takes its period in ms as a number",
-            ),
-            None => {}
-        },
-        FaultAction::Partition | FaultAction::Repair => match &f.peer {
-            Some(peer) if peer == &f.node => p.push(
-                format!("{path}.peer"),
-                "a domain cannot be partitioned from itself",
-            ),
-            Some(peer) if kind_of(peer) != Some(NameKind::Domain) => p.push(
-                format!("{path}.peer"),
-                format!("no zone or region is named `{peer}`"),
-            ),
-            Some(_) => {}
-            None => p.push(
-                format!("{path}.peer"),
-                format!("`{act}` needs a peer zone or region"),
-            ),
-        },
-        FaultAction::Set => match (&f.param, &f.value) {
-            (Some(param), Some(value)) => {
-                if let Err(msg) = params::check_against(s, kind, param, value) {
-                    p.push(format!("{path}.value"), msg);
-                }
-            }
-            (None, _) => p.push(format!("{path}.param"), "`set` needs a param"),
-            (_, None) => p.push(format!("{path}.value"), "`set` needs a value"),
-        },
-        _ => {}
-    }
-    if f.action != FaultAction::Set
-        && (f.param.is_some() || (f.value.is_some() && f.action != FaultAction::Flap))
-    {
-        p.push(
-            format!("{path}.param"),
-            format!("only `set` takes param/value, not `{act}`"),
-        );
-    }
-    if f.peer.is_some() && !matches!(f.action, FaultAction::Partition | FaultAction::Repair) {
-        p.push(
-            format!("{path}.peer"),
-            format!("only `partition` and `repair` take a peer, not `{act}`"),
-        );
-    }
 }
