@@ -213,6 +213,7 @@ pub fn look(status: NodeStatus) -> StateLook {
         NodeStatus::Crashed => ("st-crashed", icon::CROSS),
         NodeStatus::Unreachable => ("st-unreachable", icon::NO_ENTRY),
         NodeStatus::Failed => ("st-failed", icon::CROSS),
+        NodeStatus::ScaledIn => ("st-scaled-in", icon::DOTS),
     };
     StateLook {
         class,

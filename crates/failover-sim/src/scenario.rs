@@ -7,6 +7,7 @@
 //! field and its limits before a `Simulation` is built from it.
 pub use super::outlier_detection::{Observe, OnError, OutlierDetection};
 use super::overload_spec::is_false;
+pub use super::autoscaling_spec::{Autoscaling, AutoscalingVendor};
 pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
 pub use super::rollout::{ColdStart, RolloutPolicy};
 pub use super::slow_start::{SlowStart, SlowStartRamp};
@@ -581,6 +582,10 @@ pub struct Balancer {
     /// Envoy circuit breakers: over a limit, fail fast (503 `overflow`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circuit_breaker: Option<CircuitBreaker>,
+    /// The targets as an autoscaling group (`autoscaling_spec.rs`): only `desired_capacity`
+    /// of them run at start; the autoscaler launches and stops the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Autoscaling>,
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,
