@@ -139,7 +139,9 @@ impl Autoscaling {
                 .metric_period_ms
                 .unwrap_or(if aws { 60_000 } else { 15_000 }),
             scale_out_datapoints: self.scale_out_datapoints.unwrap_or(if aws { 3 } else { 1 }),
-            scale_in_datapoints: self.scale_in_datapoints.unwrap_or(if aws { 15 } else { 20 }),
+            scale_in_datapoints: self
+                .scale_in_datapoints
+                .unwrap_or(if aws { 15 } else { 20 }),
             tolerance_percent: self
                 .tolerance_percent
                 .unwrap_or(if aws { 0.0 } else { 10.0 }),

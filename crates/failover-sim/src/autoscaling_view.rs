@@ -5,7 +5,7 @@
 use super::autoscaler::MemberState;
 use super::engine::Simulation;
 use super::instance::InstanceState;
-use super::snapshot::{NodeStatus, NodeView};
+use super::snapshot::{EdgeView, HealthView, NodeStatus, NodeView};
 use super::time::TimeUs;
 use serde::Serialize;
 
@@ -58,6 +58,10 @@ impl AutoscalerView {
         if let Some(f) = &self.last_formula {
             s.push_str(&format!(" · last decision: {f}"));
         }
+        s.push_str(&format!(
+            " · the capacity-aware analysis above counts all {} declared instances, running or not",
+            self.members.len()
+        ));
         s
     }
 }
@@ -110,10 +114,22 @@ impl Simulation {
 
     /// The diagram's word for group members the autoscaler holds: a scaled-in instance is
     /// stopped on purpose, not crashed; a launching one says why it gets no traffic yet.
-    pub(crate) fn autoscaling_overlay(&self, nodes: &mut [NodeView]) {
+    /// The balancer's edge to a scaled-in member says so too (not "marked down": it was
+    /// deregistered on purpose).
+    pub(crate) fn autoscaling_overlay(&self, nodes: &mut [NodeView], edges: &mut [EdgeView]) {
         for a in &self.autoscalers {
+            let lb = self.balancer_node(a.balancer);
             for (&i, state) in a.members.iter().zip(&a.states) {
                 let id = self.instance_node(i);
+                if *state == MemberState::ScaledIn {
+                    for e in edges.iter_mut().filter(|e| e.from == lb && e.to == id) {
+                        e.health = Some(HealthView {
+                            state: "scaled in",
+                            detail: "deregistered by the autoscaler: no checks, no traffic".into(),
+                            in_rotation: false,
+                        });
+                    }
+                }
                 let Some(n) = nodes.iter_mut().find(|n| n.id == id) else {
                     continue;
                 };
@@ -121,8 +137,8 @@ impl Simulation {
                 match state {
                     MemberState::ScaledIn if inst_state == InstanceState::Crashed => {
                         n.status = NodeStatus::ScaledIn;
-                        n.detail = "scaled in: stopped by the autoscaler until load needs it"
-                            .to_string();
+                        n.detail =
+                            "scaled in: stopped by the autoscaler until load needs it".to_string();
                     }
                     MemberState::Launching { .. } if inst_state == InstanceState::Up => {
                         n.detail = format!("launched by the autoscaler, warming up: {}", n.detail);

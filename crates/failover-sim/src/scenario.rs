@@ -5,9 +5,9 @@
 //! `option redispatch`, ALB fail-open, NGINX `max_fails`/`fail_timeout`) so that what a
 //! learner tunes here is what they would tune in production. `validate.rs` checks every
 //! field and its limits before a `Simulation` is built from it.
+pub use super::autoscaling_spec::{Autoscaling, AutoscalingVendor};
 pub use super::outlier_detection::{Observe, OnError, OutlierDetection};
 use super::overload_spec::is_false;
-pub use super::autoscaling_spec::{Autoscaling, AutoscalingVendor};
 pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
 pub use super::rollout::{ColdStart, RolloutPolicy};
 pub use super::slow_start::{SlowStart, SlowStartRamp};

@@ -1,7 +1,7 @@
 //! Validation of `balancers[].autoscaling` (`autoscaling_spec.rs`), every problem with its
 //! path, as `validate.rs` does for the rest of the scenario.
-use super::autoscaling_spec::Autoscaling;
 use super::autoscaler::SAMPLE_INTERVAL_MS;
+use super::autoscaling_spec::Autoscaling;
 use super::limits::{MAX_DATAPOINTS, MAX_METRIC_PERIOD_MS, MAX_STARTUP_MS};
 use super::scenario::{Balancer, Scenario};
 use super::validate::Problems;
@@ -20,10 +20,20 @@ pub fn validate_autoscaling(a: &Autoscaling, b: &Balancer, path: &str, p: &mut P
             "needs the balancer's health_check: a launched instance gets traffic only once it passes it",
         );
     }
-    p.range_u32(&format!("{path}.min_capacity"), a.min_capacity, 1, pool.max(1));
+    p.range_u32(
+        &format!("{path}.min_capacity"),
+        a.min_capacity,
+        1,
+        pool.max(1),
+    );
     let max = a.max_capacity.unwrap_or(pool);
     if let Some(m) = a.max_capacity {
-        p.range_u32(&format!("{path}.max_capacity"), m, a.min_capacity.max(1), pool.max(1));
+        p.range_u32(
+            &format!("{path}.max_capacity"),
+            m,
+            a.min_capacity.max(1),
+            pool.max(1),
+        );
     }
     if let Some(d) = a.desired_capacity {
         p.range_u32(&format!("{path}.desired_capacity"), d, a.min_capacity, max);

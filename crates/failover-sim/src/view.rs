@@ -255,7 +255,7 @@ impl Simulation {
         let database = self.database_view(&mut nodes, &mut edges);
         self.gateway_view(&mut nodes, &mut edges);
         self.population_view(&mut nodes, &mut edges);
-        self.autoscaling_overlay(&mut nodes);
+        self.autoscaling_overlay(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
