@@ -20,7 +20,8 @@ pub const SAMPLE_INTERVAL_MS: u64 = 1_000;
 /// The proportional rule: `ceil(current × metric ÷ target)`. A hair of slack keeps an
 /// exact ratio (3 × 50 % / 50 %) from rounding up through floating-point noise.
 pub fn desired_count(current: u32, metric_percent: f64, target_percent: f64) -> u32 {
-    if !(target_percent > 0.0) || !metric_percent.is_finite() || metric_percent <= 0.0 {
+    let measurable = target_percent.is_finite() && target_percent > 0.0;
+    if !measurable || !metric_percent.is_finite() || metric_percent <= 0.0 {
         return 0;
     }
     let exact = current as f64 * metric_percent / target_percent;

@@ -186,7 +186,6 @@ impl Simulation {
             fmt_duration(whole_ms_to_us(inst.spec.startup_ms)),
             cfg.rise
         );
-        self.drop_jobs(i, true);
         self.start_instance(i);
         self.log(Some(self.instance_node(i)), LogKind::Recovery, text);
         self.note_state_change();
