@@ -155,10 +155,10 @@ impl Simulation {
 
     /// A scaled-in instance starts: it boots, and its balancer checks it as a new target.
     fn launch(&mut self, b: u32, i: u32) {
-        let Some(cfg) = self.balancers[b as usize].check else {
-            return; // validation requires a health check
-        };
-        let inter = whole_ms_to_us(cfg.inter_ms).max(1);
+        // Validation requires a health check; without one (never from a valid file) the
+        // target still waits at `Initial`, out of rotation, rather than get traffic unchecked.
+        let check = self.balancers[b as usize].check;
+        let (inter, rise) = check.map_or((1, 0), |c| (whole_ms_to_us(c.inter_ms).max(1), c.rise));
         let mut restart: Vec<(u32, u32)> = Vec::new();
         for t in self.balancers[b as usize]
             .targets
@@ -172,7 +172,9 @@ impl Simulation {
                 ch.state = HealthState::Initial(0);
                 ch.fresh = false;
                 ch.seq = ch.seq.wrapping_add(1);
-                restart.push((c, ch.seq));
+                if check.is_some() {
+                    restart.push((c, ch.seq));
+                }
             }
         }
         for (checker, seq) in restart {
@@ -184,7 +186,7 @@ impl Simulation {
             "{} launched by the autoscaler: boots for {}, then needs {} passing checks before it gets traffic",
             inst.name,
             fmt_duration(whole_ms_to_us(inst.spec.startup_ms)),
-            cfg.rise
+            rise
         );
         self.start_instance(i);
         self.log(Some(self.instance_node(i)), LogKind::Recovery, text);
