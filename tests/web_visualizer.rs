@@ -674,6 +674,27 @@ fn wasm_runs_of_the_recovery_presets_match_the_native_golden_hashes() {
     }
 }
 
+/// The autoscaling presets over 300 s (through the scale-out at 240 s), as
+/// `crates/failover-sim/tests/autoscaling.rs` pins them natively.
+const NATIVE_GOLDEN_AUTOSCALING_300S: [(&str, &str); 2] = [
+    ("traffic-spike", "1bf54869910f28e0"),
+    ("autoscaling-headroom", "5ef192fe300fc8af"),
+];
+
+#[wasm_bindgen_test]
+fn wasm_runs_of_the_autoscaling_presets_match_the_native_golden_hashes() {
+    for (name, golden) in NATIVE_GOLDEN_AUTOSCALING_300S {
+        let mut sim =
+            Simulation::new(&presets::find(name).expect("preset").scenario()).expect("valid");
+        sim.run_for(300 * US_PER_S);
+        assert_eq!(
+            sim.trace_hash_hex(),
+            golden,
+            "{name}: wasm32 differs from native"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn a_replayed_share_link_matches_the_native_run_with_the_same_faults() {
     // Native: `cargo run --release -- run redundant-behind-lb --seed 7 --duration 30

@@ -213,6 +213,7 @@ pub fn look(status: NodeStatus) -> StateLook {
         NodeStatus::Crashed => ("st-crashed", icon::CROSS),
         NodeStatus::Unreachable => ("st-unreachable", icon::NO_ENTRY),
         NodeStatus::Failed => ("st-failed", icon::CROSS),
+        NodeStatus::ScaledIn => ("st-scaled-in", icon::DOTS),
     };
     StateLook {
         class,
@@ -232,6 +233,8 @@ pub fn health_look(state: &str) -> StateLook {
         "ejected" => ("st-down", icon::EJECT),
         "draining" => ("st-suspected", icon::DRAIN),
         "slow start" => ("st-starting", icon::RAMP),
+        // Deregistered by its autoscaling group: greyed like the stopped instance.
+        "scaled in" => ("st-scaled-in", icon::DOTS),
         // The checker is down or cut off: nobody holds a belief (hatched on the diagram).
         "unknown" => ("st-unknown", icon::DOTS),
         _ => ("st-unchecked", icon::DOTS),
@@ -248,6 +251,7 @@ pub fn health_look(state: &str) -> StateLook {
             "ejected" => "ejected",
             "draining" => "draining",
             "slow start" => "slow start",
+            "scaled in" => "scaled in",
             _ => "unknown",
         },
         icon,

@@ -291,7 +291,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             { partitions }{ sampled }{ motion_note }
         </div>
         <p class="spof-note" data-spofs={snap.spofs.len().to_string()}>{ spof_sentence(snap) }</p>
-        { capacity_sentence(snap) }
+        { capacity_sentence(snap) }{ super::autoscaling_note::autoscaling_note(snap) }
         </>
     }
 }

@@ -23,6 +23,7 @@
 
 pub mod address;
 pub mod app;
+pub mod autoscaling_note;
 pub mod badges;
 pub mod breakdown_panel;
 pub mod canvas;

@@ -279,6 +279,8 @@ fn add_balancer(
             targets,
             zone: zone.clone(),
             failures: None,
+            // A group is a property of its own targets; a copied one would not fit.
+            autoscaling: None,
             ..model.clone()
         },
         None => {

@@ -176,6 +176,11 @@ pub enum Event {
     /// A client's backoff is over: it sends the failed request again
     /// (`engine/client_retries.rs`).
     ClientRetry(ReqRef),
+    /// The autoscaler's one-second sample (`engine/autoscaling.rs`); a metric period
+    /// closes every `metric_period_ms`.
+    AutoscalerTick {
+        autoscaler: u32,
+    },
 }
 
 impl Event {
@@ -217,6 +222,7 @@ impl Event {
             Event::RolloutStep { rollout, .. } => (42, rollout),
             Event::Unejected { balancer, slot } => (43, balancer << 16 ^ slot),
             Event::ClientRetry(r) => (29, r.slot),
+            Event::AutoscalerTick { autoscaler } => (50, autoscaler),
         }
     }
 }

@@ -216,6 +216,27 @@ pub const TERMS: &[Term] = &[
         plain: "a server that comes back gets a small share of traffic first, growing while it warms up.",
         detail: "HAProxy `slowstart`, Envoy `slow_start_window` (weight × max(`min_weight_percent`, (t / window)^(1/aggression))), ALB `slow_start.duration_seconds` (linear).",
     },
+    Term {
+        key: "autoscaling",
+        term: "autoscaling",
+        words: &["autoscaling", "Autoscaling", "autoscaler", "scaled in", "scale out", "scale in"],
+        plain: "adding servers when the load rises and stopping them when it falls, automatically.",
+        detail: "An AWS EC2 Auto Scaling group (`MinSize`, `MaxSize`, `DesiredCapacity`) or a Kubernetes HorizontalPodAutoscaler (`minReplicas`, `maxReplicas`): a launched instance boots and passes its health checks before it gets traffic, so new capacity arrives minutes after the load.",
+    },
+    Term {
+        key: "target-tracking",
+        term: "target tracking",
+        words: &["target tracking", "TargetValue"],
+        plain: "the autoscaler keeps one measure, here how busy the servers are, near a value you choose.",
+        detail: "AWS `TargetValue` (e.g. `ASGAverageCPUUtilization` 50 %), HPA `averageUtilization`: desired = ceil(current × metric ÷ target), within min and max; AWS acts after 3 one-minute datapoints above the target (15 below to scale in), the HPA every 15 s outside a 10 % tolerance.",
+    },
+    Term {
+        key: "warm-up",
+        term: "warm-up",
+        words: &["warm-up", "warming up", "DefaultInstanceWarmup"],
+        plain: "the time after a new server starts during which the autoscaler does not count its numbers yet.",
+        detail: "AWS `DefaultInstanceWarmup` (300 s by default here): a launched instance's utilisation is left out of the average and the group does not scale in meanwhile; it already counts in the desired capacity, so it is not launched twice.",
+    },
 ];
 
 /// The term with this key.

@@ -3,6 +3,9 @@
 //! The UI (and the CLI, and tests) drive it only through `Simulation`'s commands
 //! (`schedule`, `run_until`, `step`) and read it only through snapshots (`snapshot`,
 //! `series`, `drain_transfers`, `report`). See ARCHITECTURE.md for the map and invariants.
+pub mod autoscaler;
+pub mod autoscaling_spec;
+pub mod autoscaling_view;
 pub mod cascade;
 pub mod checkpoints;
 pub mod client_retry;
@@ -55,6 +58,7 @@ pub mod topology;
 pub mod trace_hash;
 pub mod traffic;
 pub mod validate;
+pub mod validate_autoscaling;
 pub mod validate_counts;
 pub mod validate_dns;
 pub mod validate_fault;

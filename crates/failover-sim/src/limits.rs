@@ -94,3 +94,7 @@ pub const LOG_KEPT: usize = 256;
 pub const FAILURES_KEPT: usize = 256;
 /// Request transfers buffered for animation between two drains.
 pub const TRANSFERS_KEPT: usize = 4_096;
+/// Autoscaling: the longest metric period (AWS alarms evaluate at most one day) and the
+/// most datapoints an alarm or a stabilization window counts.
+pub const MAX_METRIC_PERIOD_MS: u64 = 3_600_000;
+pub const MAX_DATAPOINTS: u32 = 1_440;

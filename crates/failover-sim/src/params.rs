@@ -180,6 +180,7 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         rollout: b.rollout.clone(),
         retry_budget: b.retry_budget.clone(),
         circuit_breaker: b.circuit_breaker.clone(),
+        autoscaling: b.autoscaling.clone(),
     }
 }
 

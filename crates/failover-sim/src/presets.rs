@@ -3,6 +3,7 @@
 use super::overload_presets as overload;
 use super::scenario::*;
 
+mod autoscaling;
 mod recovery;
 
 pub struct Preset {
@@ -290,6 +291,8 @@ static PRESETS: &[Preset] = &[
         group: PresetGroup::Overload,
         build: overload::retry_budget,
     },
+    autoscaling::TRAFFIC_SPIKE,
+    autoscaling::AUTOSCALING_HEADROOM,
 ];
 
 pub(crate) fn instance(name: &str) -> Instance {
@@ -350,6 +353,7 @@ pub(crate) fn haproxy_lb(targets: &[&str]) -> Balancer {
         rollout: None,
         retry_budget: None,
         circuit_breaker: None,
+        autoscaling: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! `option redispatch`, ALB fail-open, NGINX `max_fails`/`fail_timeout`) so that what a
 //! learner tunes here is what they would tune in production. `validate.rs` checks every
 //! field and its limits before a `Simulation` is built from it.
+pub use super::autoscaling_spec::{Autoscaling, AutoscalingVendor};
 pub use super::outlier_detection::{Observe, OnError, OutlierDetection};
 pub(crate) use super::overload_spec::is_false;
 pub use super::overload_spec::{CheckServedBy, CircuitBreaker, ClientRetry, Jitter, RetryBudget};
@@ -390,6 +391,10 @@ pub struct Balancer {
     /// Envoy circuit breakers: over a limit, fail fast (503 `overflow`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circuit_breaker: Option<CircuitBreaker>,
+    /// The targets as an autoscaling group (`autoscaling_spec.rs`): only `desired_capacity`
+    /// of them run at start; the autoscaler launches and stops the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Autoscaling>,
     /// Random failures of the balancer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Reliability>,

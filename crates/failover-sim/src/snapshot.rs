@@ -31,6 +31,8 @@ pub enum NodeStatus {
     Unreachable,
     /// A failed balancer.
     Failed,
+    /// Stopped by its autoscaling group until the autoscaler launches it (`autoscaler.rs`).
+    ScaledIn,
 }
 
 impl NodeStatus {
@@ -44,6 +46,7 @@ impl NodeStatus {
             NodeStatus::Crashed => "crashed",
             NodeStatus::Unreachable => "unreachable",
             NodeStatus::Failed => "failed",
+            NodeStatus::ScaledIn => "scaled in",
         }
     }
 
@@ -215,6 +218,10 @@ pub struct Snapshot {
     /// the last `OVERLOAD_SECONDS` seconds, when the scenario uses an overload option.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overload_series: Vec<super::overload_metrics::OverloadSecond>,
+    /// Autoscaling groups: running / desired / min / max and the last decision with its
+    /// formula (`autoscaling_view.rs`); empty without `autoscaling`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub autoscalers: Vec<super::autoscaling_view::AutoscalerView>,
 }
 
 /// Seconds of overload series a snapshot carries (the charts' window plus the current one).

@@ -373,6 +373,7 @@ pub fn validate(s: &Scenario) -> Result<(), ValidationErrors> {
         names.define(&mut p, format!("{path}.name"), &inst.name);
         validate_instance(inst, &path, &mut p);
     }
+    crate::validate_autoscaling::validate_groups(s, &mut p);
     for (i, b) in s.balancers.iter().enumerate() {
         let path = format!("balancers[{i}]");
         names.define(&mut p, format!("{path}.name"), &b.name);
@@ -645,6 +646,9 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
     }
     validate_reliability(b.failures.as_ref(), path, p);
     validate_balancer_settings(b, path, p);
+    if let Some(a) = &b.autoscaling {
+        crate::validate_autoscaling::validate_autoscaling(a, b, &format!("{path}.autoscaling"), p);
+    }
 }
 
 /// What `set` can change on a balancer (everything but its name, targets, zone and failures).

@@ -255,6 +255,7 @@ impl Simulation {
         let database = self.database_view(&mut nodes, &mut edges);
         self.gateway_view(&mut nodes, &mut edges);
         self.population_view(&mut nodes, &mut edges);
+        self.autoscaling_overlay(&mut nodes, &mut edges);
         let m = &self.metrics;
         let recent_p99 = m
             .seconds
@@ -311,6 +312,7 @@ impl Simulation {
             breakdown: self.breakdown(),
             dns: dns_view,
             database,
+            autoscalers: self.autoscaling_views(),
             overload_series: if self.overload.on {
                 self.overload
                     .metrics

@@ -37,6 +37,7 @@ fn preset_ids_that_links_and_the_cli_use_are_unchanged() {
         ids,
         [
             "alb-defaults",
+            "autoscaling-headroom",
             "bad-config-push",
             "bank",
             "canary-rollout",
@@ -63,6 +64,7 @@ fn preset_ids_that_links_and_the_cli_use_are_unchanged() {
             "slow-start",
             "split-brain",
             "thundering-herd",
+            "traffic-spike",
             "two-zones",
             "unreachable-host",
             "website-flow",

@@ -132,6 +132,7 @@ impl Simulation {
             system_up_us: 0,
             rollouts: Vec::new(),
             overload: overload::OverloadState::new(scenario, seed),
+            autoscalers: Vec::new(),
         };
         sim.start_random_failures();
         // Which targets share their balancer's zone (for cross-zone load balancing off).
@@ -152,6 +153,7 @@ impl Simulation {
             sim.start_checks(b as u32);
         }
         sim.start_dns_checks();
+        sim.start_autoscalers();
         if let Some(db) = sim.db.as_ref() {
             let (epoch, wait) = (db.epoch, db.loop_wait_us().max(1));
             let phase = sim.check_phase.next_u64() % wait;

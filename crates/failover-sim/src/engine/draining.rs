@@ -33,7 +33,7 @@ impl Simulation {
         }
     }
 
-    fn drain(&mut self, i: u32, then_stop: bool) {
+    pub(super) fn drain(&mut self, i: u32, then_stop: bool) {
         let mut names = Vec::new();
         let mut delay_ms = 0;
         for b in &mut self.balancers {

@@ -11,6 +11,7 @@
 //! `impl Simulation` block of their own, in the files below; they see the struct's private
 //! fields because they are child modules.
 mod arrivals;
+mod autoscaling;
 mod build;
 mod client_retries;
 mod commands;
@@ -184,6 +185,8 @@ pub struct Simulation {
     rollouts: Vec<super::rollout::Rollout>,
     /// Overload policies, retries by layer and utilisation (`overload.rs`, issue 13).
     pub(crate) overload: overload::OverloadState,
+    /// Autoscaling groups, one per balancer with `autoscaling` (`engine/autoscaling.rs`).
+    pub(crate) autoscalers: Vec<super::autoscaler::Autoscaler>,
 }
 
 impl Simulation {
@@ -491,6 +494,7 @@ impl Simulation {
                 }
             }
             Event::ClientRetry(r) => self.on_client_retry(r),
+            Event::AutoscalerTick { autoscaler } => self.on_autoscaler_tick(autoscaler),
             Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
             Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
             Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),

@@ -77,6 +77,7 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         rollout: None,
         retry_budget: None,
         circuit_breaker: None,
+        autoscaling: None,
     }
 }
 
