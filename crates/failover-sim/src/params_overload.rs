@@ -151,18 +151,24 @@ pub(crate) fn balancer_option(b: &mut Balancer, param: &str, v: &ParamValue) -> 
             })
         }
         "outlier_detection" => toggle(&mut b.outlier_detection, v, OutlierDetection::default),
-        "outlier_detection.interval_ms" => {
-            field(&mut b.outlier_detection, v, OutlierDetection::default, |o| {
+        "outlier_detection.interval_ms" => field(
+            &mut b.outlier_detection,
+            v,
+            OutlierDetection::default,
+            |o| {
                 o.interval_ms = whole(v)?;
                 Ok(())
-            })
-        }
-        "outlier_detection.max_ejection_time_ms" => {
-            field(&mut b.outlier_detection, v, OutlierDetection::default, |o| {
+            },
+        ),
+        "outlier_detection.max_ejection_time_ms" => field(
+            &mut b.outlier_detection,
+            v,
+            OutlierDetection::default,
+            |o| {
                 o.max_ejection_time_ms = whole(v)?;
                 Ok(())
-            })
-        }
+            },
+        ),
         "observe" => toggle(&mut b.observe, v, observe_default),
         "observe.error_limit" => field(&mut b.observe, v, observe_default, |o| {
             o.error_limit = whole32(v)?;
@@ -266,7 +272,8 @@ pub(crate) fn client_retry_edit(
                 ParamValue::Text(t) if t.trim() == "none" => None,
                 _ => Some(whole32(v).map_err(Some)?),
             };
-            slot.get_or_insert_with(ClientRetry::default).retry_quota_tokens = tokens;
+            slot.get_or_insert_with(ClientRetry::default)
+                .retry_quota_tokens = tokens;
             Ok(())
         }
         "client_retry.max_attempts" => field(slot, v, ClientRetry::default, |c| {

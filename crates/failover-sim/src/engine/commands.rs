@@ -401,7 +401,7 @@ impl Simulation {
                 self.balancers[b as usize].apply_spec(spec);
                 self.refresh_guard(b);
                 let now_checks = self.balancers[b as usize].check;
-                if had_checks != now_checks {
+                if super::live_overload::check_schedule_changed(had_checks, now_checks) {
                     self.reconfigure_checks(b, had_checks.is_none());
                 }
             })

@@ -9,6 +9,24 @@
 use super::overload::any_overload_option;
 use super::*;
 use crate::client_retry::RetryQuota;
+use crate::scenario::ResolvedCheck;
+
+/// Whether a balancer's checks must be rescheduled after a change: not when only who
+/// answers a check (`served_by`) or what a failure does (`liveness`) changed, as both are
+/// read at each check; a restart would draw every check's phase again.
+pub(super) fn check_schedule_changed(
+    before: Option<ResolvedCheck>,
+    after: Option<ResolvedCheck>,
+) -> bool {
+    let schedule = |c: Option<ResolvedCheck>| {
+        c.map(|c| ResolvedCheck {
+            served_by_queue: false,
+            liveness: false,
+            ..c
+        })
+    };
+    schedule(before) != schedule(after)
+}
 
 impl Simulation {
     /// Balancer `b`'s spec changed: its guard takes the new budget and breaker limits.
