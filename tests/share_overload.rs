@@ -16,11 +16,23 @@ fn text(v: &str) -> ParamValue {
 fn live_edits() -> Vec<Fault> {
     [
         ("lb-1", "retry_budget", ParamValue::Bool(true)),
-        ("lb-2", "retry_budget.budget_percent", ParamValue::Number(10.0)),
-        ("lb-2", "circuit_breaker.max_retries", ParamValue::Number(1.0)),
+        (
+            "lb-2",
+            "retry_budget.budget_percent",
+            ParamValue::Number(10.0),
+        ),
+        (
+            "lb-2",
+            "circuit_breaker.max_retries",
+            ParamValue::Number(1.0),
+        ),
         ("gw-1", "retry_on_5xx", ParamValue::Bool(false)),
         ("clients", "client_retry.jitter", text("none")),
-        ("clients", "client_retry.retry_quota_tokens", ParamValue::Number(200.0)),
+        (
+            "clients",
+            "client_retry.retry_quota_tokens",
+            ParamValue::Number(200.0),
+        ),
         ("app-1", "deadline_propagation", ParamValue::Bool(true)),
         ("app-2", "cold_start.warmup_ms", ParamValue::Number(5_000.0)),
         ("lb-1", "slow_start.ramp", text("envoy")),
@@ -76,7 +88,11 @@ fn overrides_of_the_containment_settings_make_retry_storm_the_retry_budget_run()
             o("lb-1", "retry_budget", ParamValue::Bool(true)),
             o("lb-2", "retry_budget", ParamValue::Bool(true)),
             o("gw-1", "retry_on_5xx", ParamValue::Bool(false)),
-            o("clients", "client_retry.retry_quota_tokens", ParamValue::Number(500.0)),
+            o(
+                "clients",
+                "client_retry.retry_quota_tokens",
+                ParamValue::Number(500.0),
+            ),
             o("app-1", "deadline_propagation", ParamValue::Bool(true)),
             o("app-2", "deadline_propagation", ParamValue::Bool(true)),
             o("app-3", "deadline_propagation", ParamValue::Bool(true)),

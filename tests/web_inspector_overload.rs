@@ -37,7 +37,10 @@ fn fire(el: &web_sys::Element, ctor: &str) {
 }
 
 fn click(el: &web_sys::Element) {
-    fire(el, "new MouseEvent('click', {bubbles: true, cancelable: true})");
+    fire(
+        el,
+        "new MouseEvent('click', {bubbles: true, cancelable: true})",
+    );
 }
 
 fn change_input(el: &web_sys::Element, value: &str) {
@@ -58,7 +61,10 @@ fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
     }
     let doc = document();
     let host = doc.create_element("div").expect("create a div");
-    doc.body().expect("body").append_child(&host).expect("append host");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append host");
     let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
     (host, handle)
 }
@@ -67,6 +73,20 @@ fn location_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+async fn wait_gone(host: &web_sys::Element, selector: &str) {
+    for _ in 0..300 {
+        if host
+            .query_selector(selector)
+            .expect("valid selector")
+            .is_none()
+        {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("`{selector}` is still there after 3 s");
 }
 
 async fn wait_for_hash(part: &str) {
@@ -84,7 +104,12 @@ async fn switching_the_retry_budget_on_adds_its_fields_and_a_set_to_the_link() {
     let (host, handle) = mount_lab_at("#v=3&p=retry-storm");
     let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
     click(&lb);
-    let group = wait_for(&host, "[data-group=\"Overload protection\"]", "overload group").await;
+    let group = wait_for(
+        &host,
+        "[data-group=\"Overload protection\"]",
+        "overload group",
+    )
+    .await;
     for title in ["Coming back safely", "Rollout"] {
         wait_for(&host, &format!("[data-group=\"{title}\"]"), title).await;
     }
@@ -109,11 +134,18 @@ async fn switching_the_retry_budget_on_adds_its_fields_and_a_set_to_the_link() {
     .await;
     let input: web_sys::HtmlInputElement = percent.clone().dyn_into().expect("input");
     assert_eq!(input.value(), "20");
-    let hover = wait_for(&host, "label[for=\"f-lb-1-retry_budget-budget_percent\"]", "label")
-        .await
-        .get_attribute("title")
-        .unwrap_or_default();
-    assert!(hover.contains("Envoy `retry_budget.budget_percent`, default 20 %"), "{hover:?}");
+    let hover = wait_for(
+        &host,
+        "label[for=\"f-lb-1-retry_budget-budget_percent\"]",
+        "label",
+    )
+    .await
+    .get_attribute("title")
+    .unwrap_or_default();
+    assert!(
+        hover.contains("Envoy `retry_budget.budget_percent`, default 20 %"),
+        "{hover:?}"
+    );
     wait_for_hash(":set:lb-1:retry_budget:true").await;
 
     // A bad value: the path-named error next to the field, no command, the run keeps 20.
@@ -126,19 +158,24 @@ async fn switching_the_retry_budget_on_adds_its_fields_and_a_set_to_the_link() {
     .await;
     let text = error.text_content().unwrap_or_default();
     assert!(
-        text.contains("balancers[0].retry_budget.budget_percent: must be between 0 and 100, got 150")
-            && text.contains("the run keeps 20"),
+        text.contains(
+            "balancers[0].retry_budget.budget_percent: must be between 0 and 100, got 150"
+        ) && text.contains("the run keeps 20"),
         "{text:?}"
     );
-    assert_eq!(percent.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert!(!location_hash().contains("budget_percent"), "{:?}", location_hash());
+    assert_eq!(
+        percent.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(
+        !location_hash().contains("budget_percent"),
+        "{:?}",
+        location_hash()
+    );
     // A good one lands in the link, and the error goes.
     change_input(&percent, "10");
     wait_for_hash(":set:lb-1:retry_budget.budget_percent:10").await;
-    assert!(host
-        .query_selector("[data-error-for=\"retry_budget.budget_percent\"]")
-        .expect("valid")
-        .is_none());
+    wait_gone(&host, "[data-error-for=\"retry_budget.budget_percent\"]").await;
     handle.destroy();
     host.remove();
 }
@@ -149,7 +186,12 @@ async fn clients_gateways_and_instances_have_their_groups() {
     let clients = wait_for(&host, "[data-node-name=\"clients\"]", "clients").await;
     click(&clients);
     wait_for(&host, "[data-group=\"Client retries\"]", "client retries").await;
-    let jitter = wait_for(&host, "select[data-param=\"client_retry.jitter\"]", "jitter").await;
+    let jitter = wait_for(
+        &host,
+        "select[data-param=\"client_retry.jitter\"]",
+        "jitter",
+    )
+    .await;
     let select: web_sys::HtmlSelectElement = jitter.clone().dyn_into().expect("select");
     assert_eq!(select.value(), "full");
     let quota = wait_for(
@@ -159,17 +201,29 @@ async fn clients_gateways_and_instances_have_their_groups() {
     )
     .await;
     change_input(&quota, "-5");
-    let text = wait_for(&host, "[data-error-for=\"client_retry.retry_quota_tokens\"]", "error")
-        .await
-        .text_content()
-        .unwrap_or_default();
-    assert!(text.starts_with("traffic.client_retry.retry_quota_tokens:"), "{text:?}");
+    let text = wait_for(
+        &host,
+        "[data-error-for=\"client_retry.retry_quota_tokens\"]",
+        "error",
+    )
+    .await
+    .text_content()
+    .unwrap_or_default();
+    assert!(
+        text.starts_with("traffic.client_retry.retry_quota_tokens:"),
+        "{text:?}"
+    );
     change_input(&quota, "500");
     wait_for_hash(":set:clients:client_retry.retry_quota_tokens:500").await;
 
     let gw = wait_for(&host, "[data-node-name=\"gw-1\"]", "gw-1").await;
     click(&gw);
-    let retry_5xx = wait_for(&host, "input[data-param=\"retry_on_5xx\"]", "gateway switch").await;
+    let retry_5xx = wait_for(
+        &host,
+        "input[data-param=\"retry_on_5xx\"]",
+        "gateway switch",
+    )
+    .await;
     toggle(&retry_5xx, false);
     wait_for_hash(":set:gw-1:retry_on_5xx:false").await;
     let retries = wait_for(&host, "input[data-param=\"retries\"]", "gateway retries").await;
@@ -178,7 +232,10 @@ async fn clients_gateways_and_instances_have_their_groups() {
         .await
         .text_content()
         .unwrap_or_default();
-    assert!(text.contains("gateways[0].retries: must be between 0 and 10"), "{text:?}");
+    assert!(
+        text.contains("gateways[0].retries: must be between 0 and 10"),
+        "{text:?}"
+    );
 
     let app = wait_for(&host, "[data-node-name=\"app-2\"]", "app-2").await;
     click(&app);
@@ -190,9 +247,19 @@ async fn clients_gateways_and_instances_have_their_groups() {
     .await;
     toggle(&deadlines, true);
     wait_for_hash(":set:app-2:deadline_propagation:true").await;
-    let cold = wait_for(&host, "input[data-param=\"cold_start\"]", "cold start switch").await;
+    let cold = wait_for(
+        &host,
+        "input[data-param=\"cold_start\"]",
+        "cold start switch",
+    )
+    .await;
     toggle(&cold, true);
-    wait_for(&host, "input[data-param=\"cold_start.warmup_ms\"]", "warm-up field").await;
+    wait_for(
+        &host,
+        "input[data-param=\"cold_start.warmup_ms\"]",
+        "warm-up field",
+    )
+    .await;
     handle.destroy();
     host.remove();
 }
