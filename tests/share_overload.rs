@@ -73,7 +73,7 @@ fn live_sets_on_new_parameters_replay_from_the_link_to_the_same_trace_hash() {
     let mut plain = Simulation::new(&storm).expect("valid");
     plain.run_for(40 * US_PER_S);
     assert_ne!(plain.trace_hash_hex(), live.trace_hash_hex());
-    assert_eq!(replay.scenario().gateways[0].retry_on_5xx, false);
+    assert!(!replay.scenario().gateways[0].retry_on_5xx);
 }
 
 #[test]
