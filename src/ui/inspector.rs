@@ -15,11 +15,13 @@ use super::diagram::NodeAction;
 use super::share::parse_value;
 use crate::sim::params;
 
+mod overload_fields;
 mod recovery_fields;
 use crate::sim::scenario::{Algorithm, CheckPreset, ResolvedCheck};
 use crate::sim::snapshot::{NodeKind, NodeView};
 use crate::sim::validate::{self, NameKind};
 use crate::sim::{ParamValue, Scenario, Snapshot};
+use overload_fields::Group;
 
 /// A parameter edit the user made: (node, param, value).
 pub type SetParam = (String, String, ParamValue);
@@ -167,6 +169,7 @@ pub fn param_path(s: &Scenario, node: &str, param: &str) -> String {
         Some(NameKind::Clients) => format!("traffic.{param}"),
         Some(NameKind::Balancer(i)) => format!("balancers[{i}].{param}"),
         Some(NameKind::Instance(i)) => format!("instances[{i}].{param}"),
+        Some(NameKind::Gateway(i)) => format!("gateways[{i}].{param}"),
         _ => format!("{node}.{param}"),
     }
 }
@@ -242,7 +245,19 @@ pub fn inspector(p: &InspectorProps) -> Html {
         }
     });
     let fields = fields_for(node, &p.scenario);
+    let groups = groups_for(node, &p.scenario);
     let name: AttrValue = node.name.clone().into();
+    let field_list = |fields: Vec<FieldSpec>| -> Html {
+        html! {
+            <div class="params">
+                { for fields.into_iter().map(|f| html! {
+                    <Field key={format!("{}:{}", node.name, f.param)} node={name.clone()} param={f.param} label={f.label}
+                           help={f.help} value={f.value} input={f.input} disabled={f.disabled} note={f.note}
+                           scenario={p.scenario.clone()} on_set={p.on_set.clone()} />
+                }) }
+            </div>
+        }
+    };
     html! {
         <div class="inspector" data-inspecting={node.name.clone()}>
             <div class="inspector-head">
@@ -261,14 +276,15 @@ pub fn inspector(p: &InspectorProps) -> Html {
             { node_stats(node, &p.snapshot) }
             <div class="inspector-actions" role="group" aria-label={format!("Faults for {}", node.name)}>{ for actions }</div>
             <h4 class="inspector-sub">{ "Parameters" }</h4>
-            <p class="muted small">{ "Changes apply at the current simulated time and are part of the share link. Hover a name for what it means in HAProxy, AWS ALB or Kubernetes." }</p>
-            <div class="params">
-                { for fields.into_iter().map(|f| html! {
-                    <Field key={format!("{}:{}", node.name, f.param)} node={name.clone()} param={f.param} label={f.label}
-                           help={f.help} value={f.value} input={f.input} disabled={f.disabled} note={f.note}
-                           scenario={p.scenario.clone()} on_set={p.on_set.clone()} />
-                }) }
-            </div>
+            <p class="muted small">{ "Changes apply at the current simulated time and are part of the share link. Hover a name for what it means in HAProxy, Envoy, AWS or Kubernetes." }</p>
+            { field_list(fields) }
+            { for groups.into_iter().map(|g| html! {
+                <section class="param-group" aria-label={g.title} data-group={g.title}>
+                    <h4 class="inspector-sub">{ g.title }</h4>
+                    <p class="muted small">{ g.hint }</p>
+                    { field_list(g.fields) }
+                </section>
+            }) }
         </div>
     }
 }
@@ -508,10 +524,27 @@ fn fields_for(n: &NodeView, s: &Scenario) -> Vec<FieldSpec> {
                 v.push(num("passive.fail_timeout_ms", "Fail timeout", "ms", pass.fail_timeout_ms.to_string(),
                     "NGINX `fail_timeout` (10 s): both the counting window and how long the server stays marked down, on NGINX's one-second clock (10 s → retried 10–11 s later)."));
             }
-            v.extend(recovery_fields::balancer_recovery_fields(b));
             v
         }
+        Some(NameKind::Gateway(g)) => overload_fields::gateway_fields(&s.gateways[g]),
         // Zones and regions have no parameters (yet); unknown names have nothing to edit.
-        Some(NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_)) | None => Vec::new(),
+        Some(NameKind::Domain | NameKind::Dns | NameKind::Database(_)) | None => Vec::new(),
+    }
+}
+
+/// The titled groups under the main parameters (issue 13's options).
+fn groups_for(n: &NodeView, s: &Scenario) -> Vec<Group> {
+    match validate::lookup(s, &n.name) {
+        Some(NameKind::Clients) => vec![overload_fields::client_retries(&s.traffic)],
+        Some(NameKind::Instance(i)) => vec![
+            overload_fields::instance_overload(&s.instances[i]),
+            recovery_fields::instance_recovery(&s.instances[i]),
+        ],
+        Some(NameKind::Balancer(i)) => vec![
+            overload_fields::balancer_overload(&s.balancers[i]),
+            recovery_fields::balancer_recovery(&s.balancers[i]),
+            overload_fields::balancer_rollout(&s.balancers[i]),
+        ],
+        _ => Vec::new(),
     }
 }

@@ -83,6 +83,16 @@ impl RetryQuota {
         };
         self.tokens = (self.tokens + refund).min(self.capacity);
     }
+
+    /// The bucket after a live change of its size: what was spent stays spent (a full
+    /// bucket stays full, so a change before any retry is a bucket of the new size).
+    pub fn resized(&self, capacity: u32) -> Self {
+        let spent = self.capacity.saturating_sub(self.tokens);
+        RetryQuota {
+            capacity,
+            tokens: capacity.saturating_sub(spent),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod overload_metrics;
 pub mod overload_presets;
 pub mod overload_spec;
 pub mod params;
+pub mod params_overload;
 pub mod passive_health;
 pub mod presets;
 pub mod recovery_validation;

@@ -3,10 +3,21 @@
 //! that node; the engine then rebuilds the component's resolved settings from the spec, so
 //! scenario files, URL overrides and live edits share one code path and one validation.
 use super::limits::MAX_OVERRIDES;
+use super::params_overload::{self as overload, GATEWAY_PARAMS};
 use super::scenario::*;
 use super::validate::{self, NameKind, Problems};
 
-pub const TRAFFIC_PARAMS: &[&str] = &["rate_rps", "timeout_ms", "clients"];
+pub const TRAFFIC_PARAMS: &[&str] = &[
+    "rate_rps",
+    "timeout_ms",
+    "clients",
+    "client_retry",
+    "client_retry.max_attempts",
+    "client_retry.backoff_base_ms",
+    "client_retry.backoff_cap_ms",
+    "client_retry.jitter",
+    "client_retry.retry_quota_tokens",
+];
 pub const BALANCER_PARAMS: &[&str] = &[
     "algorithm",
     "retries",
@@ -15,6 +26,14 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "cross_zone",
     "timeout_connect_ms",
     "timeout_server_ms",
+    "retry_budget",
+    "retry_budget.budget_percent",
+    "retry_budget.min_retry_concurrency",
+    "circuit_breaker",
+    "circuit_breaker.max_connections",
+    "circuit_breaker.max_pending_requests",
+    "circuit_breaker.max_requests",
+    "circuit_breaker.max_retries",
     "health_check.preset",
     "health_check.inter_ms",
     "health_check.fastinter_ms",
@@ -22,13 +41,27 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "health_check.rise",
     "health_check.fall",
     "health_check.timeout_ms",
+    "health_check.served_by",
+    "health_check.liveness",
     "passive.max_fails",
     "passive.fail_timeout_ms",
+    "outlier_detection",
     "outlier_detection.consecutive_5xx",
+    "outlier_detection.interval_ms",
     "outlier_detection.base_ejection_time_ms",
+    "outlier_detection.max_ejection_time_ms",
     "outlier_detection.max_ejection_percent",
+    "observe",
+    "observe.error_limit",
+    "observe.on_error",
     "panic_threshold_percent",
+    "slow_start",
     "slow_start.window_ms",
+    "slow_start.ramp",
+    "slow_start.aggression",
+    "slow_start.min_weight_percent",
+    "rollout.batch_size",
+    "rollout.bake_ms",
     "deregistration_delay_ms",
 ];
 pub const INSTANCE_PARAMS: &[&str] = &[
@@ -38,20 +71,26 @@ pub const INSTANCE_PARAMS: &[&str] = &[
     "service_time.distribution",
     "startup_ms",
     "restart_after_ms",
+    "load_shedding",
+    "deadline_propagation",
+    "cold_start",
+    "cold_start.warmup_ms",
+    "cold_start.service_time_multiplier",
 ];
 
-/// The parameters `set` knows for a kind of node (none for zones, regions, DNS, gateways and
+/// The parameters `set` knows for a kind of node (none for zones, regions, DNS and
 /// databases).
 pub fn params_of(kind: NameKind) -> &'static [&'static str] {
     match kind {
         NameKind::Clients => TRAFFIC_PARAMS,
         NameKind::Balancer(_) => BALANCER_PARAMS,
         NameKind::Instance(_) => INSTANCE_PARAMS,
-        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => &[],
+        NameKind::Gateway(_) => GATEWAY_PARAMS,
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) => &[],
     }
 }
 
-fn number(v: &ParamValue) -> Result<f64, String> {
+pub(crate) fn number(v: &ParamValue) -> Result<f64, String> {
     match v {
         ParamValue::Number(n) if n.is_finite() => Ok(*n),
         ParamValue::Text(t) => t
@@ -64,7 +103,7 @@ fn number(v: &ParamValue) -> Result<f64, String> {
     }
 }
 
-fn whole(v: &ParamValue) -> Result<u64, String> {
+pub(crate) fn whole(v: &ParamValue) -> Result<u64, String> {
     let n = number(v)?;
     if n < 0.0 || n.fract() != 0.0 || n > 1e15 {
         return Err(format!("`{v}` is not a whole number ≥ 0"));
@@ -72,12 +111,12 @@ fn whole(v: &ParamValue) -> Result<u64, String> {
     Ok(n as u64)
 }
 
-fn whole32(v: &ParamValue) -> Result<u32, String> {
+pub(crate) fn whole32(v: &ParamValue) -> Result<u32, String> {
     let n = whole(v)?;
     u32::try_from(n).map_err(|_| format!("`{v}` is too large"))
 }
 
-fn switch(v: &ParamValue) -> Result<bool, String> {
+pub(crate) fn switch(v: &ParamValue) -> Result<bool, String> {
     match v {
         ParamValue::Bool(b) => Ok(*b),
         ParamValue::Text(t) if t == "true" || t == "on" => Ok(true),
@@ -86,14 +125,14 @@ fn switch(v: &ParamValue) -> Result<bool, String> {
     }
 }
 
-fn word(v: &ParamValue) -> String {
+pub(crate) fn word(v: &ParamValue) -> String {
     match v {
         ParamValue::Text(t) => t.clone(),
         other => other.to_string(),
     }
 }
 
-fn unknown(param: &str, known: &[&str]) -> String {
+pub(crate) fn unknown(param: &str, known: &[&str]) -> String {
     format!("unknown parameter `{param}` (known: {})", known.join(", "))
 }
 
@@ -102,6 +141,7 @@ enum TrafficEdit {
     RateRps(f64),
     TimeoutMs(u64),
     Clients(u32),
+    ClientRetry(Option<ClientRetry>),
 }
 
 /// Check `param = v` against the traffic section `t` with the validation a file gets (`dns`:
@@ -129,7 +169,11 @@ fn traffic_edit(
             validate::validate_clients(n, t.populations.len(), dns, "traffic", &mut p);
             TrafficEdit::Clients(n)
         }
-        _ => return Err(unknown(param, TRAFFIC_PARAMS)),
+        _ => match overload::client_retry_edit(&t.client_retry, param, v) {
+            Ok(next) => TrafficEdit::ClientRetry(next),
+            Err(Some(e)) => return Err(e),
+            Err(None) => return Err(unknown(param, TRAFFIC_PARAMS)),
+        },
     };
     first_problem(p)?;
     Ok(edit)
@@ -147,6 +191,7 @@ pub fn apply_traffic(
         TrafficEdit::RateRps(n) => spec.rate_rps = n,
         TrafficEdit::TimeoutMs(n) => spec.timeout_ms = n,
         TrafficEdit::Clients(n) => spec.clients = n,
+        TrafficEdit::ClientRetry(c) => spec.client_retry = c,
     }
     Ok(())
 }
@@ -269,7 +314,7 @@ fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balance
             }
         }
         "deregistration_delay_ms" => b.deregistration_delay_ms = whole(v)?,
-        _ => return Err(unknown(param, BALANCER_PARAMS)),
+        _ => overload::balancer_option(b, param, v)?,
     }
     let mut p = Problems::default();
     validate::validate_balancer_settings(&next, "balancer", &mut p);
@@ -318,7 +363,7 @@ pub fn apply_instance(spec: &mut Instance, param: &str, v: &ParamValue) -> Resul
                 _ => Some(whole(v)?),
             }
         }
-        _ => return Err(unknown(param, INSTANCE_PARAMS)),
+        _ => overload::instance_option(i, param, v, INSTANCE_PARAMS)?,
     }
     let mut p = Problems::default();
     validate::validate_instance(i, "instance", &mut p);
@@ -329,7 +374,7 @@ pub fn apply_instance(spec: &mut Instance, param: &str, v: &ParamValue) -> Resul
 
 /// The message of the first problem, without the stand-in path prefix: the caller knows
 /// which node and parameter it is about.
-fn first_problem(p: Problems) -> Result<(), String> {
+pub(crate) fn first_problem(p: Problems) -> Result<(), String> {
     p.into_result().map_err(|errs| {
         errs.0
             .first()
@@ -351,8 +396,9 @@ pub fn check_against(
         NameKind::Clients => traffic_edit(&s.traffic, s.dns.is_some(), param, v).map(drop),
         NameKind::Balancer(i) => balancer_edit(&s.balancers[i], param, v).map(drop),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
-        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => {
-            Err("zones, regions, DNS, gateways and databases have no parameters here".into())
+        NameKind::Gateway(g) => overload::check_gateway(&s.gateways[g], param, v),
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) => {
+            Err("zones, regions, DNS and databases have no parameters here".into())
         }
     }
 }
@@ -387,9 +433,7 @@ pub fn apply_to_scenario(
         Some(NameKind::Database(_)) => Err(format!(
             "`{node}` is a database: edit `database` in the scenario"
         )),
-        Some(NameKind::Gateway(_)) => Err(format!(
-            "`{node}` is a gateway: edit `gateways` in the scenario"
-        )),
+        Some(NameKind::Gateway(g)) => overload::apply_gateway(&mut s.gateways[g], param, v),
         None => Err(format!("no node, zone or region is named `{node}`")),
     }
 }

@@ -764,6 +764,12 @@ fn validate_gateway_in(index: &Index, g: &Gateway, path: &str, p: &mut Problems)
             );
         }
     }
+    validate_gateway_settings(g, path, p);
+    validate_reliability(g.failures.as_ref(), path, p);
+}
+
+/// What `set` can change on a gateway (files and live edits alike).
+pub fn validate_gateway_settings(g: &Gateway, path: &str, p: &mut Problems) {
     p.range_u32(&format!("{path}.retries"), g.retries, 0, MAX_RETRIES);
     p.range_u64(
         &format!("{path}.timeout_connect_ms"),
@@ -772,5 +778,4 @@ fn validate_gateway_in(index: &Index, g: &Gateway, path: &str, p: &mut Problems)
         MAX_TIMEOUT_MS,
     );
     validate_passive(&g.passive, &format!("{path}.passive"), p);
-    validate_reliability(g.failures.as_ref(), path, p);
 }

@@ -53,10 +53,7 @@ pub(crate) fn validate_fault_with(
     };
     let act = f.action.name();
     let ok_for_kind = match (f.action, kind) {
-        (
-            FaultAction::Set,
-            NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_),
-        ) => false,
+        (FaultAction::Set, NameKind::Domain | NameKind::Dns | NameKind::Database(_)) => false,
         (
             FaultAction::Crash | FaultAction::Unreachable | FaultAction::Heal,
             NameKind::Database(_),

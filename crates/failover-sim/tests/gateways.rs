@@ -253,8 +253,9 @@ fn gateway_settings_are_validated_with_their_paths() {
             "faults[0].action: `gray` does not apply to `gw`",
         ),
         (
-            |s| s.faults = vec![Fault::set(1, "gw", "retries", ParamValue::Number(2.0))],
-            "faults[0].action: `set` does not apply to `gw`",
+            // Gateways take `set` now (issue 13), with the limits a file has.
+            |s| s.faults = vec![Fault::set(1, "gw", "retries", ParamValue::Number(99.0))],
+            "faults[0].value: must be between 0 and 10, got 99",
         ),
     ];
     for (mutate, needle) in cases {

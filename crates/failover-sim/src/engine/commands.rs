@@ -53,6 +53,10 @@ impl Simulation {
             return;
         }
         if let Some(g) = self.as_gateway(node) {
+            if f.action == FaultAction::Set {
+                self.apply_gateway_set(g, f);
+                return;
+            }
             self.apply_gateway_fault(g, f.action);
             return;
         }
@@ -382,6 +386,7 @@ impl Simulation {
                 let rate_changed = spec.rate_rps != self.traffic.spec.rate_rps;
                 self.scenario.traffic = spec.clone();
                 self.traffic.spec = spec;
+                self.refresh_client_retry();
                 if rate_changed {
                     let rate = self.traffic.spec.rate_rps;
                     self.set_rate(rate);
@@ -394,8 +399,9 @@ impl Simulation {
                 let had_checks = self.balancers[b as usize].check;
                 self.scenario.balancers[b as usize] = spec.clone();
                 self.balancers[b as usize].apply_spec(spec);
+                self.refresh_guard(b);
                 let now_checks = self.balancers[b as usize].check;
-                if had_checks != now_checks {
+                if super::live_overload::check_schedule_changed(had_checks, now_checks) {
                     self.reconfigure_checks(b, had_checks.is_none());
                 }
             })
@@ -404,6 +410,7 @@ impl Simulation {
             let mut spec = self.instances[i].spec.clone();
             params::apply_instance(&mut spec, param, value).map(|()| {
                 self.scenario.instances[i] = spec.clone();
+                self.refresh_overload_on();
                 // More workers take queued jobs at once (none while it is not up).
                 let epoch = self.instances[i].epoch;
                 for (worker, service_us) in self.instances[i].apply_spec(spec) {

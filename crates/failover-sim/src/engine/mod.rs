@@ -21,6 +21,7 @@ mod draining;
 mod gateways;
 mod health_checks;
 mod instance_life_cycle;
+mod live_overload;
 mod node_ids;
 mod outlier_ejection;
 mod overload;

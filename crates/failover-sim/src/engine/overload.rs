@@ -41,20 +41,7 @@ impl OverloadState {
             .map(|b| Guard::new(b.retry_budget.clone(), b.circuit_breaker.clone()))
             .collect();
         let client_retry = s.traffic.client_retry.clone();
-        let checks_in_queue = s.balancers.iter().any(|b| {
-            b.health_check
-                .as_ref()
-                .is_some_and(|h| h.served_by.is_some() || h.liveness)
-        });
-        let on = client_retry.is_some()
-            || checks_in_queue
-            || guards
-                .iter()
-                .any(|g| g.budget.is_some() || g.breaker.is_some())
-            || s.gateways.iter().any(|g| g.retry_on_5xx)
-            || s.instances
-                .iter()
-                .any(|i| i.load_shedding || i.deadline_propagation);
+        let on = any_overload_option(s);
         let mut metrics = OverloadMetrics::new(s.instances.len());
         // Every instance starts up: the first second's capacity is all of theirs.
         metrics.current().capacity_rps = s
@@ -75,6 +62,24 @@ impl OverloadState {
             over: vec![false; s.instances.len()],
         }
     }
+}
+
+/// Whether the scenario uses any overload option (then the log tells the cascade).
+pub(crate) fn any_overload_option(s: &Scenario) -> bool {
+    let checks_in_queue = s.balancers.iter().any(|b| {
+        b.health_check
+            .as_ref()
+            .is_some_and(|h| h.served_by.is_some() || h.liveness)
+    });
+    s.traffic.client_retry.is_some()
+        || checks_in_queue
+        || s.balancers
+            .iter()
+            .any(|b| b.retry_budget.is_some() || b.circuit_breaker.is_some())
+        || s.gateways.iter().any(|g| g.retry_on_5xx)
+        || s.instances
+            .iter()
+            .any(|i| i.load_shedding || i.deadline_propagation)
 }
 
 impl Simulation {

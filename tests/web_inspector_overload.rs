@@ -1,0 +1,265 @@
+//! Browser tests of the inspector's overload groups (issue 13), in headless Chromium: an
+//! option switched on in the inspector becomes a `set` command in the link and its fields
+//! appear from the run's own scenario; a bad value shows the path-named error next to the
+//! field and the run keeps the old value.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown --test web_inspector_overload`.
+#![cfg(target_arch = "wasm32")]
+
+use failover_lab::ui::lab::Lab;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the test page has a document")
+}
+
+async fn wait_for(host: &web_sys::Element, selector: &str, what: &str) -> web_sys::Element {
+    for _ in 0..300 {
+        if let Some(el) = host.query_selector(selector).expect("valid selector") {
+            return el;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("{what}: `{selector}` did not appear within 3 s");
+}
+
+fn fire(el: &web_sys::Element, ctor: &str) {
+    let f = js_sys::Function::new_with_args("el", &format!("el.dispatchEvent({ctor});"));
+    f.call1(&wasm_bindgen::JsValue::NULL, el)
+        .expect("dispatch the event");
+}
+
+fn click(el: &web_sys::Element) {
+    fire(
+        el,
+        "new MouseEvent('click', {bubbles: true, cancelable: true})",
+    );
+}
+
+fn change_input(el: &web_sys::Element, value: &str) {
+    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
+    input.set_value(value);
+    fire(el, "new Event('change', {bubbles: true})");
+}
+
+fn toggle(el: &web_sys::Element, on: bool) {
+    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
+    input.set_checked(on);
+    fire(el, "new Event('change', {bubbles: true})");
+}
+
+fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
+    if let Ok(history) = web_sys::window().expect("window").history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+    let doc = document();
+    let host = doc.create_element("div").expect("create a div");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append host");
+    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
+    (host, handle)
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+async fn wait_gone(host: &web_sys::Element, selector: &str) {
+    for _ in 0..300 {
+        if host
+            .query_selector(selector)
+            .expect("valid selector")
+            .is_none()
+        {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("`{selector}` is still there after 3 s");
+}
+
+async fn wait_for_hash(part: &str) {
+    for _ in 0..300 {
+        if location_hash().contains(part) {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("`{part}` never reached the link: {:?}", location_hash());
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_retry_budget_on_adds_its_fields_and_a_set_to_the_link() {
+    let (host, handle) = mount_lab_at("#v=3&p=retry-storm");
+    let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
+    click(&lb);
+    let group = wait_for(
+        &host,
+        "[data-group=\"Overload protection\"]",
+        "overload group",
+    )
+    .await;
+    for title in ["Coming back safely", "Rollout"] {
+        wait_for(&host, &format!("[data-group=\"{title}\"]"), title).await;
+    }
+    // The vendor's name is on hover.
+    let label = wait_for(&group, "label[for=\"f-lb-1-retry_budget\"]", "label").await;
+    let hover = label.get_attribute("title").unwrap_or_default();
+    assert!(hover.contains("Envoy `retry_budget`"), "{hover:?}");
+    assert!(
+        host.query_selector("input[data-param=\"retry_budget.budget_percent\"]")
+            .expect("valid")
+            .is_none(),
+        "retry-storm has no budget: its fields wait for the switch"
+    );
+    let switch = wait_for(&group, "input[data-param=\"retry_budget\"]", "switch").await;
+    toggle(&switch, true);
+    // The run's scenario now has a budget with Envoy's defaults: its fields appear.
+    let percent = wait_for(
+        &host,
+        "input[data-param=\"retry_budget.budget_percent\"]",
+        "budget field",
+    )
+    .await;
+    let input: web_sys::HtmlInputElement = percent.clone().dyn_into().expect("input");
+    assert_eq!(input.value(), "20");
+    let hover = wait_for(
+        &host,
+        "label[for=\"f-lb-1-retry_budget-budget_percent\"]",
+        "label",
+    )
+    .await
+    .get_attribute("title")
+    .unwrap_or_default();
+    assert!(
+        hover.contains("Envoy `retry_budget.budget_percent`, default 20 %"),
+        "{hover:?}"
+    );
+    wait_for_hash(":set:lb-1:retry_budget:true").await;
+
+    // A bad value: the path-named error next to the field, no command, the run keeps 20.
+    change_input(&percent, "150");
+    let error = wait_for(
+        &host,
+        "[data-error-for=\"retry_budget.budget_percent\"]",
+        "error",
+    )
+    .await;
+    let text = error.text_content().unwrap_or_default();
+    assert!(
+        text.contains(
+            "balancers[0].retry_budget.budget_percent: must be between 0 and 100, got 150"
+        ) && text.contains("the run keeps 20"),
+        "{text:?}"
+    );
+    assert_eq!(
+        percent.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(
+        !location_hash().contains("budget_percent"),
+        "{:?}",
+        location_hash()
+    );
+    // A good one lands in the link, and the error goes.
+    change_input(&percent, "10");
+    wait_for_hash(":set:lb-1:retry_budget.budget_percent:10").await;
+    wait_gone(&host, "[data-error-for=\"retry_budget.budget_percent\"]").await;
+    handle.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clients_gateways_and_instances_have_their_groups() {
+    let (host, handle) = mount_lab_at("#v=3&p=retry-storm");
+    let clients = wait_for(&host, "[data-node-name=\"clients\"]", "clients").await;
+    click(&clients);
+    wait_for(&host, "[data-group=\"Client retries\"]", "client retries").await;
+    let jitter = wait_for(
+        &host,
+        "select[data-param=\"client_retry.jitter\"]",
+        "jitter",
+    )
+    .await;
+    let select: web_sys::HtmlSelectElement = jitter.clone().dyn_into().expect("select");
+    assert_eq!(select.value(), "full");
+    let quota = wait_for(
+        &host,
+        "input[data-param=\"client_retry.retry_quota_tokens\"]",
+        "quota",
+    )
+    .await;
+    change_input(&quota, "-5");
+    let text = wait_for(
+        &host,
+        "[data-error-for=\"client_retry.retry_quota_tokens\"]",
+        "error",
+    )
+    .await
+    .text_content()
+    .unwrap_or_default();
+    assert!(
+        text.starts_with("traffic.client_retry.retry_quota_tokens:"),
+        "{text:?}"
+    );
+    change_input(&quota, "500");
+    wait_for_hash(":set:clients:client_retry.retry_quota_tokens:500").await;
+
+    let gw = wait_for(&host, "[data-node-name=\"gw-1\"]", "gw-1").await;
+    click(&gw);
+    let retry_5xx = wait_for(
+        &host,
+        "input[data-param=\"retry_on_5xx\"]",
+        "gateway switch",
+    )
+    .await;
+    toggle(&retry_5xx, false);
+    wait_for_hash(":set:gw-1:retry_on_5xx:false").await;
+    let retries = wait_for(&host, "input[data-param=\"retries\"]", "gateway retries").await;
+    change_input(&retries, "11");
+    let text = wait_for(&host, "[data-error-for=\"retries\"]", "error")
+        .await
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        text.contains("gateways[0].retries: must be between 0 and 10"),
+        "{text:?}"
+    );
+
+    let app = wait_for(&host, "[data-node-name=\"app-2\"]", "app-2").await;
+    click(&app);
+    let deadlines = wait_for(
+        &host,
+        "input[data-param=\"deadline_propagation\"]",
+        "deadline switch",
+    )
+    .await;
+    toggle(&deadlines, true);
+    wait_for_hash(":set:app-2:deadline_propagation:true").await;
+    let cold = wait_for(
+        &host,
+        "input[data-param=\"cold_start\"]",
+        "cold start switch",
+    )
+    .await;
+    toggle(&cold, true);
+    wait_for(
+        &host,
+        "input[data-param=\"cold_start.warmup_ms\"]",
+        "warm-up field",
+    )
+    .await;
+    handle.destroy();
+    host.remove();
+}
