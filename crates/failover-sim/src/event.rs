@@ -34,6 +34,9 @@ pub enum Status {
     DnsFailure,
     /// The connection died mid-request.
     Reset,
+    /// 503 from a balancer whose request waited `timeout queue` for a server under its
+    /// `maxconn` (`server_queue.rs`).
+    QueueTimeout,
 }
 
 /// Every queued event is moved many times by the heap's sifts, so its size is the queue's
@@ -176,6 +179,12 @@ pub enum Event {
     /// A client's backoff is over: it sends the failed request again
     /// (`engine/client_retries.rs`).
     ClientRetry(ReqRef),
+    /// A request waiting in a balancer's queue (its wait numbered `attempt`) reached
+    /// `timeout queue` (`engine/server_queue.rs`).
+    QueueTimeout {
+        r: ReqRef,
+        attempt: u32,
+    },
 }
 
 impl Event {
@@ -217,6 +226,7 @@ impl Event {
             Event::RolloutStep { rollout, .. } => (42, rollout),
             Event::Unejected { balancer, slot } => (43, balancer << 16 ^ slot),
             Event::ClientRetry(r) => (29, r.slot),
+            Event::QueueTimeout { r, .. } => (30, r.slot),
         }
     }
 }

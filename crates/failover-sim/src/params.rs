@@ -180,6 +180,9 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         rollout: b.rollout.clone(),
         retry_budget: b.retry_budget.clone(),
         circuit_breaker: b.circuit_breaker.clone(),
+        maxconn: b.maxconn,
+        timeout_queue_ms: b.timeout_queue_ms,
+        maxqueue: b.maxqueue,
     }
 }
 

@@ -348,6 +348,9 @@ pub(crate) fn haproxy_lb(targets: &[&str]) -> Balancer {
         slow_start: None,
         deregistration_delay_ms: crate::scenario::default_deregistration_delay_ms(),
         rollout: None,
+        maxconn: None,
+        timeout_queue_ms: None,
+        maxqueue: 0,
         retry_budget: None,
         circuit_breaker: None,
     }
@@ -751,6 +754,7 @@ pub(crate) fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
             fail_timeout_ms: 10_000,
         },
         retry_on_5xx: false,
+        retry_budget: None,
         zone: Some(zone.into()),
         failures: None,
     }

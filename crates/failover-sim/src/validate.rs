@@ -809,6 +809,7 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
 
 /// What `set` can change on a balancer (everything but its name, targets, zone and failures).
 pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
+    crate::validate_overload::validate_server_queue(b, path, p);
     if let Some(rb) = &b.retry_budget {
         crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
     }
@@ -929,6 +930,9 @@ fn validate_gateway_in(index: &Index, g: &Gateway, path: &str, p: &mut Problems)
     );
     validate_passive(&g.passive, &format!("{path}.passive"), p);
     validate_reliability(g.failures.as_ref(), path, p);
+    if let Some(rb) = &g.retry_budget {
+        crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
+    }
 }
 
 /// One timed command, of a file or given live (the engine validates every command with this).

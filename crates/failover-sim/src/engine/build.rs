@@ -132,6 +132,7 @@ impl Simulation {
             system_up_us: 0,
             rollouts: Vec::new(),
             overload: overload::OverloadState::new(scenario, seed),
+            queues: Simulation::new_queues(scenario),
         };
         sim.start_random_failures();
         // Which targets share their balancer's zone (for cross-zone load balancing off).

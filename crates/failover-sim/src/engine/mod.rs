@@ -17,6 +17,7 @@ mod commands;
 mod database_calls;
 mod dns_lookups;
 mod draining;
+mod gateway_budget;
 mod gateways;
 mod health_checks;
 mod instance_life_cycle;
@@ -26,6 +27,7 @@ mod overload;
 mod random_failures;
 mod request_path;
 mod rollouts;
+mod server_queue;
 mod system_state;
 
 use super::database::{DatabaseCluster, DbRole};
@@ -184,6 +186,8 @@ pub struct Simulation {
     rollouts: Vec<super::rollout::Rollout>,
     /// Overload policies, retries by layer and utilisation (`overload.rs`, issue 13).
     pub(crate) overload: overload::OverloadState,
+    /// Per balancer: HAProxy `maxconn` queues (`engine/server_queue.rs`).
+    queues: Vec<super::server_queue::BackendQueues>,
 }
 
 impl Simulation {
@@ -439,6 +443,7 @@ impl Simulation {
                 // A gateway that died meanwhile relays nothing: the client times out.
                 if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up)
                 {
+                    self.gateway_attempt_ended(r);
                     if status == Status::Ok || !self.gateway_retries_5xx(r, g, status) {
                         self.respond_client(r, self.gateway_node(g), status);
                     }
@@ -491,6 +496,7 @@ impl Simulation {
                 }
             }
             Event::ClientRetry(r) => self.on_client_retry(r),
+            Event::QueueTimeout { r, attempt } => self.on_queue_timeout(r, attempt),
             Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
             Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
             Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),

@@ -75,6 +75,9 @@ pub fn plain_lb(name: &str, targets: &[&str], algorithm: Algorithm) -> Balancer 
         slow_start: None,
         deregistration_delay_ms: default_deregistration_delay_ms(),
         rollout: None,
+        maxconn: None,
+        timeout_queue_ms: None,
+        maxqueue: 0,
         retry_budget: None,
         circuit_breaker: None,
     }
