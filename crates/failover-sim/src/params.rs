@@ -3,6 +3,7 @@
 //! that node; the engine then rebuilds the component's resolved settings from the spec, so
 //! scenario files, URL overrides and live edits share one code path and one validation.
 use super::limits::MAX_OVERRIDES;
+use super::overload_spec::RetryBudget;
 use super::scenario::*;
 use super::validate::{self, NameKind, Problems};
 
@@ -30,6 +31,9 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "panic_threshold_percent",
     "slow_start.window_ms",
     "deregistration_delay_ms",
+    "maxconn",
+    "timeout_queue_ms",
+    "maxqueue",
 ];
 pub const INSTANCE_PARAMS: &[&str] = &[
     "workers",
@@ -40,14 +44,23 @@ pub const INSTANCE_PARAMS: &[&str] = &[
     "restart_after_ms",
 ];
 
-/// The parameters `set` knows for a kind of node (none for zones, regions, DNS, gateways and
+/// A gateway's retry settings (Envoy `num_retries`, `retry_on: 5xx`, `retry_budget`).
+pub const GATEWAY_PARAMS: &[&str] = &[
+    "retries",
+    "retry_on_5xx",
+    "retry_budget.budget_percent",
+    "retry_budget.min_retry_concurrency",
+];
+
+/// The parameters `set` knows for a kind of node (none for zones, regions, DNS and
 /// databases).
 pub fn params_of(kind: NameKind) -> &'static [&'static str] {
     match kind {
         NameKind::Clients => TRAFFIC_PARAMS,
         NameKind::Balancer(_) => BALANCER_PARAMS,
         NameKind::Instance(_) => INSTANCE_PARAMS,
-        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => &[],
+        NameKind::Gateway(_) => GATEWAY_PARAMS,
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) => &[],
     }
 }
 
@@ -271,6 +284,11 @@ fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balance
             }
         }
         "deregistration_delay_ms" => b.deregistration_delay_ms = whole(v)?,
+        // HAProxy server `maxconn`; `none` (or `off`) lifts the limit.
+        "maxconn" => b.maxconn = optional(v, whole32)?,
+        // `none`: `timeout connect`, as HAProxy does without `timeout queue`.
+        "timeout_queue_ms" => b.timeout_queue_ms = optional(v, whole)?,
+        "maxqueue" => b.maxqueue = whole32(v)?,
         _ => return Err(unknown(param, BALANCER_PARAMS)),
     }
     let mut p = Problems::default();
@@ -290,6 +308,53 @@ pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Resul
         failures: spec.failures.take(),
         ..next
     };
+    Ok(())
+}
+
+/// `none` / `off` for no value, else the value read by `read`.
+fn optional<T>(
+    v: &ParamValue,
+    read: impl Fn(&ParamValue) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    match v {
+        ParamValue::Text(t) if t == "none" || t == "off" => Ok(None),
+        _ => read(v).map(Some),
+    }
+}
+
+/// Change one gateway parameter. Atomic: on error `spec` is left as it was. A retry-budget
+/// field set on a gateway without a budget starts from Envoy's defaults (20 %, 3);
+/// `retry_budget.budget_percent = none` removes the budget.
+pub fn apply_gateway(spec: &mut Gateway, param: &str, v: &ParamValue) -> Result<(), String> {
+    let mut retries = spec.retries;
+    let mut retry_on_5xx = spec.retry_on_5xx;
+    let mut budget = spec.retry_budget.clone();
+    match param {
+        "retries" => retries = whole32(v)?,
+        "retry_on_5xx" => retry_on_5xx = switch(v)?,
+        "retry_budget.budget_percent" => {
+            budget = optional(v, number)?.map(|budget_percent| RetryBudget {
+                budget_percent,
+                ..budget.unwrap_or_default()
+            })
+        }
+        "retry_budget.min_retry_concurrency" => {
+            budget = optional(v, whole32)?.map(|min_retry_concurrency| RetryBudget {
+                min_retry_concurrency,
+                ..budget.unwrap_or_default()
+            })
+        }
+        _ => return Err(unknown(param, GATEWAY_PARAMS)),
+    }
+    let mut p = Problems::default();
+    p.range_u32("gateway.retries", retries, 0, super::limits::MAX_RETRIES);
+    if let Some(b) = &budget {
+        crate::validate_overload::validate_retry_budget(b, "gateway.retry_budget", &mut p);
+    }
+    first_problem(p)?;
+    spec.retries = retries;
+    spec.retry_on_5xx = retry_on_5xx;
+    spec.retry_budget = budget;
     Ok(())
 }
 
@@ -353,8 +418,9 @@ pub fn check_against(
         NameKind::Clients => traffic_edit(&s.traffic, s.dns.is_some(), param, v).map(drop),
         NameKind::Balancer(i) => balancer_edit(&s.balancers[i], param, v).map(drop),
         NameKind::Instance(i) => apply_instance(&mut s.instances[i].clone(), param, v),
-        NameKind::Domain | NameKind::Dns | NameKind::Database(_) | NameKind::Gateway(_) => {
-            Err("zones, regions, DNS, gateways and databases have no parameters here".into())
+        NameKind::Gateway(i) => apply_gateway(&mut s.gateways[i].clone(), param, v),
+        NameKind::Domain | NameKind::Dns | NameKind::Database(_) => {
+            Err("zones, regions, DNS and databases have no parameters here".into())
         }
     }
 }
@@ -389,9 +455,7 @@ pub fn apply_to_scenario(
         Some(NameKind::Database(_)) => Err(format!(
             "`{node}` is a database: edit `database` in the scenario"
         )),
-        Some(NameKind::Gateway(_)) => Err(format!(
-            "`{node}` is a gateway: edit `gateways` in the scenario"
-        )),
+        Some(NameKind::Gateway(i)) => apply_gateway(&mut s.gateways[i], param, v),
         None => Err(format!("no node, zone or region is named `{node}`")),
     }
 }

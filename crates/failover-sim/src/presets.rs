@@ -290,6 +290,14 @@ static PRESETS: &[Preset] = &[
         group: PresetGroup::Overload,
         build: overload::retry_budget,
     },
+    Preset {
+        name: "maxconn-queue",
+        title: "HAProxy maxconn: a spike waits at the balancer, not at the servers",
+        source: "HAProxy configuration manual (maxconn, maxqueue, timeout queue)",
+        explanation: overload::MAXCONN_QUEUE,
+        group: PresetGroup::Overload,
+        build: overload::maxconn_queue,
+    },
 ];
 
 pub(crate) fn instance(name: &str) -> Instance {

@@ -53,7 +53,11 @@ impl Simulation {
             return;
         }
         if let Some(g) = self.as_gateway(node) {
-            self.apply_gateway_fault(g, f.action);
+            if f.action == FaultAction::Set {
+                self.apply_gateway_set(g, f);
+            } else {
+                self.apply_gateway_fault(g, f.action);
+            }
             return;
         }
         let name = f.node.clone();

@@ -59,4 +59,29 @@ impl Simulation {
     pub fn gateway_retries_denied(&self, g: u32) -> u64 {
         self.overload.gateway_guards[g as usize].retries_denied
     }
+
+    /// `set` on gateway `g` (`params::apply_gateway`): the spec, the scenario copy and the
+    /// budget's guard change together; its counters in flight stay.
+    pub(super) fn apply_gateway_set(&mut self, g: u32, f: &Fault) {
+        let (Some(param), Some(value)) = (f.param.as_deref(), f.value.as_ref()) else {
+            return;
+        };
+        let mut spec = self.gateways[g as usize].spec.clone();
+        let result = params::apply_gateway(&mut spec, param, value);
+        let node = self.gateway_node(g);
+        let name = self.gateways[g as usize].name.clone();
+        let text = match result {
+            Ok(()) => {
+                self.overload.gateway_guards[g as usize].budget = spec.retry_budget.clone();
+                if spec.retry_budget.is_some() || spec.retry_on_5xx {
+                    self.overload.on = true;
+                }
+                self.scenario.gateways[g as usize] = spec.clone();
+                self.gateways[g as usize].spec = spec;
+                format!("{name}: {param} = {value}")
+            }
+            Err(e) => format!("{name}: {param} unchanged ({e})"),
+        };
+        self.log(Some(node), LogKind::Info, text);
+    }
 }

@@ -34,6 +34,40 @@ impl Simulation {
         self.queues[b as usize].waiting(|w| Self::still_waiting(requests, w))
     }
 
+    /// The start of a balancer's line in the diagram when it has `maxconn`: "queue 12 ·
+    /// 340 queue timeouts (503) · " (what waits now, and what waited too long so far).
+    pub fn queue_detail(&self, b: u32) -> String {
+        if self.balancers[b as usize].spec.maxconn.is_none() && self.queues[b as usize].is_empty() {
+            return String::new();
+        }
+        format!(
+            "queue {} · {} queue timeouts (503) · ",
+            self.queued_at(b),
+            self.queue_timeouts_at(b)
+        )
+    }
+
+    /// The requests waiting at balancer `b` now, queue by queue, oldest first (tests, and
+    /// anything that wants to show who waits where).
+    pub fn waiting_list(&self, b: u32) -> Vec<(Place, Waiting)> {
+        let qs = &self.queues[b as usize];
+        let live = |w: &&Waiting| Self::still_waiting(&self.requests, w);
+        let mut out: Vec<(Place, Waiting)> = qs
+            .backend
+            .iter()
+            .filter(live)
+            .map(|w| (Place::Backend, *w))
+            .collect();
+        for (slot, q) in qs.servers.iter().enumerate() {
+            out.extend(
+                q.iter()
+                    .filter(live)
+                    .map(|w| (Place::Server(slot as u32), *w)),
+            );
+        }
+        out
+    }
+
     /// Requests balancer `b` answered 503 after `timeout queue`, in all.
     pub fn queue_timeouts_at(&self, b: u32) -> u64 {
         self.queues[b as usize].timed_out_total
