@@ -280,7 +280,10 @@ impl Metrics {
         let a = &mut self.attribution;
         match (system_up, reason) {
             (false, _) => a.failed_while_down += 1,
-            (true, FailureReason::QueueFull) => a.failed_for_capacity += 1,
+            // A full queue and a queue timeout (maxconn) both say: more load than servers.
+            (true, FailureReason::QueueFull | FailureReason::QueueTimeout) => {
+                a.failed_for_capacity += 1
+            }
             (true, FailureReason::ServerError) => a.failed_other += 1,
             (true, _) => a.failed_in_detection += 1,
         }
