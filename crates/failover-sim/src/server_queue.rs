@@ -48,8 +48,12 @@ pub struct BackendQueues {
     pub timed_out_total: u64,
     /// The longest wait of a request a server then took (µs).
     pub longest_served_wait_us: TimeUs,
-    /// A queueing episode is going on (for the log: told once when it starts and ends).
+    /// A queueing episode is going on (requests waiting since the queues were last empty).
     pub episode: bool,
+    /// The log has told that requests wait. Told again only after an episode with queue
+    /// timeouts has ended: at a load just under capacity, short bursts queue for a moment
+    /// many times a second, which is nothing to tell each time.
+    pub start_told: bool,
     /// A queue timeout has been told in this episode.
     pub timeout_told: bool,
 }

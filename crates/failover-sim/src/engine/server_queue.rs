@@ -140,8 +140,10 @@ impl Simulation {
             },
         );
         self.push(at, Event::QueueTimeout { r, attempt: wait });
-        if !self.queues[b as usize].episode {
-            self.queues[b as usize].episode = true;
+        let qs = &mut self.queues[b as usize];
+        qs.episode = true;
+        if !qs.start_told {
+            qs.start_told = true;
             let bal = &self.balancers[b as usize];
             let text = format!(
                 "{}: every server at maxconn={} requests; new requests wait in its queue (HAProxy `timeout queue` {}, then 503) instead of piling up at the servers",
@@ -167,6 +169,9 @@ impl Simulation {
         };
         // Its queue entry goes stale: it is not served after its answer.
         q.attempt += 1;
+        if self.balancers[b as usize].state != BalancerState::Up {
+            return; // a dead or silent balancer answers nothing: the client times out
+        }
         let node = self.balancer_node(b);
         if let Some(q) = self.requests.get_mut(r) {
             q.blame.get_or_insert(node);
@@ -252,7 +257,11 @@ impl Simulation {
             return;
         }
         qs.episode = false;
+        if !qs.timeout_told {
+            return; // a burst that waited a moment and was served: nothing to tell
+        }
         qs.timeout_told = false;
+        qs.start_told = false;
         let text = format!(
             "{}: its queue is empty again ({} waited so far, {} of them got 503 after timeout queue)",
             self.balancers[b as usize].name, qs.queued_total, qs.timed_out_total
