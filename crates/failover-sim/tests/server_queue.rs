@@ -24,9 +24,9 @@ fn never_more_than_maxconn_in_service_at_a_server() {
     let s = preset("maxconn-queue");
     let maxconn = s.balancers[0].maxconn.expect("the preset sets maxconn");
     let mut sim = Simulation::new(&s).expect("valid");
-    sim.run_for(18 * US_PER_S);
+    sim.run_for(19 * US_PER_S);
     let mut peak = 0;
-    while sim.now_us() < 26 * US_PER_S && sim.step() {
+    while sim.now_us() < 24 * US_PER_S && sim.step() {
         for slot in 0..3 {
             let n = sim.in_service_at(0, slot);
             assert!(
@@ -55,7 +55,7 @@ fn the_oldest_waiting_request_is_served_first() {
     let mut sim = Simulation::new(&s).expect("valid");
     sim.run_for(20 * US_PER_S);
     let mut served_checked = 0;
-    while sim.now_us() < 23 * US_PER_S {
+    while sim.now_us() < 22 * US_PER_S {
         let before = sim.waiting_list(0);
         let served_before = sim.backend_queues(0).served_total;
         if !sim.step() {
