@@ -621,7 +621,7 @@ fn share_link_errors_name_the_problem() {
 
 /// Trace hashes of 30 simulated seconds, from the native build:
 /// `cargo run --release -- run PRESET --duration 30 --json | grep trace_hash`.
-const NATIVE_GOLDEN_30S: [(&str, &str); 10] = [
+const NATIVE_GOLDEN_30S: [(&str, &str); 11] = [
     ("redundant-behind-lb", "16c87750b5cda9c1"),
     ("single-server", "798323dda5da1e10"),
     ("unreachable-host", "542115de11ee8fa6"),
@@ -633,6 +633,8 @@ const NATIVE_GOLDEN_30S: [(&str, &str); 10] = [
     ("n-plus-one", "214a21b482993e27"),
     ("retry-storm", "d8c362527da144ad"),
     ("retry-budget", "ab310f0a71c62e56"),
+    // crates/failover-sim/tests/server_queue.rs pins the same value.
+    ("maxconn-queue", "813cf76802806cab"),
 ];
 
 #[wasm_bindgen_test]

@@ -30,6 +30,7 @@ pub fn reason_class(r: FailureReason) -> &'static str {
         FailureReason::CrashedInFlight => "r-crashed",
         FailureReason::ServerError => "r-500",
         FailureReason::DnsFailure => "r-dns",
+        FailureReason::QueueTimeout => "r-queue-timeout",
     }
 }
 

@@ -293,7 +293,7 @@ describe('plain and true (issue 19)', () => {
       })));
       assert.deepEqual(groups.map((g) => g.label), ['Basics', 'Zones and regions', 'Databases', 'DNS', 'Cost', 'Vendor detail', 'Gray failures and recovery', 'Overload and retries']);
       const all = groups.flatMap((g) => g.options);
-      assert.equal(all.length, 33);
+      assert.equal(all.length, 34);
       for (const o of all) assert.doesNotMatch(o.text, /seed/i, `${o.value}: "${o.text}"`);
       assert.ok(groups[2].options.some((o) => o.value === 'db-async-vs-sync'), 'ids unchanged');
       await screenshot(page, 'plain-words');

@@ -345,7 +345,7 @@ describe('visualizer journeys', () => {
       const data = rows.slice(1).map((r) => r.split(','));
       assert.deepEqual(data.map((r) => Number(r[0])), [0, 1, 2, 3, 4, 5, 6, 7, 8], 'one row per second');
       const reasons = header.filter((h) => h.startsWith('failed_')).map(col);
-      assert.equal(reasons.length, 7);
+      assert.equal(reasons.length, 8);
       let [succeeded, failed] = [0, 0];
       for (const r of data) {
         assert.equal(r.length, header.length);

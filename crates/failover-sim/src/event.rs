@@ -34,6 +34,9 @@ pub enum Status {
     DnsFailure,
     /// The connection died mid-request.
     Reset,
+    /// 503 from a balancer whose request waited `timeout queue` for a server under its
+    /// `maxconn` (`server_queue.rs`).
+    QueueTimeout,
 }
 
 /// Every queued event is moved many times by the heap's sifts, so its size is the queue's
@@ -181,6 +184,12 @@ pub enum Event {
     AutoscalerTick {
         autoscaler: u32,
     },
+    /// A request waiting in a balancer's queue (its wait numbered `attempt`) reached
+    /// `timeout queue` (`engine/server_queue.rs`).
+    QueueTimeout {
+        r: ReqRef,
+        attempt: u32,
+    },
 }
 
 impl Event {
@@ -223,6 +232,7 @@ impl Event {
             Event::Unejected { balancer, slot } => (43, balancer << 16 ^ slot),
             Event::ClientRetry(r) => (29, r.slot),
             Event::AutoscalerTick { autoscaler } => (50, autoscaler),
+            Event::QueueTimeout { r, .. } => (30, r.slot),
         }
     }
 }

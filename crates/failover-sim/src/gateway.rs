@@ -120,6 +120,7 @@ mod tests {
                 fail_timeout_ms: 10_000,
             },
             retry_on_5xx: false,
+            retry_budget: None,
             zone: None,
             failures: None,
         };

@@ -196,6 +196,13 @@ pub const TERMS: &[Term] = &[
         detail: "Envoy `budget_percent` (20 %) with `min_retry_concurrency` (3): retries in flight stay at most that share of requests in flight.",
     },
     Term {
+        key: "maxconn",
+        term: "maxconn",
+        words: &["maxconn", "timeout queue", "queue timeout"],
+        plain: "the most requests the balancer lets a server work on at once; the rest wait at the balancer, briefly.",
+        detail: "HAProxy server `maxconn`: over it, requests wait in the server's or the backend's queue, oldest first, up to `timeout queue` (default `timeout connect`), then get a 503; `maxqueue` bounds a server's own queue (0: no limit).",
+    },
+    Term {
         key: "circuit-breaker",
         term: "circuit breaker",
         words: &["circuit breaker", "circuit breakers", "circuit open"],

@@ -52,6 +52,7 @@ pub mod retry_budget;
 pub mod rng;
 pub mod rollout;
 pub mod scenario;
+pub mod server_queue;
 pub mod slow_start;
 pub mod snapshot;
 pub mod time;

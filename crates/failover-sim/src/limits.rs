@@ -64,6 +64,9 @@ pub const MAX_RETRY_QUOTA_TOKENS: u32 = 1_000_000;
 /// Envoy circuit-breaker limits and `min_retry_concurrency` (Envoy's defaults are 1024).
 pub const MAX_BREAKER_LIMIT: u32 = 1_000_000;
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// HAProxy server `maxconn` and `maxqueue` (HAProxy allows more; a simulated server has at
+/// most `MAX_WORKERS` workers and `MAX_QUEUE` queue places, so larger limits change nothing).
+pub const MAX_SERVER_MAXCONN: u32 = MAX_WORKERS + MAX_QUEUE;
 pub const MIN_CHECK_INTERVAL_MS: u64 = 100;
 pub const MAX_CHECK_INTERVAL_MS: u64 = 300_000;
 pub const MAX_THRESHOLD: u32 = 10;

@@ -392,6 +392,15 @@ impl Balancer {
                     .filter(|&s| cross_zone || self.targets[s as usize].local),
             );
         }
+        // HAProxy `maxconn`: the algorithm skips full servers (a hash keeps its server and
+        // the request waits in that server's queue, `server_queue.rs`).
+        if let Some(m) = self
+            .spec
+            .maxconn
+            .filter(|_| self.spec.algorithm != Algorithm::ConsistentHash)
+        {
+            cand.retain(|&s| self.targets[s as usize].active < m);
+        }
         if let Some(x) = exclude {
             if cand.len() > 1 {
                 cand.retain(|&s| s != x);

@@ -20,10 +20,12 @@ pub enum FailureReason {
     ServerError,
     /// The client could not resolve the DNS name (the DNS service is down).
     DnsFailure,
+    /// HAProxy's 503 after `timeout queue`: every server was at its `maxconn` for that long.
+    QueueTimeout,
 }
 
 impl FailureReason {
-    pub const ALL: [FailureReason; 7] = [
+    pub const ALL: [FailureReason; 8] = [
         FailureReason::NoHealthyTarget,
         FailureReason::ConnectionRefused,
         FailureReason::Timeout,
@@ -31,8 +33,9 @@ impl FailureReason {
         FailureReason::CrashedInFlight,
         FailureReason::ServerError,
         FailureReason::DnsFailure,
+        FailureReason::QueueTimeout,
     ];
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 
     pub fn index(self) -> usize {
         self as usize
@@ -47,6 +50,7 @@ impl FailureReason {
             FailureReason::CrashedInFlight => "crashed_in_flight",
             FailureReason::ServerError => "server_error",
             FailureReason::DnsFailure => "dns_failure",
+            FailureReason::QueueTimeout => "queue_timeout",
         }
     }
 
@@ -59,6 +63,7 @@ impl FailureReason {
             FailureReason::CrashedInFlight => "crashed while in flight",
             FailureReason::ServerError => "server error (500)",
             FailureReason::DnsFailure => "DNS resolution failed",
+            FailureReason::QueueTimeout => "queue timeout (503)",
         }
     }
 }
@@ -291,7 +296,10 @@ impl Metrics {
         let a = &mut self.attribution;
         match (system_up, reason) {
             (false, _) => a.failed_while_down += 1,
-            (true, FailureReason::QueueFull) => a.failed_for_capacity += 1,
+            // A full queue and a queue timeout (maxconn) both say: more load than servers.
+            (true, FailureReason::QueueFull | FailureReason::QueueTimeout) => {
+                a.failed_for_capacity += 1
+            }
             (true, FailureReason::ServerError) => a.failed_other += 1,
             (true, _) if overload => a.failed_for_capacity += 1,
             (true, _) => a.failed_in_detection += 1,

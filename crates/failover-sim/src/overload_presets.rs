@@ -11,6 +11,56 @@ pub const RETRY_STORM: &str = "Three layers each retry: the clients (AWS SDK sta
 
 pub const RETRY_BUDGET: &str = "The retry storm's system and spike, with the defences real systems use. The balancers keep an Envoy retry budget (retries in flight ≤ 20 % of requests in flight, at least 3); the gateway passes a 5xx back instead of retrying it (retry at one layer only, as the SRE book advises); the clients' SDK keeps its retry quota (500 tokens, 5 per retry, 10 after a timeout), which runs dry when retries mostly fail; and the servers drop work whose caller has already given up (deadline propagation). The spike still costs some requests, but the system comes back as soon as it ends.";
 
+pub const MAXCONN_QUEUE: &str = "Three servers, each able to serve 400 requests/s (8 workers ÷ 20 ms), would take any number of requests into a long queue (10,000). HAProxy gives each one maxconn 8: at most 8 requests in service at a server, the rest wait at the balancer (its backend queue, \"queue N\" on lb-1) for a free slot, oldest first, and get a 503 after timeout queue (500 ms). From 20 s to 30 s the traffic jumps from 900 to 1,500 requests/s, 125 % of capacity. The servers keep working at their pace and every request they take is answered well within the clients' 1 s timeout; the 300 requests/s too many fail fast as \"queue timeout (503)\", and the system is back to normal the moment the spike ends. Compare: turn maxconn off (the balancer's inspector, or set lb-1 maxconn none): the excess now queues at the servers, waits pass the clients' timeout, the servers go on serving requests whose clients have left, and almost nothing succeeds until that backlog drains, long after the spike.";
+
+/// Three servers with long queues behind an HAProxy with server `maxconn` (and `timeout
+/// queue`), and a 10 s spike to 125 % of capacity.
+pub fn maxconn_queue() -> Scenario {
+    let apps = ["app-1", "app-2", "app-3"];
+    let mut lb = haproxy_lb(&apps);
+    lb.maxconn = Some(8);
+    lb.timeout_queue_ms = Some(500);
+    let mut t = traffic(900.0);
+    t.timeout_ms = 1_000;
+    t.profile = vec![
+        RateStep {
+            at_ms: 20_000,
+            rate_rps: 1_500.0,
+        },
+        RateStep {
+            at_ms: 30_000,
+            rate_rps: 900.0,
+        },
+    ];
+    let instances = apps
+        .iter()
+        .map(|name| Instance {
+            queue_capacity: 10_000,
+            ..instance(name)
+        })
+        .collect();
+    Scenario {
+        name: String::new(),
+        description: String::new(),
+        seed: 1,
+        duration_s: 60,
+        traffic: t,
+        network: Network {
+            latency_ms: 0.5,
+            ..Network::default()
+        },
+        entry: "lb-1".into(),
+        balancers: vec![lb],
+        instances,
+        regions: Vec::new(),
+        gateways: Vec::new(),
+        dns: None,
+        database: None,
+        costs: Costs::default(),
+        faults: Vec::new(),
+    }
+}
+
 /// `n` servers behind one HAProxy whose checks wait in the servers' request queues.
 fn shared_checks(n: usize) -> Scenario {
     let names: Vec<String> = (1..=n).map(|k| format!("app-{k}")).collect();

@@ -63,6 +63,9 @@ pub const BALANCER_PARAMS: &[&str] = &[
     "rollout.batch_size",
     "rollout.bake_ms",
     "deregistration_delay_ms",
+    "maxconn",
+    "timeout_queue_ms",
+    "maxqueue",
 ];
 pub const INSTANCE_PARAMS: &[&str] = &[
     "workers",
@@ -226,6 +229,9 @@ fn balancer_settings(b: &Balancer) -> Balancer {
         retry_budget: b.retry_budget.clone(),
         circuit_breaker: b.circuit_breaker.clone(),
         autoscaling: b.autoscaling.clone(),
+        maxconn: b.maxconn,
+        timeout_queue_ms: b.timeout_queue_ms,
+        maxqueue: b.maxqueue,
     }
 }
 
@@ -314,6 +320,11 @@ fn balancer_edit(spec: &Balancer, param: &str, v: &ParamValue) -> Result<Balance
             }
         }
         "deregistration_delay_ms" => b.deregistration_delay_ms = whole(v)?,
+        // HAProxy server `maxconn`; `none` (or `off`) lifts the limit.
+        "maxconn" => b.maxconn = optional(v, whole32)?,
+        // `none`: `timeout connect`, as HAProxy does without `timeout queue`.
+        "timeout_queue_ms" => b.timeout_queue_ms = optional(v, whole)?,
+        "maxqueue" => b.maxqueue = whole32(v)?,
         _ => overload::balancer_option(b, param, v)?,
     }
     let mut p = Problems::default();
@@ -334,6 +345,17 @@ pub fn apply_balancer(spec: &mut Balancer, param: &str, v: &ParamValue) -> Resul
         ..next
     };
     Ok(())
+}
+
+/// `none` / `off` for no value, else the value read by `read`.
+fn optional<T>(
+    v: &ParamValue,
+    read: impl Fn(&ParamValue) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    match v {
+        ParamValue::Text(t) if t == "none" || t == "off" => Ok(None),
+        _ => read(v).map(Some),
+    }
 }
 
 /// Change one instance parameter. Atomic: on error `spec` is left as it was.

@@ -28,6 +28,9 @@ pub const GATEWAY_PARAMS: &[&str] = &[
     "retry_on_5xx",
     "passive.max_fails",
     "passive.fail_timeout_ms",
+    "retry_budget",
+    "retry_budget.budget_percent",
+    "retry_budget.min_retry_concurrency",
 ];
 
 /// `off`, `false` or `none`: the whole option off.
@@ -318,6 +321,21 @@ fn gateway_edit(g: &Gateway, param: &str, v: &ParamValue) -> Result<Gateway, Str
         "retry_on_5xx" => next.retry_on_5xx = switch(v)?,
         "passive.max_fails" => next.passive.max_fails = whole32(v)?,
         "passive.fail_timeout_ms" => next.passive.fail_timeout_ms = whole(v)?,
+        // The Envoy retry budget, as on balancers: a field set without a budget starts from
+        // Envoy's defaults (20 %, 3); `off` / `none` removes it.
+        "retry_budget" => toggle(&mut next.retry_budget, v, RetryBudget::default)?,
+        "retry_budget.budget_percent" => {
+            field(&mut next.retry_budget, v, RetryBudget::default, |r| {
+                r.budget_percent = number(v)?;
+                Ok(())
+            })?
+        }
+        "retry_budget.min_retry_concurrency" => {
+            field(&mut next.retry_budget, v, RetryBudget::default, |r| {
+                r.min_retry_concurrency = whole32(v)?;
+                Ok(())
+            })?
+        }
         _ => return Err(unknown(param, GATEWAY_PARAMS)),
     }
     let mut p = Problems::default();

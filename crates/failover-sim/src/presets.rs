@@ -293,6 +293,14 @@ static PRESETS: &[Preset] = &[
     },
     autoscaling::TRAFFIC_SPIKE,
     autoscaling::AUTOSCALING_HEADROOM,
+    Preset {
+        name: "maxconn-queue",
+        title: "HAProxy maxconn: a spike waits at the balancer, not at the servers",
+        source: "HAProxy configuration manual (maxconn, maxqueue, timeout queue)",
+        explanation: overload::MAXCONN_QUEUE,
+        group: PresetGroup::Overload,
+        build: overload::maxconn_queue,
+    },
 ];
 
 pub(crate) fn instance(name: &str) -> Instance {
@@ -351,6 +359,9 @@ pub(crate) fn haproxy_lb(targets: &[&str]) -> Balancer {
         slow_start: None,
         deregistration_delay_ms: crate::scenario::default_deregistration_delay_ms(),
         rollout: None,
+        maxconn: None,
+        timeout_queue_ms: None,
+        maxqueue: 0,
         retry_budget: None,
         circuit_breaker: None,
         autoscaling: None,
@@ -755,6 +766,7 @@ pub(crate) fn gateway(name: &str, zone: &str, balancers: &[&str]) -> Gateway {
             fail_timeout_ms: 10_000,
         },
         retry_on_5xx: false,
+        retry_budget: None,
         zone: Some(zone.into()),
         failures: None,
     }

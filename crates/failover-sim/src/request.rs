@@ -39,6 +39,9 @@ pub struct Request {
     pub client_tries: u32,
     /// Whether the current attempt is a balancer retry (its retry budget counts it).
     pub attempt_is_retry: bool,
+    /// Whether the gateway's current forward is a retry still in flight (the gateway's
+    /// retry budget counts it; `engine/gateway_budget.rs`).
+    pub gateway_retry_open: bool,
 }
 
 #[derive(Clone, Debug)]

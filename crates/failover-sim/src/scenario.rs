@@ -423,6 +423,19 @@ pub struct Balancer {
     /// Batches and bake time of a `canary` rollout (`rollout.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<RolloutPolicy>,
+    /// HAProxy server `maxconn` (on every server of this backend, as `default-server
+    /// maxconn`): at most this many requests in service at a server; the rest wait in the
+    /// queue (`server_queue.rs`). `null`: no limit (HAProxy's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maxconn: Option<u32>,
+    /// HAProxy `timeout queue`: how long a request waits in the queue before a 503;
+    /// `null`: `timeout_connect_ms`, as HAProxy does when it is unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_queue_ms: Option<u64>,
+    /// HAProxy server `maxqueue`: how many requests may wait in one server's own queue
+    /// (0, the default: no limit); past it they go to the backend queue.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub maxqueue: u32,
 }
 
 pub fn default_deregistration_delay_ms() -> u64 {
@@ -491,6 +504,10 @@ pub struct Gateway {
     /// only a failed connection: one more retrying layer.
     #[serde(default, skip_serializing_if = "is_false")]
     pub retry_on_5xx: bool,
+    /// Envoy retry budget on the gateway's retries (`overload_spec.rs`, the balancers' one):
+    /// its retries in flight stay under a share of its requests in flight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_budget: Option<RetryBudget>,
     /// The availability zone (data center) it runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,

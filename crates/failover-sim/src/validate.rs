@@ -653,6 +653,7 @@ pub fn validate_balancer(b: &Balancer, path: &str, p: &mut Problems) {
 
 /// What `set` can change on a balancer (everything but its name, targets, zone and failures).
 pub fn validate_balancer_settings(b: &Balancer, path: &str, p: &mut Problems) {
+    crate::validate_overload::validate_server_queue(b, path, p);
     if let Some(rb) = &b.retry_budget {
         crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
     }
@@ -778,4 +779,7 @@ pub fn validate_gateway_settings(g: &Gateway, path: &str, p: &mut Problems) {
         MAX_TIMEOUT_MS,
     );
     validate_passive(&g.passive, &format!("{path}.passive"), p);
+    if let Some(rb) = &g.retry_budget {
+        crate::validate_overload::validate_retry_budget(rb, &format!("{path}.retry_budget"), p);
+    }
 }

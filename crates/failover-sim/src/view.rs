@@ -72,13 +72,14 @@ impl Simulation {
                 kind: NodeKind::Balancer,
                 status,
                 detail: format!(
-                    "{}; {in_rotation}/{} targets in rotation",
+                    "{}{}; {in_rotation}/{} targets in rotation",
+                    self.queue_detail(bi as u32),
                     b.spec.algorithm.name(),
                     b.targets.len()
                 ),
                 workers: 0,
                 busy: 0,
-                queue_len: 0,
+                queue_len: self.queued_at(bi as u32),
                 queue_capacity: 0,
                 in_flight,
                 zone: self.place_name(id),

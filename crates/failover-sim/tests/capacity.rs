@@ -175,6 +175,7 @@ fn gateway(name: &str, balancers: &[&str]) -> Gateway {
         balancers: balancers.iter().map(|b| (*b).into()).collect(),
         retries: 1,
         retry_on_5xx: false,
+        retry_budget: None,
         timeout_connect_ms: 1_000,
         passive: PassiveHealth {
             max_fails: 1,

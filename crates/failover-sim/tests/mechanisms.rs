@@ -149,6 +149,7 @@ fn gateway(name: &str, balancers: &[&str]) -> Gateway {
             fail_timeout_ms: 10_000,
         },
         retry_on_5xx: false,
+        retry_budget: None,
         zone: None,
         failures: None,
     }

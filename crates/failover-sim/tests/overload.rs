@@ -22,6 +22,7 @@ fn gateway(name: &str, balancers: &[&str], retries: u32) -> Gateway {
             fail_timeout_ms: 10_000,
         },
         retry_on_5xx: true,
+        retry_budget: None,
         zone: None,
         failures: None,
     }

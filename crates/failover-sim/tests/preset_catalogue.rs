@@ -47,6 +47,7 @@ fn preset_ids_that_links_and_the_cli_use_are_unchanged() {
             "dns-region-failover",
             "gray-failure",
             "lb-spof",
+            "maxconn-queue",
             "multi-az",
             "multi-region-dns-failover",
             "n-plus-one",

@@ -139,6 +139,7 @@ fn gateway(name: &str, balancers: Vec<String>, zone: Option<String>) -> Gateway 
             fail_timeout_ms: 10_000,
         },
         retry_on_5xx: false,
+        retry_budget: None,
         zone,
         failures: failing(20_000.0, 30.0),
     }

@@ -106,6 +106,7 @@ prop_compose! {
                 timeout_connect_ms: 500,
                 passive: PassiveHealth { max_fails: 1, fail_timeout_ms: 2_000 },
                 retry_on_5xx: false,
+                retry_budget: None,
                 zone: None,
                 failures: None,
             }];

@@ -43,6 +43,7 @@ impl Simulation {
             blame: None,
             client_tries: 0,
             attempt_is_retry: false,
+            gateway_retry_open: false,
         });
         self.metrics.on_sent(self.now);
         self.add_deadline(deadline, r);

@@ -133,6 +133,7 @@ impl Simulation {
             rollouts: Vec::new(),
             overload: overload::OverloadState::new(scenario, seed),
             autoscalers: Vec::new(),
+            queues: Simulation::new_queues(scenario),
         };
         sim.start_random_failures();
         // Which targets share their balancer's zone (for cross-zone load balancing off).

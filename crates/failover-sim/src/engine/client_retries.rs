@@ -29,6 +29,7 @@ impl Simulation {
             }
         }
         self.end_attempt(r);
+        self.gateway_attempt_ended(r);
         let Some(old) = self.requests.remove(r) else {
             return false;
         };
@@ -46,6 +47,7 @@ impl Simulation {
             tries: 0,
             attempt_open: false,
             attempt_is_retry: false,
+            gateway_retry_open: false,
             client_tries: retry_no,
             ..old
         });

@@ -55,9 +55,9 @@ impl Simulation {
         if let Some(g) = self.as_gateway(node) {
             if f.action == FaultAction::Set {
                 self.apply_gateway_set(g, f);
-                return;
+            } else {
+                self.apply_gateway_fault(g, f.action);
             }
-            self.apply_gateway_fault(g, f.action);
             return;
         }
         let name = f.node.clone();

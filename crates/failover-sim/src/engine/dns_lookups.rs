@@ -38,6 +38,7 @@ impl Simulation {
             blame: self.dns_node(),
             client_tries: 0,
             attempt_is_retry: false,
+            gateway_retry_open: false,
         });
         self.metrics.on_sent(self.now);
         self.add_deadline(deadline, r);

@@ -34,10 +34,12 @@ impl Simulation {
             self.respond_client(r, gw_node, Status::NoHealthyTarget);
             return;
         };
+        self.gateway_attempt_ended(r);
         if let Some(q) = self.requests.get_mut(r) {
             q.via = Some(b);
             q.gateway_tries += 1;
         }
+        self.gateway_attempt_started(r, g);
         let lb_node = self.balancer_node(b);
         if self.topology.partitioned(gw_node, lb_node) {
             // The SYN is dropped: the gateway's connect timeout will fire.
@@ -81,7 +83,7 @@ impl Simulation {
             }
             self.log(Some(lb_node), LogKind::Detection, text);
         }
-        if tries <= self.gateways[g as usize].spec.retries {
+        if tries <= self.gateways[g as usize].spec.retries && self.gateway_retry_admitted(g) {
             self.metrics.on_retry(self.now);
             self.forward(r, g, Some(b));
         } else {

@@ -71,6 +71,9 @@ impl Simulation {
         let mut spec = self.gateways[g as usize].spec.clone();
         match crate::params_overload::apply_gateway(&mut spec, param, value) {
             Ok(()) => {
+                // The gateway's retry-budget guard keeps its in-flight counts; only its
+                // limits change.
+                self.overload.gateway_guards[g as usize].budget = spec.retry_budget.clone();
                 self.scenario.gateways[g as usize] = spec.clone();
                 self.gateways[g as usize].spec = spec;
                 self.refresh_overload_on();

@@ -18,6 +18,7 @@ mod commands;
 mod database_calls;
 mod dns_lookups;
 mod draining;
+mod gateway_budget;
 mod gateways;
 mod health_checks;
 mod instance_life_cycle;
@@ -28,6 +29,7 @@ mod overload;
 mod random_failures;
 mod request_path;
 mod rollouts;
+mod server_queue;
 mod system_state;
 
 use super::database::{DatabaseCluster, DbRole};
@@ -188,6 +190,8 @@ pub struct Simulation {
     pub(crate) overload: overload::OverloadState,
     /// Autoscaling groups, one per balancer with `autoscaling` (`engine/autoscaling.rs`).
     pub(crate) autoscalers: Vec<super::autoscaler::Autoscaler>,
+    /// Per balancer: HAProxy `maxconn` queues (`engine/server_queue.rs`).
+    queues: Vec<super::server_queue::BackendQueues>,
 }
 
 impl Simulation {
@@ -443,6 +447,7 @@ impl Simulation {
                 // A gateway that died meanwhile relays nothing: the client times out.
                 if let Some(g) = g.filter(|&g| self.gateways[g as usize].state == GatewayState::Up)
                 {
+                    self.gateway_attempt_ended(r);
                     if status == Status::Ok || !self.gateway_retries_5xx(r, g, status) {
                         self.respond_client(r, self.gateway_node(g), status);
                     }
@@ -496,6 +501,7 @@ impl Simulation {
             }
             Event::ClientRetry(r) => self.on_client_retry(r),
             Event::AutoscalerTick { autoscaler } => self.on_autoscaler_tick(autoscaler),
+            Event::QueueTimeout { r, attempt } => self.on_queue_timeout(r, attempt),
             Event::CheckStart { checker, seq } => self.on_check_start(checker, seq),
             Event::CheckResult { checker, seq, ok } => self.on_check_result(checker, seq, ok),
             Event::InstanceBooted { instance, epoch } => self.on_booted(instance, epoch),

@@ -25,6 +25,8 @@ pub(crate) struct OverloadState {
     /// open "overloaded" failure records), so runs without them read exactly as before.
     pub(crate) on: bool,
     pub(crate) guards: Vec<Guard>,
+    /// Per gateway: its Envoy retry budget (`engine/gateway_budget.rs`).
+    pub(crate) gateway_guards: Vec<Guard>,
     pub(crate) client_retry: Option<ClientRetry>,
     pub(crate) quota: Option<RetryQuota>,
     pub(crate) retry_rng: SimRng,
@@ -51,6 +53,11 @@ impl OverloadState {
             .sum();
         OverloadState {
             on,
+            gateway_guards: s
+                .gateways
+                .iter()
+                .map(|g| Guard::new(g.retry_budget.clone(), None))
+                .collect(),
             guards,
             quota: client_retry
                 .as_ref()
@@ -76,7 +83,9 @@ pub(crate) fn any_overload_option(s: &Scenario) -> bool {
         || s.balancers
             .iter()
             .any(|b| b.retry_budget.is_some() || b.circuit_breaker.is_some())
-        || s.gateways.iter().any(|g| g.retry_on_5xx)
+        || s.gateways
+            .iter()
+            .any(|g| g.retry_on_5xx || g.retry_budget.is_some())
         || s.instances
             .iter()
             .any(|i| i.load_shedding || i.deadline_propagation)
@@ -345,18 +354,27 @@ impl Simulation {
         if !gw.spec.retry_on_5xx
             || !matches!(
                 status,
-                Status::ServerError | Status::QueueFull | Status::NoHealthyTarget | Status::Timeout
+                Status::ServerError
+                    | Status::QueueFull
+                    | Status::QueueTimeout
+                    | Status::NoHealthyTarget
+                    | Status::Timeout
             )
         {
             return false;
         }
         let retries = gw.spec.retries;
+        if self
+            .requests
+            .get(r)
+            .is_none_or(|q| q.gateway_tries > retries)
+            || !self.gateway_retry_admitted(g)
+        {
+            return false;
+        }
         let Some(q) = self.requests.get_mut(r) else {
             return false;
         };
-        if q.gateway_tries > retries {
-            return false;
-        }
         q.tries = 0;
         let b = q.via;
         self.metrics.on_retry(self.now);

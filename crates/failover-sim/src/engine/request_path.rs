@@ -53,7 +53,13 @@ impl Simulation {
         let (b, client, deadline) = (q.via.unwrap_or(0), q.client, q.deadline_us);
         let now = self.now;
         let lb_node = self.balancer_node(b);
+        if !self.queues[b as usize].backend.is_empty() {
+            self.pump_backend(b);
+        }
         let Some(slot) = self.balancers[b as usize].pick(client, exclude, now) else {
+            if self.queue_if_all_full(r, b) {
+                return;
+            }
             if let Some(q) = self.requests.get_mut(r) {
                 q.blame.get_or_insert(lb_node);
             }
@@ -64,6 +70,11 @@ impl Simulation {
     }
 
     pub(super) fn send_attempt(&mut self, r: ReqRef, b: u32, slot: u32, deadline: TimeUs) {
+        if self.balancers[b as usize].spec.maxconn.is_some()
+            && self.queue_if_server_full(r, b, slot)
+        {
+            return;
+        }
         if !self.breaker_admits(r, b) {
             return;
         }
@@ -348,6 +359,9 @@ impl Simulation {
             }
             self.on_last_attempt_ended(i);
         }
+        if self.balancers[b as usize].spec.maxconn.is_some() {
+            self.slot_freed(b, slot);
+        }
     }
 
     pub(super) fn on_attempt_failure(&mut self, r: ReqRef, failure: Failure) {
@@ -436,6 +450,7 @@ impl Simulation {
             };
             let (client, deadline) = (q.client, q.deadline_us);
             match self.balancers[b as usize].pick(client, Some(slot), self.now) {
+                None if self.queue_if_all_full(r, b) => {}
                 None => self.respond_client(r, self.balancer_node(b), Status::NoHealthyTarget),
                 // The server that failed is the only one left: a same-server retry after all.
                 Some(s) if s == slot => self.retry_same_server(r, b, slot, refused),
@@ -506,6 +521,7 @@ impl Simulation {
     /// counted once.
     pub(super) fn finish(&mut self, r: ReqRef, status: Status) {
         self.end_attempt(r);
+        self.gateway_attempt_ended(r);
         let Some(q) = self.requests.remove(r) else {
             return;
         };
@@ -537,6 +553,7 @@ impl Simulation {
                     Status::Refused => FailureReason::ConnectionRefused,
                     Status::Reset => FailureReason::CrashedInFlight,
                     Status::DnsFailure => FailureReason::DnsFailure,
+                    Status::QueueTimeout => FailureReason::QueueTimeout,
                     Status::Timeout | Status::Ok => FailureReason::Timeout,
                 };
                 self.metrics.on_failure(now, reason);
