@@ -1,6 +1,6 @@
 //! The overload presets (issue 13): redundancy without spare capacity, and retries that
 //! multiply load. Built on `presets.rs`'s helpers; listed at the end of its catalogue.
-use super::presets::{gateway, haproxy_lb, instance, traffic};
+use super::presets::{behind_one_balancer, gateway, haproxy_lb, instance, traffic};
 use super::scenario::*;
 
 pub const CASCADING_FAILURE: &str = "Three servers, each able to serve 400 requests/s (8 workers ÷ 20 ms), carry 960 requests/s: 80 % each, fine while all three run. Their health checks are answered by the same workers as the requests (an HTTP /health behind the request queue). At 20 s app-1 crashes: the other two now get 480/s each, 120 % of what they can serve, and their queues grow by 80 requests a second. The checks wait in those queues; once the wait passes the 1 s check timeout, three failures mark app-2 and app-3 DOWN, although nothing is broken but the load. With no healthy server left every request is refused (0 % availability). Marked down, they drain, pass their checks, come back, and are overloaded again. N servers for N servers' worth of load is not redundancy.";
@@ -39,26 +39,7 @@ pub fn maxconn_queue() -> Scenario {
             ..instance(name)
         })
         .collect();
-    Scenario {
-        name: String::new(),
-        description: String::new(),
-        seed: 1,
-        duration_s: 60,
-        traffic: t,
-        network: Network {
-            latency_ms: 0.5,
-            ..Network::default()
-        },
-        entry: "lb-1".into(),
-        balancers: vec![lb],
-        instances,
-        regions: Vec::new(),
-        gateways: Vec::new(),
-        dns: None,
-        database: None,
-        costs: Costs::default(),
-        faults: Vec::new(),
-    }
+    behind_one_balancer(t, lb, instances, 60, Vec::new())
 }
 
 /// `n` servers behind one HAProxy whose checks wait in the servers' request queues.
@@ -80,29 +61,16 @@ fn shared_checks(n: usize) -> Scenario {
             ..instance(name)
         })
         .collect();
-    Scenario {
-        name: String::new(),
-        description: String::new(),
-        seed: 1,
-        duration_s: 90,
-        traffic: Traffic {
+    behind_one_balancer(
+        Traffic {
             timeout_ms: 2_000,
             ..traffic(960.0)
         },
-        network: Network {
-            latency_ms: 0.5,
-            ..Network::default()
-        },
-        entry: "lb-1".into(),
-        balancers: vec![lb],
+        lb,
         instances,
-        regions: Vec::new(),
-        gateways: Vec::new(),
-        dns: None,
-        database: None,
-        costs: Costs::default(),
-        faults: vec![Fault::new(20_000, FaultAction::Crash, "app-1")],
-    }
+        90,
+        vec![Fault::new(20_000, FaultAction::Crash, "app-1")],
+    )
 }
 
 pub fn cascading_failure() -> Scenario {

@@ -382,20 +382,28 @@ pub(crate) fn traffic(rate_rps: f64) -> Traffic {
     }
 }
 
-fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
+/// Clients → one balancer (`lb-1`, the entry) → its instances, seed 1, 0.5 ms hops, no
+/// gateway, DNS or database: the shape most lessons start from.
+pub(crate) fn behind_one_balancer(
+    traffic: Traffic,
+    lb: Balancer,
+    instances: Vec<Instance>,
+    duration_s: u64,
+    faults: Vec<Fault>,
+) -> Scenario {
     Scenario {
         name: String::new(),
         description: String::new(),
         seed: 1,
-        duration_s: 60,
-        traffic: traffic(200.0),
+        duration_s,
+        traffic,
         network: Network {
             latency_ms: 0.5,
             ..Network::default()
         },
         entry: "lb-1".into(),
-        balancers: vec![haproxy_lb(&["app-1", "app-2", "app-3"])],
-        instances: vec![instance("app-1"), instance("app-2"), instance("app-3")],
+        balancers: vec![lb],
+        instances,
         regions: Vec::new(),
         gateways: Vec::new(),
         dns: None,
@@ -403,6 +411,16 @@ fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
         costs: Costs::default(),
         faults,
     }
+}
+
+fn three_behind_lb(faults: Vec<Fault>) -> Scenario {
+    behind_one_balancer(
+        traffic(200.0),
+        haproxy_lb(&["app-1", "app-2", "app-3"]),
+        vec![instance("app-1"), instance("app-2"), instance("app-3")],
+        60,
+        faults,
+    )
 }
 
 fn crash_and_heal(node: &str, crash_ms: u64, heal_ms: u64) -> Vec<Fault> {

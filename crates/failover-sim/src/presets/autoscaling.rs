@@ -79,26 +79,7 @@ fn spike_group(pool: usize, running: u32, target_percent: f64) -> Scenario {
             rate_rps: NORMAL_RPS,
         },
     ];
-    Scenario {
-        name: String::new(),
-        description: String::new(),
-        seed: 1,
-        duration_s: 420,
-        traffic: t,
-        network: Network {
-            latency_ms: 0.5,
-            ..Network::default()
-        },
-        entry: "lb-1".into(),
-        balancers: vec![lb],
-        instances,
-        regions: Vec::new(),
-        gateways: Vec::new(),
-        dns: None,
-        database: None,
-        costs: Costs::default(),
-        faults: Vec::new(),
-    }
+    behind_one_balancer(t, lb, instances, 420, Vec::new())
 }
 
 /// Three of six running at 70 %, target 80 %.
