@@ -263,3 +263,61 @@ async fn clients_gateways_and_instances_have_their_groups() {
     handle.destroy();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn maxconn_and_the_gateway_retry_budget_are_fields_too() {
+    let (host, handle) = mount_lab_at("#v=3&p=retry-storm");
+    let lb = wait_for(&host, "[data-node-name=\"lb-1\"]", "lb-1").await;
+    click(&lb);
+    // No maxconn in retry-storm: the field is empty (no limit) and its queue fields wait.
+    let maxconn = wait_for(&host, "input[data-param=\"maxconn\"]", "maxconn").await;
+    let input: web_sys::HtmlInputElement = maxconn.clone().dyn_into().expect("input");
+    assert_eq!(input.value(), "");
+    let hover = wait_for(&host, "label[for=\"f-lb-1-maxconn\"]", "label")
+        .await
+        .get_attribute("title")
+        .unwrap_or_default();
+    assert!(hover.contains("HAProxy server `maxconn`"), "{hover:?}");
+    assert!(host
+        .query_selector("input[data-param=\"timeout_queue_ms\"]")
+        .expect("valid")
+        .is_none());
+    change_input(&maxconn, "0");
+    let text = wait_for(&host, "[data-error-for=\"maxconn\"]", "error")
+        .await
+        .text_content()
+        .unwrap_or_default();
+    assert!(text.contains("balancers[0].maxconn"), "{text:?}");
+    change_input(&maxconn, "8");
+    wait_for_hash(":set:lb-1:maxconn:8").await;
+    wait_for(
+        &host,
+        "input[data-param=\"timeout_queue_ms\"]",
+        "queue timeout",
+    )
+    .await;
+    wait_for(&host, "input[data-param=\"maxqueue\"]", "maxqueue").await;
+
+    let gw = wait_for(&host, "[data-node-name=\"gw-1\"]", "gw-1").await;
+    click(&gw);
+    // The gateway's budget switch (not lb-1's, which is on screen until the inspector
+    // shows gw-1).
+    let budget = wait_for(
+        &host,
+        "[data-inspecting=\"gw-1\"] input[data-param=\"retry_budget\"]",
+        "gateway budget",
+    )
+    .await;
+    toggle(&budget, true);
+    wait_for_hash(":set:gw-1:retry_budget:true").await;
+    let percent = wait_for(
+        &host,
+        "[data-inspecting=\"gw-1\"] input[data-param=\"retry_budget.budget_percent\"]",
+        "gateway budget field",
+    )
+    .await;
+    let input: web_sys::HtmlInputElement = percent.dyn_into().expect("input");
+    assert_eq!(input.value(), "20");
+    handle.destroy();
+    host.remove();
+}

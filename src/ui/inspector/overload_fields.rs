@@ -69,6 +69,14 @@ pub(super) fn balancer_overload(b: &Balancer) -> Group {
             v.push(num(param, label, "", value.to_string(), help));
         }
     }
+    v.push(num("maxconn", "Requests per server at most", "", b.maxconn.map(|m| m.to_string()).unwrap_or_default(),
+        "HAProxy server `maxconn` (no limit by default): at most this many requests in service at each server; the rest wait at the balancer (its backend queue) and get 503 after `timeout queue`, instead of queueing at the servers past the clients' timeout. Empty: no limit."));
+    if b.maxconn.is_some() {
+        v.push(num("timeout_queue_ms", "Queue timeout", "ms", b.timeout_queue_ms.map(|t| t.to_string()).unwrap_or_default(),
+            "HAProxy `timeout queue`: a request still waiting at the balancer after this is answered 503 (queue timeout). Empty: `timeout connect`, as HAProxy does without it."));
+        v.push(num("maxqueue", "Waiting per server at most", "", b.maxqueue.to_string(),
+            "HAProxy server `maxqueue`, default 0 (no limit): requests that may wait in one server's own queue; past it they wait in the backend queue for any server."));
+    }
     if let Some(hc) = &b.health_check {
         let by = hc.served_by.unwrap_or_default();
         v.push(select("health_check.served_by", "Who answers the check", by.name(), &[
@@ -155,7 +163,7 @@ pub(super) fn client_retries(t: &Traffic) -> Group {
 }
 
 pub(super) fn gateway_fields(g: &Gateway) -> Vec<FieldSpec> {
-    vec![
+    let mut v = vec![
         num("retries", "Retries", "", g.retries.to_string(),
             "Envoy route `retry_policy.num_retries` (default 1 here): more balancers tried after the first."),
         switch("retry_on_5xx", "Retry 5xx answers", g.retry_on_5xx,
@@ -166,5 +174,14 @@ pub(super) fn gateway_fields(g: &Gateway) -> Vec<FieldSpec> {
             "Envoy outlier detection / NGINX `max_fails` (1): failed connections that take a balancer out."),
         num("passive.fail_timeout_ms", "Fail timeout", "ms", g.passive.fail_timeout_ms.to_string(),
             "NGINX `fail_timeout` (10 s): how long a balancer that failed stays out."),
-    ]
+    ];
+    v.push(switch("retry_budget", "Retry budget", g.retry_budget.is_some(),
+        "Envoy `retry_budget` on the gateway's retries (connect failures and, with retry_on_5xx, 5xx): a retry is made only while its retries in flight stay under budget_percent of its requests in flight (or under min_retry_concurrency). On: Envoy's defaults, 20 % and 3."));
+    if let Some(rb) = &g.retry_budget {
+        v.push(num("retry_budget.budget_percent", "Retries at most", "%", rb.budget_percent.to_string(),
+            "Envoy `retry_budget.budget_percent`, default 20 %: retries in flight as a share of the requests in flight through the gateway."));
+        v.push(num("retry_budget.min_retry_concurrency", "Retries always allowed", "", rb.min_retry_concurrency.to_string(),
+            "Envoy `retry_budget.min_retry_concurrency`, default 3: retries in flight allowed whatever the share."));
+    }
+    v
 }
