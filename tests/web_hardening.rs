@@ -21,38 +21,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use yew::AppHandle;
 
+mod web_support;
+use web_support::{click, new_host, wait_for};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ----- helpers ----------------------------------------------------------------------------
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the test page has a window")
-}
-
-fn document() -> web_sys::Document {
-    window().document().expect("the test page has a document")
-}
-
-fn new_host() -> web_sys::Element {
-    let doc = document();
-    let host = doc.create_element("div").expect("create a div");
-    doc.body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append host");
-    host
-}
-
-/// Waits (yielding to the browser, where Yew renders and the frame loop runs) until
-/// `selector` matches inside `host`.
-async fn wait_for(host: &web_sys::Element, selector: &str, what: &str) -> web_sys::Element {
-    for _ in 0..300 {
-        if let Some(el) = host.query_selector(selector).expect("valid selector") {
-            return el;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    panic!("{what}: `{selector}` did not appear within 3 s");
 }
 
 /// Waits until `check` holds (3 s at most).
@@ -74,13 +51,6 @@ fn fire(el: &web_sys::Element, event: &str) {
     run_js("el", &format!("el.dispatchEvent({event});"))
         .call1(&JsValue::NULL, el)
         .expect("dispatch the event");
-}
-
-fn click(el: &web_sys::Element) {
-    fire(
-        el,
-        "new MouseEvent('click', {bubbles: true, cancelable: true})",
-    );
 }
 
 /// Types `value` into an input (or picks it in a select) and commits it like a user.

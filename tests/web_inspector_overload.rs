@@ -6,98 +6,13 @@
 //! Run with `cargo test --target wasm32-unknown-unknown --test web_inspector_overload`.
 #![cfg(target_arch = "wasm32")]
 
-use failover_lab::ui::lab::Lab;
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use yew::AppHandle;
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the test page has a document")
-}
-
-async fn wait_for(host: &web_sys::Element, selector: &str, what: &str) -> web_sys::Element {
-    for _ in 0..300 {
-        if let Some(el) = host.query_selector(selector).expect("valid selector") {
-            return el;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    panic!("{what}: `{selector}` did not appear within 3 s");
-}
-
-fn fire(el: &web_sys::Element, ctor: &str) {
-    let f = js_sys::Function::new_with_args("el", &format!("el.dispatchEvent({ctor});"));
-    f.call1(&wasm_bindgen::JsValue::NULL, el)
-        .expect("dispatch the event");
-}
-
-fn click(el: &web_sys::Element) {
-    fire(
-        el,
-        "new MouseEvent('click', {bubbles: true, cancelable: true})",
-    );
-}
-
-fn change_input(el: &web_sys::Element, value: &str) {
-    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
-    input.set_value(value);
-    fire(el, "new Event('change', {bubbles: true})");
-}
-
-fn toggle(el: &web_sys::Element, on: bool) {
-    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
-    input.set_checked(on);
-    fire(el, "new Event('change', {bubbles: true})");
-}
-
-fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
-    if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
-    }
-    let doc = document();
-    let host = doc.create_element("div").expect("create a div");
-    doc.body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append host");
-    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
-    (host, handle)
-}
-
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
-async fn wait_gone(host: &web_sys::Element, selector: &str) {
-    for _ in 0..300 {
-        if host
-            .query_selector(selector)
-            .expect("valid selector")
-            .is_none()
-        {
-            return;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    panic!("`{selector}` is still there after 3 s");
-}
-
-async fn wait_for_hash(part: &str) {
-    for _ in 0..300 {
-        if location_hash().contains(part) {
-            return;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    panic!("`{part}` never reached the link: {:?}", location_hash());
-}
 
 #[wasm_bindgen_test]
 async fn switching_the_retry_budget_on_adds_its_fields_and_a_set_to_the_link() {

@@ -20,78 +20,16 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use yew::{AppHandle, Callback, NodeRef};
 
+mod web_support;
+use web_support::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ----- helpers ----------------------------------------------------------------------------
 
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the test page has a document")
-}
-
-fn new_host() -> web_sys::Element {
-    let doc = document();
-    let host = doc.create_element("div").expect("create a div");
-    doc.body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append host");
-    host
-}
-
-/// Waits (yielding to the browser, where Yew renders and the frame loop runs) until
-/// `selector` matches inside `host`.
-async fn wait_for(host: &web_sys::Element, selector: &str, what: &str) -> web_sys::Element {
-    for _ in 0..300 {
-        if let Some(el) = host.query_selector(selector).expect("valid selector") {
-            return el;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    panic!("{what}: `{selector}` did not appear within 3 s");
-}
-
-/// Dispatches a real, bubbling DOM event built by JS (Yew delegates listeners to the root).
-fn fire(el: &web_sys::Element, ctor: &str) {
-    let f = js_sys::Function::new_with_args("el", &format!("el.dispatchEvent({ctor});"));
-    f.call1(&wasm_bindgen::JsValue::NULL, el)
-        .expect("dispatch the event");
-}
-
-fn click(el: &web_sys::Element) {
-    fire(
-        el,
-        "new MouseEvent('click', {bubbles: true, cancelable: true})",
-    );
-}
-
-/// Types `value` into an input and commits it like a user leaving the field.
-fn change_input(el: &web_sys::Element, value: &str) {
-    let input: web_sys::HtmlInputElement = el.clone().dyn_into().expect("an <input>");
-    input.set_value(value);
-    fire(el, "new Event('change', {bubbles: true})");
-}
-
 fn mount_lab() -> (web_sys::Element, AppHandle<Lab>) {
     // Every Lab writes the run into the URL: start each test from a clean address.
     mount_lab_at("#")
-}
-
-/// A Lab opened at `hash`, as if the user followed a share link.
-fn mount_lab_at(hash: &str) -> (web_sys::Element, AppHandle<Lab>) {
-    if let Ok(history) = web_sys::window().expect("window").history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
-    }
-    let host = new_host();
-    let handle = yew::Renderer::<Lab>::with_root(host.clone()).render();
-    (host, handle)
-}
-
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
 }
 
 // ----- diagram ----------------------------------------------------------------------------
