@@ -43,10 +43,17 @@ describe('estimate', () => {
     const { page, context, errors } = await openApp(browser, `${server.url}#v=3&p=bank&seed=${SEED}`);
     const panel = page.locator('[data-panel="estimate"]');
     await panel.scrollIntoViewIfNeeded();
-    await panel.locator('[data-estimate="runs"]').fill(String(RUNS));
-    await panel.locator('[data-estimate="runs"]').dispatchEvent('change');
-    await panel.locator('[data-estimate="duration"]').fill(String(DURATION_S));
-    await panel.locator('[data-estimate="duration"]').dispatchEvent('change');
+    // Fill both fields until the panel's command line shows them: a render of the app still
+    // starting up can put a field back to its default between the fill and the click.
+    const wanted = `--runs ${RUNS} --seed ${SEED} --duration ${DURATION_S}`;
+    for (let attempt = 0; attempt < 50 && !(await panel.textContent()).includes(wanted); attempt++) {
+      await panel.locator('[data-estimate="runs"]').fill(String(RUNS));
+      await panel.locator('[data-estimate="runs"]').dispatchEvent('change');
+      await panel.locator('[data-estimate="duration"]').fill(String(DURATION_S));
+      await panel.locator('[data-estimate="duration"]').dispatchEvent('change');
+      await page.waitForTimeout(100);
+    }
+    assert.ok((await panel.textContent()).includes(wanted), `the fields did not take: ${await panel.textContent()}`);
     const started = Date.now();
     await panel.locator('[data-control="estimate"]').click();
     await panel.locator('progress').waitFor({ timeout: 5_000 });
